@@ -1,0 +1,63 @@
+using Custodian.Storage;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+
+namespace Custodian.Gateway;
+
+/// <summary>
+/// Maps failures behind a call to gRPC statuses: a refused stored state is DATA_LOSS, an
+/// unreachable cluster UNAVAILABLE, anything else INTERNAL without details. No exception text
+/// (which could echo input) reaches the caller.
+/// </summary>
+internal sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interceptor
+{
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await continuation(request, context);
+        }
+        catch (RpcException)
+        {
+            throw;
+        }
+        catch (Exception e) when (Find<StoredStateIntegrityException>(e) is not null)
+        {
+            LogRefused(logger, context.Method);
+            throw new RpcException(new Status(StatusCode.DataLoss, "The stored record failed its integrity check and was not returned; the stored copy is unchanged."));
+        }
+        catch (Exception e) when (e is OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException or ClientNotAvailableException or TimeoutException)
+        {
+            LogUnavailable(logger, context.Method, e.GetType().Name);
+            throw new RpcException(new Status(StatusCode.Unavailable, "The region's cluster is not reachable right now; retry later."));
+        }
+        catch (Exception e)
+        {
+            LogFailed(logger, context.Method, e);
+            throw new RpcException(new Status(StatusCode.Internal, "The call failed on the server."));
+        }
+    }
+
+    private static T? Find<T>(Exception? e) where T : Exception
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is T found)
+            {
+                return found;
+            }
+        }
+
+        return null;
+    }
+
+    [LoggerMessage(3101, LogLevel.Error, "{Method}: a stored state failed its integrity check")]
+    private static partial void LogRefused(ILogger logger, string method);
+
+    [LoggerMessage(3102, LogLevel.Warning, "{Method}: cluster unavailable ({Error})")]
+    private static partial void LogUnavailable(ILogger logger, string method, string error);
+
+    [LoggerMessage(3103, LogLevel.Error, "{Method} failed")]
+    private static partial void LogFailed(ILogger logger, string method, Exception exception);
+}

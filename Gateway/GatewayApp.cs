@@ -1,0 +1,77 @@
+using System.Net;
+using Azure.Data.Tables;
+using Custodian.Gateway.Services;
+using Custodian.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+
+namespace Custodian.Gateway;
+
+/// <summary>Builds the gateway: gRPC over HTTPS (HTTP/2 only), JWT authentication, an Orleans client.</summary>
+public static class GatewayApp
+{
+    /// <summary>Creates the gateway application; <paramref name="configure"/> lets tests add configuration.</summary>
+    public static WebApplication Build(string[] args, Action<ConfigurationManager>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder.Configuration);
+        builder.AddCustodianGateway();
+        var app = builder.Build();
+        app.MapCustodianGateway();
+        return app;
+    }
+
+    /// <summary>Adds Kestrel on HTTPS/HTTP2, authentication, gRPC with health and reflection, and the cluster client.</summary>
+    public static WebApplicationBuilder AddCustodianGateway(this WebApplicationBuilder builder)
+    {
+        var gateway = builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new();
+        var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+        if (!System.ComponentModel.DataAnnotations.Validator.TryValidateObject(gateway, new(gateway), results, validateAllProperties: true))
+        {
+            throw new OptionsValidationException(GatewayOptions.Section, typeof(GatewayOptions), results.Select(r => r.ErrorMessage ?? ""));
+        }
+
+        var clusterTls = builder.Configuration.GetSection(ClusterTlsOptions.Section).Get<ClusterTlsOptions>() ?? new();
+        var clusterCertificate = Certificates.Load(clusterTls.Certificate, "the cluster (ClusterTls:Certificate)");
+        var httpsCertificate = Certificates.Load(
+            builder.Configuration.GetSection("Tls:Certificate").Get<CertificateOptions>() ?? new(), "the gateway (Tls:Certificate)");
+        var connectionString = builder.Configuration.GetConnectionString("Storage")
+            ?? throw new InvalidOperationException("No storage account is configured for the region: set ConnectionStrings:Storage.");
+
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Parse(gateway.Address), gateway.Port, listen =>
+        {
+            listen.Protocols = HttpProtocols.Http2;
+            listen.UseHttps(httpsCertificate);
+        }));
+
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = gateway.Region;
+                o.ServiceId = gateway.ServiceId;
+            });
+            client.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(connectionString));
+            client.UseTls(clusterCertificate, tls => ClusterTls.Configure(tls, clusterCertificate, clusterTls));
+            client.UseConnectionRetryFilter<ClusterConnectRetry>();
+        });
+
+        builder.AddCustodianAuthentication();
+        builder.Services.AddGrpc(o => o.Interceptors.Add<ErrorInterceptor>());
+        builder.Services.AddGrpcReflection();
+        builder.Services.AddGrpcHealthChecks();
+        return builder;
+    }
+
+    /// <summary>Maps the gRPC services, health (anonymous, for probes) and reflection (authenticated).</summary>
+    public static WebApplication MapCustodianGateway(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapGrpcService<SubjectsService>();
+        app.MapGrpcHealthChecksService();
+        app.MapGrpcReflectionService().RequireAuthorization();
+        return app;
+    }
+}

@@ -1,0 +1,26 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Custodian.Gateway;
+
+/// <summary>Where the gateway listens and which region's cluster it serves.</summary>
+public sealed class GatewayOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Gateway";
+
+    /// <summary>The region whose cluster serves every tenant, until regions are routed.</summary>
+    [Required, RegularExpression("^[a-z][a-z0-9-]{1,30}$", ErrorMessage = "Gateway:Region is lower-case letters, digits and '-', e.g. eu-west.")]
+    public string Region { get; set; } = "";
+
+    /// <summary>The Orleans ServiceId, the same in every region.</summary>
+    [Required]
+    public string ServiceId { get; set; } = "custodian";
+
+    /// <summary>The address the gRPC endpoint listens on.</summary>
+    [Required]
+    public string Address { get; set; } = "127.0.0.1";
+
+    /// <summary>The gRPC endpoint's port; HTTPS with HTTP/2 only, never plain text.</summary>
+    [Range(1, 65535)]
+    public int Port { get; set; } = 7443;
+}

@@ -1,0 +1,3 @@
+using Custodian.Gateway;
+
+await GatewayApp.Build(args).RunAsync();

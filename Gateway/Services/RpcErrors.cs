@@ -1,0 +1,43 @@
+using System.Diagnostics.CodeAnalysis;
+using Custodian.Validation;
+using Google.Protobuf.WellKnownTypes;
+using Google.Rpc;
+using Grpc.Core;
+
+namespace Custodian.Gateway.Services;
+
+/// <summary>Turns expected outcomes into gRPC errors: clear messages, field names, never values.</summary>
+internal static class RpcErrors
+{
+    /// <summary>Throws INVALID_ARGUMENT with a BadRequest detail naming every offending field.</summary>
+    [DoesNotReturn]
+    public static void InvalidArgument(IReadOnlyCollection<FieldViolation> violations)
+    {
+        var status = new Google.Rpc.Status
+        {
+            Code = (int)Code.InvalidArgument,
+            Message = string.Join("; ", violations.Select(v => $"{v.Field} {v.Description}")),
+        };
+        var details = new BadRequest();
+        details.FieldViolations.AddRange(violations.Select(v => new BadRequest.Types.FieldViolation { Field = v.Field, Description = v.Description }));
+        status.Details.Add(Any.Pack(details));
+        throw status.ToRpcException();
+    }
+
+    /// <summary>Throws INVALID_ARGUMENT when there is any violation.</summary>
+    public static void ThrowIfAny(List<FieldViolation> violations)
+    {
+        if (violations.Count > 0)
+        {
+            InvalidArgument(violations);
+        }
+    }
+
+    /// <summary>Throws PERMISSION_DENIED.</summary>
+    [DoesNotReturn]
+    public static void PermissionDenied(string message) => throw new RpcException(new Grpc.Core.Status(StatusCode.PermissionDenied, message));
+
+    /// <summary>Throws NOT_FOUND.</summary>
+    [DoesNotReturn]
+    public static void NotFound(string message) => throw new RpcException(new Grpc.Core.Status(StatusCode.NotFound, message));
+}

@@ -1,0 +1,37 @@
+using System.Collections.Immutable;
+using Custodian.Subjects;
+using Google.Protobuf.WellKnownTypes;
+using Proto = Custodian.Gateway.Protos.Subjects;
+
+namespace Custodian.Gateway.Services;
+
+/// <summary>Maps between the subjects API's messages and the grain's records.</summary>
+internal static class SubjectMapper
+{
+    public static PersonalDataRecord ToDomain(Proto.Record record) => new(
+        record.Category,
+        record.Purpose,
+        (LegalBasis)(int)record.LegalBasis,
+        record.Fields.ToImmutableSortedDictionary(StringComparer.Ordinal));
+
+    public static Proto.Record ToProto(PersonalDataRecord record)
+    {
+        var proto = new Proto.Record
+        {
+            Category = record.Category,
+            Purpose = record.Purpose,
+            LegalBasis = (Proto.LegalBasis)(int)record.LegalBasis,
+        };
+        proto.Fields.Add(record.Fields);
+        return proto;
+    }
+
+    public static Proto.CategorySummary ToProto(CategorySummary summary) => new()
+    {
+        Category = summary.Category,
+        Purpose = summary.Purpose,
+        LegalBasis = (Proto.LegalBasis)(int)summary.LegalBasis,
+        FieldCount = summary.FieldCount,
+        UpdatedAt = Timestamp.FromDateTimeOffset(summary.UpdatedAt),
+    };
+}

@@ -1,0 +1,75 @@
+using Custodian.Subjects;
+using Custodian.Validation;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
+using Proto = Custodian.Gateway.Protos.Subjects;
+
+namespace Custodian.Gateway.Services;
+
+/// <summary>The Subjects gRPC service: validates, checks the caller's tenant, calls the DataSubject grain.</summary>
+[Authorize]
+public sealed class SubjectsService(IClusterClient cluster) : Proto.Subjects.SubjectsBase
+{
+    public override async Task<Proto.PutRecordResponse> PutRecord(Proto.PutRecordRequest request, ServerCallContext context)
+    {
+        var violations = new List<FieldViolation>();
+        SubjectRef.Check(request.TenantId, request.SubjectId, violations);
+        if (request.Record is null)
+        {
+            violations.Add(new FieldViolation("record", "is required"));
+        }
+        else
+        {
+            violations.AddRange(SubjectMapper.ToDomain(request.Record).Validate("record."));
+        }
+
+        RpcErrors.ThrowIfAny(violations);
+        CallerScope.RequireTenant(context, request.TenantId);
+
+        var result = await Grain(request.TenantId, request.SubjectId).PutRecordAsync(SubjectMapper.ToDomain(request.Record!));
+        if (!result.Stored)
+        {
+            RpcErrors.InvalidArgument(result.Violations);
+        }
+
+        return new Proto.PutRecordResponse { UpdatedAt = Timestamp.FromDateTimeOffset(result.UpdatedAt!.Value) };
+    }
+
+    public override async Task<Proto.GetRecordResponse> GetRecord(Proto.GetRecordRequest request, ServerCallContext context)
+    {
+        var violations = new List<FieldViolation>();
+        SubjectRef.Check(request.TenantId, request.SubjectId, violations);
+        Identifiers.CheckCategory(request.Category, "category", violations);
+        RpcErrors.ThrowIfAny(violations);
+        CallerScope.RequireTenant(context, request.TenantId);
+
+        var stored = await Grain(request.TenantId, request.SubjectId).GetRecordAsync(request.Category);
+        if (stored is null)
+        {
+            RpcErrors.NotFound("The subject has no record in this category.");
+        }
+
+        return new Proto.GetRecordResponse
+        {
+            Record = SubjectMapper.ToProto(stored.Record),
+            UpdatedAt = Timestamp.FromDateTimeOffset(stored.UpdatedAt),
+        };
+    }
+
+    public override async Task<Proto.ListCategoriesResponse> ListCategories(Proto.ListCategoriesRequest request, ServerCallContext context)
+    {
+        var violations = new List<FieldViolation>();
+        SubjectRef.Check(request.TenantId, request.SubjectId, violations);
+        RpcErrors.ThrowIfAny(violations);
+        CallerScope.RequireTenant(context, request.TenantId);
+
+        var categories = await Grain(request.TenantId, request.SubjectId).ListCategoriesAsync();
+        var response = new Proto.ListCategoriesResponse();
+        response.Categories.AddRange(categories.Select(SubjectMapper.ToProto));
+        return response;
+    }
+
+    private IDataSubjectGrain Grain(string tenantId, string subjectId) =>
+        cluster.GetGrain<IDataSubjectGrain>(new SubjectRef(tenantId, subjectId).GrainKey);
+}

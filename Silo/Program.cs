@@ -1,0 +1,3 @@
+using Custodian.Silo;
+
+await SiloApp.Build(args).RunAsync();

@@ -1,0 +1,43 @@
+using Azure.Data.Tables;
+using Custodian.Silo.Storage;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Runtime.Hosting;
+using Orleans.Serialization;
+using Orleans.Storage;
+
+namespace Custodian.Silo;
+
+/// <summary>Registers the <c>secure</c> grain storage.</summary>
+public static class SecureStorageExtensions
+{
+    private const string InnerName = "secure-inner";
+
+    /// <summary>
+    /// Adds the <c>secure</c> grain storage over Azure Table storage, with data keys wrapped by
+    /// <paramref name="keyRing"/>'s current key-encryption key.
+    /// </summary>
+    public static ISiloBuilder AddSecureGrainStorage(
+        this ISiloBuilder silo, TableServiceClient tables, SecureStorageOptions options, LocalKeyRing keyRing)
+    {
+        silo.AddAzureTableGrainStorage(InnerName, table =>
+        {
+            table.TableServiceClient = tables;
+            table.TableName = options.StateTable;
+            table.DeleteStateOnClear = true;
+        });
+        silo.Services.AddSingleton(sp => new DataKeyStore(
+            tables.GetTableClient(options.KeyTable),
+            keyRing.Current,
+            keyRing,
+            sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId,
+            options.KeyCacheSize));
+        silo.Services.AddGrainStorage(SecureStorageOptions.ProviderName, (sp, _) => new EncryptedGrainStorage(
+            sp.GetRequiredKeyedService<IGrainStorage>(InnerName),
+            sp.GetRequiredService<DataKeyStore>(),
+            sp.GetRequiredService<Serializer>(),
+            sp.GetRequiredService<IOptions<ClusterOptions>>(),
+            sp.GetRequiredService<ILogger<EncryptedGrainStorage>>()));
+        return silo;
+    }
+}

@@ -1,0 +1,101 @@
+using System.Net;
+using Azure.Data.Tables;
+using Custodian.Hosting;
+using Custodian.Silo.Storage;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Dashboard;
+
+namespace Custodian.Silo;
+
+/// <summary>Builds the silo host: one Orleans silo of a region's cluster plus its admin HTTPS endpoint.</summary>
+public static class SiloApp
+{
+    /// <summary>The dashboard's authorization policy: an authenticated operator.</summary>
+    public const string OperatorPolicy = "operator";
+
+    /// <summary>Creates the silo application; <paramref name="configure"/> lets tests add configuration.</summary>
+    public static WebApplication Build(string[] args, Action<ConfigurationManager>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder.Configuration);
+        builder.AddCustodianSilo();
+        var app = builder.Build();
+        app.MapCustodianAdmin();
+        return app;
+    }
+
+    /// <summary>Adds the Orleans silo with clustering, reminders, secure storage, TLS and the dashboard.</summary>
+    public static WebApplicationBuilder AddCustodianSilo(this WebApplicationBuilder builder)
+    {
+        var silo = Bind<SiloOptions>(builder.Configuration, SiloOptions.Section);
+        var storage = Bind<SecureStorageOptions>(builder.Configuration, SecureStorageOptions.Section);
+        var clusterTls = builder.Configuration.GetSection(ClusterTlsOptions.Section).Get<ClusterTlsOptions>() ?? new();
+        var adminCertificate = Certificates.Load(
+            builder.Configuration.GetSection("AdminTls:Certificate").Get<CertificateOptions>() ?? new(), "the silo's admin endpoint");
+        var clusterCertificate = Certificates.Load(clusterTls.Certificate, "the cluster (ClusterTls:Certificate)");
+        var connectionString = builder.Configuration.GetConnectionString("Storage")
+            ?? throw new InvalidOperationException("No storage account is configured: set ConnectionStrings:Storage.");
+
+        // Keys are loaded before anything starts, so a missing or corrupt key file stops the silo
+        // before it writes anything.
+        var keyRing = LocalKeyRing.Load(storage.KeyFile, silo.Region, storage.CreateKeyFileIfMissing);
+        var tables = new TableServiceClient(connectionString);
+        var address = IPAddress.Parse(silo.Address);
+
+        builder.UseOrleans(orleans =>
+        {
+            orleans.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = silo.Region;
+                o.ServiceId = silo.ServiceId;
+            });
+            orleans.ConfigureEndpoints(address, silo.SiloPort, silo.GatewayPort);
+            orleans.Configure<EndpointOptions>(o =>
+            {
+                o.SiloListeningEndpoint = new IPEndPoint(address, silo.SiloPort);
+                o.GatewayListeningEndpoint = new IPEndPoint(address, silo.GatewayPort);
+            });
+            orleans.UseAzureStorageClustering(o => o.TableServiceClient = tables);
+            orleans.UseAzureTableReminderService(o => o.TableServiceClient = tables);
+            orleans.AddSecureGrainStorage(tables, storage, keyRing);
+            orleans.UseTls(clusterCertificate, tls => ClusterTls.Configure(tls, clusterCertificate, clusterTls));
+            orleans.AddDashboard(o => o.HideTrace = true);
+        });
+
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(address, silo.AdminPort, listen =>
+        {
+            listen.Protocols = HttpProtocols.Http1AndHttp2;
+            listen.UseHttps(adminCertificate);
+        }));
+        builder.AddCustodianAuthentication(acceptOperatorCookie: true);
+        builder.Services.AddAuthorizationBuilder().AddPolicy(OperatorPolicy, policy =>
+            policy.RequireAuthenticatedUser().RequireRole(CustodianClaims.OperatorRole));
+        builder.Services.AddHealthChecks();
+        return builder;
+    }
+
+    /// <summary>Maps the admin endpoint: the operator-only dashboard, its login, and health.</summary>
+    public static WebApplication MapCustodianAdmin(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapOrleansDashboard("/dashboard").RequireAuthorization(OperatorPolicy);
+        app.MapOperatorLogin();
+        app.MapHealthChecks("/health");
+        return app;
+    }
+
+    private static T Bind<T>(IConfiguration configuration, string section) where T : class, new()
+    {
+        var options = configuration.GetSection(section).Get<T>() ?? new T();
+        var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+        if (!System.ComponentModel.DataAnnotations.Validator.TryValidateObject(options, new(options), results, validateAllProperties: true))
+        {
+            throw new OptionsValidationException(section, typeof(T), results.Select(r => $"{section}: {r.ErrorMessage}"));
+        }
+
+        return options;
+    }
+}

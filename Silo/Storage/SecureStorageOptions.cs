@@ -1,0 +1,26 @@
+namespace Custodian.Silo.Storage;
+
+/// <summary>The <c>secure</c> grain storage: where encrypted states and wrapped data keys live.</summary>
+public sealed class SecureStorageOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "SecureStorage";
+
+    /// <summary>The grain storage name grains use: <c>[PersistentState(name, "secure")]</c>.</summary>
+    public const string ProviderName = "secure";
+
+    /// <summary>The local key ring's file (development and tests; production uses a key vault).</summary>
+    public string KeyFile { get; set; } = "";
+
+    /// <summary>Create <see cref="KeyFile"/> with a fresh key when it is missing (development only).</summary>
+    public bool CreateKeyFileIfMissing { get; set; }
+
+    /// <summary>The table of encrypted grain states.</summary>
+    public string StateTable { get; set; } = "CustodianState";
+
+    /// <summary>The table of wrapped data keys; kept apart from states and backups.</summary>
+    public string KeyTable { get; set; } = "CustodianKeys";
+
+    /// <summary>How many unwrapped data keys a silo keeps in memory.</summary>
+    public int KeyCacheSize { get; set; } = 10_000;
+}

@@ -1,0 +1,14 @@
+namespace Custodian.Silo.Storage;
+
+/// <summary>Log messages of the secure storage: grain ids and state names only.</summary>
+internal static partial class StorageLog
+{
+    [LoggerMessage(2001, LogLevel.Error, "Stored state {StateName} of grain {GrainId} failed its integrity check and was refused")]
+    public static partial void IntegrityFailure(ILogger logger, string grainId, string stateName);
+
+    [LoggerMessage(2002, LogLevel.Warning, "Stored state {StateName} of grain {GrainId} has no data key: it was erased and reads as empty")]
+    public static partial void StateErased(ILogger logger, string grainId, string stateName);
+
+    [LoggerMessage(2003, LogLevel.Information, "State {StateName} of grain {GrainId} cleared and its data key destroyed")]
+    public static partial void StateShredded(ILogger logger, string grainId, string stateName);
+}

@@ -1,0 +1,71 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Custodian.Hosting;
+
+/// <summary>JWT bearer authentication shared by the gateway and the silo's admin endpoint.</summary>
+public static class AuthenticationExtensions
+{
+    /// <summary>The cookie the silo's admin endpoint keeps an operator's token in after <c>/login</c>.</summary>
+    public const string OperatorCookie = "custodian_operator";
+
+    /// <summary>
+    /// Adds JWT bearer authentication from the <c>Jwt</c> section. With <paramref name="acceptOperatorCookie"/>
+    /// a token may also come from <see cref="OperatorCookie"/>, so a browser can open the dashboard.
+    /// </summary>
+    public static IHostApplicationBuilder AddCustodianAuthentication(this IHostApplicationBuilder builder, bool acceptOperatorCookie = false)
+    {
+        var jwt = builder.Configuration.GetSection(JwtOptions.Section).Get<JwtOptions>() ?? new JwtOptions();
+        builder.Services.AddSingleton(jwt);
+        builder.Services
+            .AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
+            .AddJwtBearer(options =>
+            {
+                options.MapInboundClaims = false;
+                options.TokenValidationParameters = new TokenValidationParameters
+                {
+                    ValidIssuer = jwt.Issuer,
+                    ValidAudience = jwt.Audience,
+                    ValidateIssuer = true,
+                    ValidateAudience = true,
+                    ValidateLifetime = true,
+                    RequireExpirationTime = true,
+                    RequireSignedTokens = true,
+                    ClockSkew = jwt.ClockSkew,
+                    NameClaimType = CustodianClaims.Subject,
+                    RoleClaimType = CustodianClaims.Roles,
+                };
+                if (string.IsNullOrWhiteSpace(jwt.Authority))
+                {
+                    options.TokenValidationParameters.IssuerSigningKey = jwt.ResolveSigningKey();
+                    options.TokenValidationParameters.ValidAlgorithms = [SecurityAlgorithms.HmacSha256];
+                }
+                else
+                {
+                    options.Authority = jwt.Authority;
+                }
+
+                if (acceptOperatorCookie)
+                {
+                    options.Events = new JwtBearerEvents
+                    {
+                        OnMessageReceived = context =>
+                        {
+                            if (string.IsNullOrEmpty(context.Token)
+                                && context.Request.Cookies.TryGetValue(OperatorCookie, out var token))
+                            {
+                                context.Token = token;
+                            }
+
+                            return Task.CompletedTask;
+                        },
+                    };
+                }
+            });
+        builder.Services.AddAuthorization();
+        return builder;
+    }
+}

@@ -1,0 +1,82 @@
+using System.Security.Cryptography;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Custodian.Hosting;
+
+/// <summary>
+/// How callers' JSON Web Tokens are validated. In production, set <see cref="Authority"/>
+/// (e.g. Entra ID) and the keys come from its metadata; in development and tests a local
+/// HMAC-SHA256 signing key is used, from <see cref="SigningKey"/> or <see cref="SigningKeyFile"/>.
+/// </summary>
+public sealed class JwtOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Jwt";
+
+    /// <summary>The expected <c>iss</c>.</summary>
+    public string Issuer { get; set; } = "custodian-dev";
+
+    /// <summary>The expected <c>aud</c>.</summary>
+    public string Audience { get; set; } = "custodian";
+
+    /// <summary>An OpenID Connect authority whose signing keys are trusted; empty to use a local key.</summary>
+    public string Authority { get; set; } = "";
+
+    /// <summary>The local signing key, base64 (at least 32 bytes).</summary>
+    public string SigningKey { get; set; } = "";
+
+    /// <summary>A file holding the local signing key in base64.</summary>
+    public string SigningKeyFile { get; set; } = "";
+
+    /// <summary>Development only: create <see cref="SigningKeyFile"/> with a random key when it is missing.</summary>
+    public bool CreateSigningKeyIfMissing { get; set; }
+
+    /// <summary>Allowed clock difference between issuer and us.</summary>
+    public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The local signing key, loaded (and in development created) as configured.</summary>
+    public SymmetricSecurityKey ResolveSigningKey()
+    {
+        string text;
+        if (!string.IsNullOrWhiteSpace(SigningKey))
+        {
+            text = SigningKey;
+        }
+        else if (!string.IsNullOrWhiteSpace(SigningKeyFile))
+        {
+            if (CreateSigningKeyIfMissing)
+            {
+                SecretFiles.CreateOnce(SigningKeyFile, () => System.Text.Encoding.ASCII.GetBytes(
+                    Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))));
+            }
+
+            if (!File.Exists(SigningKeyFile))
+            {
+                throw new InvalidOperationException($"The JWT signing key file does not exist: {Path.GetFullPath(SigningKeyFile)}");
+            }
+
+            text = File.ReadAllText(SigningKeyFile).Trim();
+        }
+        else
+        {
+            throw new InvalidOperationException("No JWT signing key is configured: set Jwt:Authority, Jwt:SigningKey or Jwt:SigningKeyFile.");
+        }
+
+        byte[] key;
+        try
+        {
+            key = Convert.FromBase64String(text);
+        }
+        catch (FormatException)
+        {
+            throw new InvalidOperationException("The JWT signing key is not valid base64.");
+        }
+
+        if (key.Length < 32)
+        {
+            throw new InvalidOperationException("The JWT signing key must be at least 32 bytes.");
+        }
+
+        return new SymmetricSecurityKey(key) { KeyId = Convert.ToHexString(SHA256.HashData(key))[..16] };
+    }
+}
