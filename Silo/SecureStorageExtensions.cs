@@ -25,6 +25,7 @@ public static class SecureStorageExtensions
             table.TableServiceClient = tables;
             table.TableName = options.StateTable;
             table.DeleteStateOnClear = true;
+            table.GrainStorageSerializer = new EnvelopeSerializer();
         });
         silo.Services.AddSingleton(sp => new DataKeyStore(
             tables.GetTableClient(options.KeyTable),

@@ -20,6 +20,9 @@ public static class AuthenticationExtensions
     {
         var jwt = builder.Configuration.GetSection(JwtOptions.Section).Get<JwtOptions>() ?? new JwtOptions();
         builder.Services.AddSingleton(jwt);
+
+        // Resolved now, so a missing or malformed key stops the service at start-up, not at the first call.
+        var signingKey = string.IsNullOrWhiteSpace(jwt.Authority) ? jwt.ResolveSigningKey() : null;
         builder.Services
             .AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
             .AddJwtBearer(options =>
@@ -38,9 +41,9 @@ public static class AuthenticationExtensions
                     NameClaimType = CustodianClaims.Subject,
                     RoleClaimType = CustodianClaims.Roles,
                 };
-                if (string.IsNullOrWhiteSpace(jwt.Authority))
+                if (signingKey is not null)
                 {
-                    options.TokenValidationParameters.IssuerSigningKey = jwt.ResolveSigningKey();
+                    options.TokenValidationParameters.IssuerSigningKey = signingKey;
                     options.TokenValidationParameters.ValidAlgorithms = [SecurityAlgorithms.HmacSha256];
                 }
                 else

@@ -1,0 +1,137 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Custodian.Gateway;
+using Custodian.Hosting;
+using Custodian.Silo;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Custodian.Tests.Infrastructure;
+
+/// <summary>
+/// The whole platform on 127.0.0.1: a real Azurite, one silo of region <c>eu-west</c> and the
+/// gateway, with real TLS certificates, a real key file and a real JWT signing key, all created
+/// fresh in a temp folder for this fixture.
+/// </summary>
+public sealed class Platform : IAsyncLifetime
+{
+    public const string Region = "eu-west";
+    private readonly string _secrets = Directory.CreateTempSubdirectory("custodian-secrets-").FullName;
+    private readonly int _siloPort = FreePorts.Next();
+    private readonly int _siloGatewayPort = FreePorts.Next();
+    private WebApplication? _gateway;
+
+    public AzuriteServer Azurite { get; private set; } = null!;
+
+    public WebApplication Silo { get; private set; } = null!;
+
+    public int AdminPort { get; } = FreePorts.Next();
+
+    public int GatewayPort { get; } = FreePorts.Next();
+
+    public JwtOptions Jwt => new() { SigningKeyFile = Path.Combine(_secrets, "jwt.key") };
+
+    public X509Certificate2 GatewayCertificate { get; private set; } = null!;
+
+    public X509Certificate2 AdminCertificate { get; private set; } = null!;
+
+    /// <summary>The grain factory of the running silo (for test set-up such as forcing deactivation).</summary>
+    public IGrainFactory SiloGrains => Silo.Services.GetRequiredService<IGrainFactory>();
+
+    public async Task InitializeAsync()
+    {
+        Azurite = await AzuriteServer.StartAsync();
+        Silo = SiloApp.Build([], c => c.AddInMemoryCollection(SiloSettings()));
+        await Silo.StartAsync();
+        _gateway = GatewayApp.Build([], c => c.AddInMemoryCollection(GatewaySettings()));
+        await _gateway.StartAsync();
+        GatewayCertificate = X509CertificateLoader.LoadCertificateFromFile(Path.Combine(_secrets, "gateway.crt"));
+        AdminCertificate = X509CertificateLoader.LoadCertificateFromFile(Path.Combine(_secrets, "admin.crt"));
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_gateway is not null)
+        {
+            await _gateway.StopAsync();
+            await _gateway.DisposeAsync();
+        }
+
+        await Silo.StopAsync();
+        await Silo.DisposeAsync();
+        await Azurite.DisposeAsync();
+        Directory.Delete(_secrets, recursive: true);
+    }
+
+    /// <summary>Stops the silo and starts a new one with the same storage, keys and ports.</summary>
+    public async Task RestartSiloAsync()
+    {
+        await Silo.StopAsync();
+        await Silo.DisposeAsync();
+        Silo = SiloApp.Build([], c => c.AddInMemoryCollection(SiloSettings()));
+        await Silo.StartAsync();
+    }
+
+    /// <summary>A development token signed with this platform's key.</summary>
+    public string Token(string? tenant, params string[] roles) =>
+        DevelopmentTokens.Mint(Jwt, "test-" + Guid.NewGuid().ToString("N")[..8], tenant, roles, TimeSpan.FromMinutes(10));
+
+    /// <summary>A gRPC channel to the gateway over TLS, trusting exactly the gateway's certificate.</summary>
+    public GrpcChannel Channel() => GrpcChannel.ForAddress($"https://127.0.0.1:{GatewayPort}", new GrpcChannelOptions
+    {
+        HttpHandler = PinnedHandler(GatewayCertificate),
+    });
+
+    /// <summary>An HTTP handler that accepts exactly one server certificate.</summary>
+    public static SocketsHttpHandler PinnedHandler(X509Certificate2 certificate) => new()
+    {
+        SslOptions = { RemoteCertificateValidationCallback = (_, presented, _, _) => presented is not null && presented.GetCertHash().AsSpan().SequenceEqual(certificate.GetCertHash()) },
+        EnableMultipleHttp2Connections = true,
+    };
+
+    private Dictionary<string, string?> Common() => new()
+    {
+        ["Logging:LogLevel:Default"] = "Warning",
+        ["Logging:LogLevel:Orleans"] = "Error",
+        ["ConnectionStrings:Storage"] = Azurite.ConnectionString,
+        ["ClusterTls:Certificate:Path"] = Path.Combine(_secrets, "cluster.pfx"),
+        ["ClusterTls:Certificate:CreateIfMissing"] = "true",
+        ["Jwt:SigningKeyFile"] = Path.Combine(_secrets, "jwt.key"),
+        ["Jwt:CreateSigningKeyIfMissing"] = "true",
+    };
+
+    private Dictionary<string, string?> SiloSettings()
+    {
+        var settings = Common();
+        settings["Silo:Region"] = Region;
+        settings["Silo:SiloPort"] = $"{_siloPort}";
+        settings["Silo:GatewayPort"] = $"{_siloGatewayPort}";
+        settings["Silo:AdminPort"] = $"{AdminPort}";
+        settings["SecureStorage:KeyFile"] = Path.Combine(_secrets, Region + ".kek.json");
+        settings["SecureStorage:CreateKeyFileIfMissing"] = "true";
+        settings["AdminTls:Certificate:Path"] = Path.Combine(_secrets, "admin.pfx");
+        settings["AdminTls:Certificate:CreateIfMissing"] = "true";
+        return settings;
+    }
+
+    private Dictionary<string, string?> GatewaySettings()
+    {
+        var settings = Common();
+        settings["Gateway:Region"] = Region;
+        settings["Gateway:Port"] = $"{GatewayPort}";
+        settings["Tls:Certificate:Path"] = Path.Combine(_secrets, "gateway.pfx");
+        settings["Tls:Certificate:CreateIfMissing"] = "true";
+        return settings;
+    }
+
+    /// <summary>A random id for this test's data, so tests never share state.</summary>
+    public static string NewId(string prefix) => $"{prefix}-{Convert.ToHexString(RandomNumberGenerator.GetBytes(6)).ToLowerInvariant()}";
+}
+
+[CollectionDefinition(Name)]
+public sealed class PlatformCollection : ICollectionFixture<Platform>
+{
+    public const string Name = "platform";
+}
