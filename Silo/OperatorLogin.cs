@@ -28,7 +28,7 @@ internal static class OperatorLogin
                 SameSite = SameSiteMode.Strict,
                 Path = "/",
             });
-            return Results.Redirect("/dashboard");
+            return Results.Redirect("/dashboard/");
         }).DisableAntiforgery();
     }
 }
