@@ -15,11 +15,11 @@ public static class SiloApp
     /// <summary>The dashboard's authorization policy: an authenticated operator.</summary>
     public const string OperatorPolicy = "operator";
 
-    /// <summary>Creates the silo application; <paramref name="configure"/> lets tests add configuration.</summary>
-    public static WebApplication Build(string[] args, Action<ConfigurationManager>? configure = null)
+    /// <summary>Creates the silo application; <paramref name="configure"/> lets tests add configuration and loggers.</summary>
+    public static WebApplication Build(string[] args, Action<ConfigurationManager, ILoggingBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
-        configure?.Invoke(builder.Configuration);
+        configure?.Invoke(builder.Configuration, builder.Logging);
         builder.AddCustodianSilo();
         var app = builder.Build();
         app.MapCustodianAdmin();

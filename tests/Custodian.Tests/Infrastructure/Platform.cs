@@ -7,6 +7,7 @@ using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Custodian.Tests.Infrastructure;
 
@@ -24,6 +25,9 @@ public sealed class Platform : IAsyncLifetime
     private WebApplication? _gateway;
 
     public AzuriteServer Azurite { get; private set; } = null!;
+
+    /// <summary>Every log line of the silo and the gateway, at every level.</summary>
+    public CapturedLogs Logs { get; } = new();
 
     public WebApplication Silo { get; private set; } = null!;
 
@@ -43,9 +47,13 @@ public sealed class Platform : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Azurite = await AzuriteServer.StartAsync();
-        Silo = SiloApp.Build([], c => c.AddInMemoryCollection(SiloSettings()));
+        Silo = BuildSilo();
         await Silo.StartAsync();
-        _gateway = GatewayApp.Build([], c => c.AddInMemoryCollection(GatewaySettings()));
+        _gateway = GatewayApp.Build([], (c, l) =>
+        {
+            c.AddInMemoryCollection(GatewaySettings());
+            l.AddProvider(Logs);
+        });
         await _gateway.StartAsync();
         GatewayCertificate = X509CertificateLoader.LoadCertificateFromFile(Path.Combine(_secrets, "gateway.crt"));
         AdminCertificate = X509CertificateLoader.LoadCertificateFromFile(Path.Combine(_secrets, "admin.crt"));
@@ -70,9 +78,15 @@ public sealed class Platform : IAsyncLifetime
     {
         await Silo.StopAsync();
         await Silo.DisposeAsync();
-        Silo = SiloApp.Build([], c => c.AddInMemoryCollection(SiloSettings()));
+        Silo = BuildSilo();
         await Silo.StartAsync();
     }
+
+    private WebApplication BuildSilo() => SiloApp.Build([], (c, l) =>
+    {
+        c.AddInMemoryCollection(SiloSettings());
+        l.AddProvider(Logs);
+    });
 
     /// <summary>A development token signed with this platform's key.</summary>
     public string Token(string? tenant, params string[] roles) =>
@@ -93,8 +107,10 @@ public sealed class Platform : IAsyncLifetime
 
     private Dictionary<string, string?> Common() => new()
     {
-        ["Logging:LogLevel:Default"] = "Warning",
-        ["Logging:LogLevel:Orleans"] = "Error",
+        ["Logging:LogLevel:Default"] = "Debug",
+        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Information",
+        ["Logging:LogLevel:Orleans"] = "Information",
+        ["Logging:Console:LogLevel:Default"] = "Warning",
         ["ConnectionStrings:Storage"] = Azurite.ConnectionString,
         ["ClusterTls:Certificate:Path"] = Path.Combine(_secrets, "cluster.pfx"),
         ["ClusterTls:Certificate:CreateIfMissing"] = "true",
