@@ -11,11 +11,11 @@ namespace Custodian.Gateway;
 /// <summary>Builds the gateway: gRPC over HTTPS (HTTP/2 only), JWT authentication, an Orleans client.</summary>
 public static class GatewayApp
 {
-    /// <summary>Creates the gateway application; <paramref name="configure"/> lets tests add configuration.</summary>
-    public static WebApplication Build(string[] args, Action<ConfigurationManager>? configure = null)
+    /// <summary>Creates the gateway application; <paramref name="configure"/> lets tests add configuration and loggers.</summary>
+    public static WebApplication Build(string[] args, Action<ConfigurationManager, ILoggingBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
-        configure?.Invoke(builder.Configuration);
+        configure?.Invoke(builder.Configuration, builder.Logging);
         builder.AddCustodianGateway();
         var app = builder.Build();
         app.MapCustodianGateway();

@@ -21,7 +21,9 @@ public sealed class Platform : IAsyncLifetime
     public const string Region = "eu-west";
     private readonly string _secrets = Directory.CreateTempSubdirectory("custodian-secrets-").FullName;
     private readonly int _siloPort = FreePorts.Next();
-    private readonly int _siloGatewayPort = FreePorts.Next();
+
+    /// <summary>The silo's Orleans gateway port (client-to-silo traffic).</summary>
+    public int SiloGatewayPort { get; } = FreePorts.Next();
     private WebApplication? _gateway;
 
     public AzuriteServer Azurite { get; private set; } = null!;
@@ -41,6 +43,9 @@ public sealed class Platform : IAsyncLifetime
 
     public X509Certificate2 AdminCertificate { get; private set; } = null!;
 
+    /// <summary>The cluster's certificate, with its private key (what silos and the gateway present).</summary>
+    public X509Certificate2 ClusterCertificate { get; private set; } = null!;
+
     /// <summary>The grain factory of the running silo (for test set-up such as forcing deactivation).</summary>
     public IGrainFactory SiloGrains => Silo.Services.GetRequiredService<IGrainFactory>();
 
@@ -57,6 +62,7 @@ public sealed class Platform : IAsyncLifetime
         await _gateway.StartAsync();
         GatewayCertificate = X509CertificateLoader.LoadCertificateFromFile(Path.Combine(_secrets, "gateway.crt"));
         AdminCertificate = X509CertificateLoader.LoadCertificateFromFile(Path.Combine(_secrets, "admin.crt"));
+        ClusterCertificate = X509CertificateLoader.LoadPkcs12FromFile(Path.Combine(_secrets, "cluster.pfx"), "");
     }
 
     public async Task DisposeAsync()
@@ -123,7 +129,7 @@ public sealed class Platform : IAsyncLifetime
         var settings = Common();
         settings["Silo:Region"] = Region;
         settings["Silo:SiloPort"] = $"{_siloPort}";
-        settings["Silo:GatewayPort"] = $"{_siloGatewayPort}";
+        settings["Silo:GatewayPort"] = $"{SiloGatewayPort}";
         settings["Silo:AdminPort"] = $"{AdminPort}";
         settings["SecureStorage:KeyFile"] = Path.Combine(_secrets, Region + ".kek.json");
         settings["SecureStorage:CreateKeyFileIfMissing"] = "true";
