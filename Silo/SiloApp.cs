@@ -79,6 +79,18 @@ public static class SiloApp
     /// <summary>Maps the admin endpoint: the operator-only dashboard, its login, and health.</summary>
     public static WebApplication MapCustodianAdmin(this WebApplication app)
     {
+        // The dashboard can read a grain's state by calling its parameterless methods; grain states
+        // hold personal data, which operators never see. That endpoint is closed.
+        app.Use((context, next) =>
+        {
+            if (context.Request.Path.StartsWithSegments("/dashboard/GrainState", StringComparison.OrdinalIgnoreCase))
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return Task.CompletedTask;
+            }
+
+            return next(context);
+        });
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapOrleansDashboard("/dashboard").RequireAuthorization(OperatorPolicy);

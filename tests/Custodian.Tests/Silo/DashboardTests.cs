@@ -40,6 +40,17 @@ public sealed class DashboardTests(Platform platform)
     }
 
     [Fact]
+    public async Task DashboardNeverShowsAGrainsStateEvenToAnOperator()
+    {
+        using var client = Client();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", platform.Token(null, "operator"));
+
+        var response = await client.GetAsync("/dashboard/GrainState?grainId=acme/subj&grainType=Custodian.Subjects.DataSubjectGrain");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
     public async Task OperatorLoginSetsASecureCookieThatOpensTheDashboard()
     {
         var cookies = new CookieContainer();
