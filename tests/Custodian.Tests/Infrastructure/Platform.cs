@@ -39,6 +39,9 @@ public sealed class Platform : IAsyncLifetime
 
     public JwtOptions Jwt => new() { SigningKeyFile = Path.Combine(_secrets, "jwt.key") };
 
+    /// <summary>The folder of this platform's generated keys and certificates (gateway.crt, jwt.key, …).</summary>
+    public string SecretsFolder => _secrets;
+
     public X509Certificate2 GatewayCertificate { get; private set; } = null!;
 
     public X509Certificate2 AdminCertificate { get; private set; } = null!;

@@ -1,0 +1,118 @@
+using System.CommandLine;
+using System.Net.Security;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Grpc.Core;
+using Grpc.Net.Client;
+
+namespace Custodian.Cli;
+
+/// <summary>
+/// The options that say how to reach the gateway (<c>--endpoint</c>, <c>--token</c>, <c>--trust-cert</c>), shared by
+/// every command that calls it, and the channel they describe.
+/// </summary>
+internal sealed class GatewayConnection
+{
+    private const string DefaultEndpoint = "https://127.0.0.1:7443";
+    private static readonly string _defaultTrustCert = Path.Combine(".custodian", "certs", "gateway.crt");
+
+    private readonly Option<string> _endpoint = new("--endpoint")
+    {
+        Description = "The gateway's https address [env: CUSTODIAN_ENDPOINT].",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("CUSTODIAN_ENDPOINT") is { Length: > 0 } value ? value : DefaultEndpoint,
+        Recursive = true,
+    };
+
+    // No DefaultValueFactory: help prints defaults, and a token must not end up on the screen.
+    private readonly Option<string?> _token = new("--token")
+    {
+        Description = "The bearer token to call with, e.g. from 'custodian token mint' [env: CUSTODIAN_TOKEN].",
+        Recursive = true,
+    };
+
+    private readonly Option<string?> _trustCert = new("--trust-cert")
+    {
+        Description = $"A PEM certificate the gateway must present exactly, for a self-signed gateway [env: CUSTODIAN_TRUST_CERT; else {_defaultTrustCert} if it exists].",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("CUSTODIAN_TRUST_CERT") is { Length: > 0 } value
+            ? value
+            : File.Exists(_defaultTrustCert) ? _defaultTrustCert : null,
+        Recursive = true,
+    };
+
+    /// <summary>Adds the connection options to <paramref name="command"/> and its subcommands.</summary>
+    public void AddOptionsTo(Command command)
+    {
+        command.Add(_endpoint);
+        command.Add(_token);
+        command.Add(_trustCert);
+    }
+
+    /// <summary>A channel to the gateway that sends the token with every call; <see cref="UsageException"/> when the options are unusable.</summary>
+    public GrpcChannel OpenChannel(ParseResult parseResult)
+    {
+        var endpoint = ParseEndpoint(parseResult.GetRequiredValue(_endpoint));
+        var token = parseResult.GetValue(_token) ?? Environment.GetEnvironmentVariable("CUSTODIAN_TOKEN");
+        if (string.IsNullOrWhiteSpace(token))
+        {
+            throw new UsageException("no token: pass --token or set CUSTODIAN_TOKEN, e.g. TOKEN=$(custodian token mint --role app --tenant acme)");
+        }
+
+        var pinned = parseResult.GetValue(_trustCert) is { } path ? LoadCertificate(path) : null;
+        var handler = new SocketsHttpHandler
+        {
+            EnableMultipleHttp2Connections = true,
+            SslOptions = new SslClientAuthenticationOptions
+            {
+                RemoteCertificateValidationCallback = pinned is null ? null : (_, presented, _, _) => IsPinned(presented, pinned),
+            },
+        };
+        var bearer = CallCredentials.FromInterceptor((_, metadata) =>
+        {
+            metadata.Add("Authorization", $"Bearer {token.Trim()}");
+            return Task.CompletedTask;
+        });
+        return GrpcChannel.ForAddress(endpoint, new GrpcChannelOptions
+        {
+            HttpHandler = handler,
+            DisposeHttpClient = true,
+            Credentials = ChannelCredentials.Create(ChannelCredentials.SecureSsl, bearer),
+        });
+    }
+
+    private static Uri ParseEndpoint(string text)
+    {
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+        {
+            throw new UsageException($"the endpoint '{text}' (--endpoint or CUSTODIAN_ENDPOINT) is not an address: use https://host:port, e.g. {DefaultEndpoint}");
+        }
+
+        if (uri.Scheme != Uri.UriSchemeHttps)
+        {
+            throw new UsageException($"the endpoint '{text}' (--endpoint or CUSTODIAN_ENDPOINT) is not https: the gateway only accepts TLS, e.g. {DefaultEndpoint}");
+        }
+
+        return uri;
+    }
+
+    private static X509Certificate2 LoadCertificate(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new UsageException($"the certificate to trust does not exist: {Path.GetFullPath(path)}");
+        }
+
+        try
+        {
+            return X509CertificateLoader.LoadCertificateFromFile(path);
+        }
+        catch (CryptographicException e)
+        {
+            throw new UsageException($"the certificate to trust cannot be read as a PEM or DER certificate ({e.Message}): {Path.GetFullPath(path)}");
+        }
+    }
+
+    // Pinning replaces chain and name validation: the development gateway's certificate is self-signed, and only
+    // that exact certificate is accepted. Without a pinned certificate, the system's validation applies.
+    private static bool IsPinned(X509Certificate? presented, X509Certificate2 pinned) =>
+        presented is not null && presented.GetRawCertData().AsSpan().SequenceEqual(pinned.RawData);
+}

@@ -1,0 +1,3 @@
+using Custodian.Cli;
+
+return await CustodianCli.InvokeAsync(args, Console.Out, Console.Error);

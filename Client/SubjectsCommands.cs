@@ -1,0 +1,197 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using Custodian.Gateway.Protos.Subjects;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using SubjectsClient = Custodian.Gateway.Protos.Subjects.Subjects.SubjectsClient;
+
+namespace Custodian.Cli;
+
+/// <summary><c>custodian subjects put|get|list</c>: the personal data held about one data subject, through the gateway.</summary>
+internal static class SubjectsCommands
+{
+    private static readonly JsonFormatter _json = new(JsonFormatter.Settings.Default.WithIndentation());
+
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var gateway = new GatewayConnection();
+        var subjects = new Command("subjects", "Personal data held about a tenant's data subjects, by category.")
+        {
+            Put(gateway, output, error),
+            Get(gateway, output, error),
+            List(gateway, output, error),
+        };
+        gateway.AddOptionsTo(subjects);
+        return subjects;
+    }
+
+    private static Command Put(GatewayConnection gateway, TextWriter output, TextWriter error)
+    {
+        var tenant = TenantOption();
+        var subject = SubjectOption();
+        var category = CategoryOption();
+        var purpose = new Option<string>("--purpose") { Description = "Why the data is processed.", Required = true };
+        var legalBasis = new Option<string>("--legal-basis")
+        {
+            Description = "The lawful basis of processing, GDPR Art. 6(1).",
+            Required = true,
+            HelpName = string.Join('|', LegalBasisNames.All),
+        };
+        legalBasis.AcceptOnlyFromAmong(LegalBasisNames.All);
+        var fields = new Option<Dictionary<string, string>>("--field")
+        {
+            Description = "A field of the record as name=value; repeat for several.",
+            Required = true,
+            HelpName = "name=value",
+            Arity = ArgumentArity.OneOrMore,
+            CustomParser = ParseFields,
+        };
+
+        var command = new Command("put", "Creates or replaces the record of one category of a subject.")
+        {
+            tenant, subject, category, purpose, legalBasis, fields,
+        };
+        command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
+        {
+            using var channel = gateway.OpenChannel(parseResult);
+            var record = new Record
+            {
+                Category = parseResult.GetRequiredValue(category),
+                Purpose = parseResult.GetRequiredValue(purpose),
+                LegalBasis = LegalBasisNames.Parse(parseResult.GetRequiredValue(legalBasis)),
+            };
+            record.Fields.Add(parseResult.GetRequiredValue(fields));
+            var request = new PutRecordRequest
+            {
+                TenantId = parseResult.GetRequiredValue(tenant),
+                SubjectId = parseResult.GetRequiredValue(subject),
+                Record = record,
+            };
+
+            var response = await new SubjectsClient(channel).PutRecordAsync(request, cancellationToken: cancellationToken);
+
+            await output.WriteLineAsync($"Stored category {record.Category} of subject {request.SubjectId} at {FormatTime(response.UpdatedAt)}");
+        }));
+        return command;
+    }
+
+    private static Command Get(GatewayConnection gateway, TextWriter output, TextWriter error)
+    {
+        var tenant = TenantOption();
+        var subject = SubjectOption();
+        var category = CategoryOption();
+        var json = new Option<bool>("--json") { Description = "Print the response as JSON (the protobuf JSON mapping)." };
+
+        var command = new Command("get", "Shows the record of one category of a subject.") { tenant, subject, category, json };
+        command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
+        {
+            using var channel = gateway.OpenChannel(parseResult);
+            var request = new GetRecordRequest
+            {
+                TenantId = parseResult.GetRequiredValue(tenant),
+                SubjectId = parseResult.GetRequiredValue(subject),
+                Category = parseResult.GetRequiredValue(category),
+            };
+
+            var response = await new SubjectsClient(channel).GetRecordAsync(request, cancellationToken: cancellationToken);
+
+            if (parseResult.GetValue(json))
+            {
+                await output.WriteLineAsync(_json.Format(response));
+                return;
+            }
+
+            var record = response.Record ?? new Record();
+            var summary = new TableWriter();
+            summary.AddRow("Category:", record.Category);
+            summary.AddRow("Purpose:", record.Purpose);
+            summary.AddRow("Legal basis:", LegalBasisNames.Format(record.LegalBasis));
+            summary.AddRow("Updated at:", FormatTime(response.UpdatedAt));
+            summary.WriteTo(output);
+            await output.WriteLineAsync();
+
+            var table = new TableWriter("FIELD", "VALUE");
+            foreach (var (name, value) in record.Fields.OrderBy(f => f.Key, StringComparer.Ordinal))
+            {
+                table.AddRow(name, value);
+            }
+
+            table.WriteTo(output);
+        }));
+        return command;
+    }
+
+    private static Command List(GatewayConnection gateway, TextWriter output, TextWriter error)
+    {
+        var tenant = TenantOption();
+        var subject = SubjectOption();
+
+        var command = new Command("list", "Lists the categories held about a subject, without their values.") { tenant, subject };
+        command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
+        {
+            using var channel = gateway.OpenChannel(parseResult);
+            var request = new ListCategoriesRequest
+            {
+                TenantId = parseResult.GetRequiredValue(tenant),
+                SubjectId = parseResult.GetRequiredValue(subject),
+            };
+
+            var response = await new SubjectsClient(channel).ListCategoriesAsync(request, cancellationToken: cancellationToken);
+
+            if (response.Categories.Count == 0)
+            {
+                await output.WriteLineAsync($"No records are held about subject {request.SubjectId}.");
+                return;
+            }
+
+            var table = new TableWriter("CATEGORY", "PURPOSE", "LEGAL BASIS", "FIELDS", "UPDATED AT");
+            foreach (var summary in response.Categories.OrderBy(c => c.Category, StringComparer.Ordinal))
+            {
+                table.AddRow(
+                    summary.Category,
+                    summary.Purpose,
+                    LegalBasisNames.Format(summary.LegalBasis),
+                    summary.FieldCount.ToString(CultureInfo.InvariantCulture),
+                    FormatTime(summary.UpdatedAt));
+            }
+
+            table.WriteTo(output);
+        }));
+        return command;
+    }
+
+    private static Option<string> TenantOption() =>
+        new("--tenant") { Description = "The tenant the subject belongs to.", Required = true };
+
+    private static Option<string> SubjectOption() =>
+        new("--subject") { Description = "The subject's pseudonym, chosen by the tenant's app.", Required = true };
+
+    private static Option<string> CategoryOption() =>
+        new("--category") { Description = "The category of personal data, e.g. contact or billing.", Required = true };
+
+    private static Dictionary<string, string> ParseFields(ArgumentResult result)
+    {
+        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var token in result.Tokens)
+        {
+            var separator = token.Value.IndexOf('=');
+            if (separator <= 0)
+            {
+                result.AddError($"--field '{token.Value}' is not name=value.");
+                continue;
+            }
+
+            var name = token.Value[..separator];
+            if (!fields.TryAdd(name, token.Value[(separator + 1)..]))
+            {
+                result.AddError($"--field '{name}' is given more than once.");
+            }
+        }
+
+        return fields;
+    }
+
+    private static string FormatTime(Timestamp? timestamp) =>
+        timestamp is null ? "-" : timestamp.ToDateTimeOffset().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+}
