@@ -92,6 +92,30 @@ public sealed class AuthenticationTests(Platform platform)
         Assert.Equal(Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving, response.Status);
     }
 
+    [Fact]
+    public async Task ReflectionListsTheServicesToAnAuthenticatedCallerOnly()
+    {
+        var reflection = new Grpc.Reflection.V1Alpha.ServerReflection.ServerReflectionClient(platform.Channel());
+        var request = new Grpc.Reflection.V1Alpha.ServerReflectionRequest { ListServices = "" };
+
+        var services = await ListServicesAsync(reflection, request, new Metadata { { "Authorization", "Bearer " + platform.Token(Tenant, "app") } });
+        var anonymous = await Assert.ThrowsAsync<RpcException>(() => ListServicesAsync(reflection, request, []));
+
+        Assert.Contains("custodian.subjects.v1.Subjects", services);
+        Assert.Contains("grpc.health.v1.Health", services);
+        Assert.Equal(StatusCode.Unauthenticated, anonymous.StatusCode);
+    }
+
+    private static async Task<List<string>> ListServicesAsync(
+        Grpc.Reflection.V1Alpha.ServerReflection.ServerReflectionClient reflection, Grpc.Reflection.V1Alpha.ServerReflectionRequest request, Metadata headers)
+    {
+        using var call = reflection.ServerReflectionInfo(headers);
+        await call.RequestStream.WriteAsync(request);
+        await call.RequestStream.CompleteAsync();
+        Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
+        return call.ResponseStream.Current.ListServicesResponse.Service.Select(s => s.Name).ToList();
+    }
+
     private SubjectsClient Client() => new(platform.Channel());
 
     private JwtOptions With(Action<JwtOptions> change)
