@@ -38,7 +38,7 @@ public sealed class InputValidationTests(Platform platform)
         var request = spoil(new PutRecordRequest { TenantId = Tenant, SubjectId = subject, Record = SampleRecords.Contact("v@example.org") });
 
         // Act
-        var error = await Assert.ThrowsAsync<RpcException>(async () => await Client().PutRecordAsync(request, Headers()));
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await Client().PutRecordAsync(request));
 
         // Assert
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
@@ -57,10 +57,10 @@ public sealed class InputValidationTests(Platform platform)
         record.Fields.Clear();
         record.Fields["notes"] = new string('x', 64 * 1024 - "notes".Length);
 
-        await Client().PutRecordAsync(new PutRecordRequest { TenantId = Tenant, SubjectId = subject, Record = record }, Headers());
+        await Client().PutRecordAsync(new PutRecordRequest { TenantId = Tenant, SubjectId = subject, Record = record });
         record.Fields["notes"] += "x";
         var error = await Assert.ThrowsAsync<RpcException>(async () =>
-            await Client().PutRecordAsync(new PutRecordRequest { TenantId = Tenant, SubjectId = subject, Record = record }, Headers()));
+            await Client().PutRecordAsync(new PutRecordRequest { TenantId = Tenant, SubjectId = subject, Record = record }));
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
     }
@@ -73,7 +73,7 @@ public sealed class InputValidationTests(Platform platform)
     public async Task BadGetIsInvalidArgumentNamingTheField(string tenant, string subject, string category, string field)
     {
         var error = await Assert.ThrowsAsync<RpcException>(async () => await Client().GetRecordAsync(
-            new GetRecordRequest { TenantId = tenant, SubjectId = subject, Category = category }, Headers()));
+            new GetRecordRequest { TenantId = tenant, SubjectId = subject, Category = category }));
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.Contains(error.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations, v => v.Field == field);
@@ -87,15 +87,13 @@ public sealed class InputValidationTests(Platform platform)
         record.LegalBasis = LegalBasis.Unspecified;
 
         await Assert.ThrowsAsync<RpcException>(async () =>
-            await Client().PutRecordAsync(new PutRecordRequest { TenantId = Tenant, SubjectId = subject, Record = record }, Headers()));
-        var list = await Client().ListCategoriesAsync(new ListCategoriesRequest { TenantId = Tenant, SubjectId = subject }, Headers());
+            await Client().PutRecordAsync(new PutRecordRequest { TenantId = Tenant, SubjectId = subject, Record = record }));
+        var list = await Client().ListCategoriesAsync(new ListCategoriesRequest { TenantId = Tenant, SubjectId = subject });
 
         Assert.Empty(list.Categories);
     }
 
-    private SubjectsClient Client() => new(platform.Channel());
-
-    private Metadata Headers() => new() { { "Authorization", "Bearer " + platform.Token(Tenant, "app") } };
+    private SubjectsClient Client() => platform.Subjects(Tenant);
 
     private static PutRecordRequest With(PutRecordRequest request, Action<PutRecordRequest> change)
     {

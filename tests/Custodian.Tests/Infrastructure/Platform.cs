@@ -3,11 +3,14 @@ using System.Security.Cryptography.X509Certificates;
 using Custodian.Gateway;
 using Custodian.Hosting;
 using Custodian.Silo;
+using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+
+using SubjectsClient = Custodian.Gateway.Protos.Subjects.Subjects.SubjectsClient;
 
 namespace Custodian.Tests.Infrastructure;
 
@@ -101,11 +104,24 @@ public sealed class Platform : IAsyncLifetime
     public string Token(string? tenant, params string[] roles) =>
         DevelopmentTokens.Mint(Jwt, "test-" + Guid.NewGuid().ToString("N")[..8], tenant, roles, TimeSpan.FromMinutes(10));
 
-    /// <summary>A gRPC channel to the gateway over TLS, trusting exactly the gateway's certificate.</summary>
-    public GrpcChannel Channel() => GrpcChannel.ForAddress($"https://127.0.0.1:{GatewayPort}", new GrpcChannelOptions
+    /// <summary>
+    /// A gRPC channel to the gateway over TLS, trusting exactly the gateway's certificate; with a
+    /// token, every call on it carries that token.
+    /// </summary>
+    public GrpcChannel Channel(string? token = null) => GrpcChannel.ForAddress($"https://127.0.0.1:{GatewayPort}", new GrpcChannelOptions
     {
         HttpHandler = PinnedHandler(GatewayCertificate),
+        Credentials = token is null
+            ? null
+            : ChannelCredentials.Create(ChannelCredentials.SecureSsl, CallCredentials.FromInterceptor((_, metadata) =>
+            {
+                metadata.Add("Authorization", "Bearer " + token);
+                return Task.CompletedTask;
+            })),
     });
+
+    /// <summary>A Subjects client calling as a client application of <paramref name="tenant"/>.</summary>
+    public SubjectsClient Subjects(string tenant) => new(Channel(Token(tenant, "app")));
 
     /// <summary>An HTTP handler that accepts exactly one server certificate.</summary>
     public static SocketsHttpHandler PinnedHandler(X509Certificate2 certificate) => new()

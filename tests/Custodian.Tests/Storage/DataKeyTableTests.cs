@@ -2,8 +2,6 @@ using Azure.Data.Tables;
 using Custodian.Gateway.Protos.Subjects;
 using Custodian.Tests.Infrastructure;
 using Custodian.Tests.Subjects;
-using Grpc.Core;
-using SubjectsClient = Custodian.Gateway.Protos.Subjects.Subjects.SubjectsClient;
 
 namespace Custodian.Tests.Storage;
 
@@ -15,14 +13,13 @@ public sealed class DataKeyTableTests(Platform platform)
     {
         // Arrange
         var tenant = Platform.NewId("acme");
-        var headers = new Metadata { { "Authorization", "Bearer " + platform.Token(tenant, "app") } };
-        var client = new SubjectsClient(platform.Channel());
+        var client = platform.Subjects(tenant);
         string[] subjects = [Platform.NewId("subj"), Platform.NewId("subj")];
 
         // Act
         foreach (var subject in subjects)
         {
-            await client.PutRecordAsync(new PutRecordRequest { TenantId = tenant, SubjectId = subject, Record = SampleRecords.Contact("k@example.org") }, headers);
+            await client.PutRecordAsync(new PutRecordRequest { TenantId = tenant, SubjectId = subject, Record = SampleRecords.Contact("k@example.org") });
         }
 
         // Assert

@@ -3,7 +3,6 @@ using Custodian.Gateway.Protos.Subjects;
 using Custodian.Tests.Infrastructure;
 using Custodian.Tests.Subjects;
 using Grpc.Core;
-using SubjectsClient = Custodian.Gateway.Protos.Subjects.Subjects.SubjectsClient;
 
 namespace Custodian.Tests.Storage;
 
@@ -17,13 +16,12 @@ public sealed class StorageAtRestTests(Platform platform)
         var tenant = Platform.NewId("acme");
         var email = $"jane.{Guid.NewGuid():N}@example.org";
         var iban = $"DE{Random.Shared.NextInt64(10_000_000_000, 99_999_999_999)}{Random.Shared.NextInt64(10_000_000_000, 99_999_999_999)}";
-        var client = new SubjectsClient(platform.Channel());
-        var headers = Headers(tenant);
+        var client = platform.Subjects(tenant);
         var subject = Platform.NewId("subj");
 
         // Act
-        await client.PutRecordAsync(new PutRecordRequest { TenantId = tenant, SubjectId = subject, Record = SampleRecords.Contact(email) }, headers);
-        await client.PutRecordAsync(new PutRecordRequest { TenantId = tenant, SubjectId = subject, Record = SampleRecords.Billing(iban) }, headers);
+        await client.PutRecordAsync(new PutRecordRequest { TenantId = tenant, SubjectId = subject, Record = SampleRecords.Contact(email) });
+        await client.PutRecordAsync(new PutRecordRequest { TenantId = tenant, SubjectId = subject, Record = SampleRecords.Billing(iban) });
 
         // Assert: scan every property of every entity in every table, and every blob
         string[] needles = [email, iban, "Jane Example"];
@@ -94,27 +92,25 @@ public sealed class StorageAtRestTests(Platform platform)
         await envelopes.ReplaceAsync(original, tampered);
         await DeactivateAllAsync();
 
-        var error = await Assert.ThrowsAsync<RpcException>(async () => await new SubjectsClient(platform.Channel()).PutRecordAsync(
-            new PutRecordRequest { TenantId = tenant, SubjectId = subject, Record = SampleRecords.Billing("DE00") }, Headers(tenant)));
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await platform.Subjects(tenant).PutRecordAsync(
+            new PutRecordRequest { TenantId = tenant, SubjectId = subject, Record = SampleRecords.Billing("DE00") }));
 
         Assert.Equal(StatusCode.DataLoss, error.StatusCode);
         Assert.Equal(tampered.ToJsonString(), StoredEnvelopes.Envelope(await envelopes.FindAsync(tenant, subject)).ToJsonString());
     }
 
-    private Metadata Headers(string tenant) => new() { { "Authorization", "Bearer " + platform.Token(tenant, "app") } };
-
     private async Task<(string Tenant, string Subject)> StoreSubjectAsync(string? tenant = null)
     {
         tenant ??= Platform.NewId("acme");
         var subject = Platform.NewId("subj");
-        await new SubjectsClient(platform.Channel()).PutRecordAsync(
-            new PutRecordRequest { TenantId = tenant, SubjectId = subject, Record = SampleRecords.Contact($"{subject}@example.org") }, Headers(tenant));
+        await platform.Subjects(tenant).PutRecordAsync(
+            new PutRecordRequest { TenantId = tenant, SubjectId = subject, Record = SampleRecords.Contact($"{subject}@example.org") });
         return (tenant, subject);
     }
 
     private Task<RpcException> ReadFailureAsync(string tenant, string subject) =>
-        Assert.ThrowsAsync<RpcException>(async () => await new SubjectsClient(platform.Channel()).GetRecordAsync(
-            new GetRecordRequest { TenantId = tenant, SubjectId = subject, Category = "contact" }, Headers(tenant)));
+        Assert.ThrowsAsync<RpcException>(async () => await platform.Subjects(tenant).GetRecordAsync(
+            new GetRecordRequest { TenantId = tenant, SubjectId = subject, Category = "contact" }));
 
     /// <summary>Deactivates every grain, so the next call reads its state from storage again.</summary>
     private async Task DeactivateAllAsync() =>

@@ -2,7 +2,6 @@ using Custodian.Gateway.Protos.Subjects;
 using Custodian.Subjects;
 using Custodian.Tests.Infrastructure;
 using Grpc.Core;
-using SubjectsClient = Custodian.Gateway.Protos.Subjects.Subjects.SubjectsClient;
 
 namespace Custodian.Tests.Subjects;
 
@@ -16,18 +15,17 @@ public sealed class PersonalDataInLogsTests(Platform platform)
         var tenant = Platform.NewId("acme");
         var subject = Platform.NewId("subj");
         var email = $"leak.{Guid.NewGuid():N}@example.org";
-        var client = new SubjectsClient(platform.Channel());
-        var headers = new Metadata { { "Authorization", "Bearer " + platform.Token(tenant, "app") } };
+        var client = platform.Subjects(tenant);
         var before = platform.Logs.Lines.Count;
 
         // Act: store, read, list, and fail validation with the value in the request
-        await client.PutRecordAsync(new PutRecordRequest { TenantId = tenant, SubjectId = subject, Record = SampleRecords.Contact(email) }, headers);
-        await client.GetRecordAsync(new GetRecordRequest { TenantId = tenant, SubjectId = subject, Category = "contact" }, headers);
-        await client.ListCategoriesAsync(new ListCategoriesRequest { TenantId = tenant, SubjectId = subject }, headers);
+        await client.PutRecordAsync(new PutRecordRequest { TenantId = tenant, SubjectId = subject, Record = SampleRecords.Contact(email) });
+        await client.GetRecordAsync(new GetRecordRequest { TenantId = tenant, SubjectId = subject, Category = "contact" });
+        await client.ListCategoriesAsync(new ListCategoriesRequest { TenantId = tenant, SubjectId = subject });
         var bad = SampleRecords.Contact(email);
         bad.Purpose = "";
         await Assert.ThrowsAsync<RpcException>(async () =>
-            await client.PutRecordAsync(new PutRecordRequest { TenantId = tenant, SubjectId = subject, Record = bad }, headers));
+            await client.PutRecordAsync(new PutRecordRequest { TenantId = tenant, SubjectId = subject, Record = bad }));
 
         // Assert
         var lines = platform.Logs.Lines.Skip(before).ToList();

@@ -1,7 +1,6 @@
 using Custodian.Gateway.Protos.Subjects;
 using Custodian.Tests.Infrastructure;
 using Grpc.Core;
-using SubjectsClient = Custodian.Gateway.Protos.Subjects.Subjects.SubjectsClient;
 
 namespace Custodian.Tests.Subjects;
 
@@ -14,16 +13,15 @@ public sealed class SubjectRecordTests(Platform platform)
         // Arrange
         var tenant = Platform.NewId("acme");
         var subject = Platform.NewId("subj");
-        var client = new SubjectsClient(platform.Channel());
-        var headers = new Metadata { { "Authorization", "Bearer " + platform.Token(tenant, "app") } };
+        var client = platform.Subjects(tenant);
         var record = SampleRecords.Contact($"{Guid.NewGuid():N}@example.org");
 
         // Act
-        var put = await client.PutRecordAsync(new PutRecordRequest { TenantId = tenant, SubjectId = subject, Record = record }, headers);
-        var before = await client.GetRecordAsync(new GetRecordRequest { TenantId = tenant, SubjectId = subject, Category = "contact" }, headers);
+        var put = await client.PutRecordAsync(new PutRecordRequest { TenantId = tenant, SubjectId = subject, Record = record });
+        var before = await client.GetRecordAsync(new GetRecordRequest { TenantId = tenant, SubjectId = subject, Category = "contact" });
         await platform.RestartSiloAsync();
         var after = await Poll.UntilAsync(
-            async () => await client.GetRecordAsync(new GetRecordRequest { TenantId = tenant, SubjectId = subject, Category = "contact" }, headers),
+            async () => await client.GetRecordAsync(new GetRecordRequest { TenantId = tenant, SubjectId = subject, Category = "contact" }),
             TimeSpan.FromSeconds(60),
             e => e is RpcException { StatusCode: StatusCode.Unavailable or StatusCode.Internal });
 
@@ -38,12 +36,11 @@ public sealed class SubjectRecordTests(Platform platform)
     {
         var tenant = Platform.NewId("acme");
         var subject = Platform.NewId("subj");
-        var client = new SubjectsClient(platform.Channel());
-        var headers = new Metadata { { "Authorization", "Bearer " + platform.Token(tenant, "app") } };
-        await client.PutRecordAsync(new PutRecordRequest { TenantId = tenant, SubjectId = subject, Record = SampleRecords.Contact("a@example.org") }, headers);
-        await client.PutRecordAsync(new PutRecordRequest { TenantId = tenant, SubjectId = subject, Record = SampleRecords.Billing("DE02120300000000202051") }, headers);
+        var client = platform.Subjects(tenant);
+        await client.PutRecordAsync(new PutRecordRequest { TenantId = tenant, SubjectId = subject, Record = SampleRecords.Contact("a@example.org") });
+        await client.PutRecordAsync(new PutRecordRequest { TenantId = tenant, SubjectId = subject, Record = SampleRecords.Billing("DE02120300000000202051") });
 
-        var list = await client.ListCategoriesAsync(new ListCategoriesRequest { TenantId = tenant, SubjectId = subject }, headers);
+        var list = await client.ListCategoriesAsync(new ListCategoriesRequest { TenantId = tenant, SubjectId = subject });
 
         Assert.Equal(["billing", "contact"], list.Categories.Select(c => c.Category));
         Assert.Equal(LegalBasis.Contract, list.Categories[0].LegalBasis);
@@ -55,11 +52,10 @@ public sealed class SubjectRecordTests(Platform platform)
     public async Task UnknownCategoryIsNotFound()
     {
         var tenant = Platform.NewId("acme");
-        var client = new SubjectsClient(platform.Channel());
-        var headers = new Metadata { { "Authorization", "Bearer " + platform.Token(tenant, "app") } };
+        var client = platform.Subjects(tenant);
 
         var error = await Assert.ThrowsAsync<RpcException>(async () =>
-            await client.GetRecordAsync(new GetRecordRequest { TenantId = tenant, SubjectId = "nobody", Category = "contact" }, headers));
+            await client.GetRecordAsync(new GetRecordRequest { TenantId = tenant, SubjectId = "nobody", Category = "contact" }));
 
         Assert.Equal(StatusCode.NotFound, error.StatusCode);
     }
