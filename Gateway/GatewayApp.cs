@@ -3,7 +3,6 @@ using Azure.Data.Tables;
 using Custodian.Gateway.Services;
 using Custodian.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 
 namespace Custodian.Gateway;
@@ -25,13 +24,7 @@ public static class GatewayApp
     /// <summary>Adds Kestrel on HTTPS/HTTP2, authentication, gRPC with health and reflection, and the cluster client.</summary>
     public static WebApplicationBuilder AddCustodianGateway(this WebApplicationBuilder builder)
     {
-        var gateway = builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new();
-        var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
-        if (!System.ComponentModel.DataAnnotations.Validator.TryValidateObject(gateway, new(gateway), results, validateAllProperties: true))
-        {
-            throw new OptionsValidationException(GatewayOptions.Section, typeof(GatewayOptions), results.Select(r => r.ErrorMessage ?? ""));
-        }
-
+        var gateway = builder.Configuration.GetValidated<GatewayOptions>(GatewayOptions.Section);
         var clusterTls = builder.Configuration.GetSection(ClusterTlsOptions.Section).Get<ClusterTlsOptions>() ?? new();
         var clusterCertificate = Certificates.Load(clusterTls.Certificate, "the cluster (ClusterTls:Certificate)");
         var httpsCertificate = Certificates.Load(

@@ -3,7 +3,6 @@ using Azure.Data.Tables;
 using Custodian.Hosting;
 using Custodian.Silo.Storage;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 
@@ -29,8 +28,8 @@ public static class SiloApp
     /// <summary>Adds the Orleans silo with clustering, reminders, secure storage, TLS and the dashboard.</summary>
     public static WebApplicationBuilder AddCustodianSilo(this WebApplicationBuilder builder)
     {
-        var silo = Bind<SiloOptions>(builder.Configuration, SiloOptions.Section);
-        var storage = Bind<SecureStorageOptions>(builder.Configuration, SecureStorageOptions.Section);
+        var silo = builder.Configuration.GetValidated<SiloOptions>(SiloOptions.Section);
+        var storage = builder.Configuration.GetValidated<SecureStorageOptions>(SecureStorageOptions.Section);
         var clusterTls = builder.Configuration.GetSection(ClusterTlsOptions.Section).Get<ClusterTlsOptions>() ?? new();
         var adminCertificate = Certificates.Load(
             builder.Configuration.GetSection("AdminTls:Certificate").Get<CertificateOptions>() ?? new(), "the silo's admin endpoint");
@@ -97,17 +96,5 @@ public static class SiloApp
         app.MapOperatorLogin();
         app.MapHealthChecks("/health");
         return app;
-    }
-
-    private static T Bind<T>(IConfiguration configuration, string section) where T : class, new()
-    {
-        var options = configuration.GetSection(section).Get<T>() ?? new T();
-        var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
-        if (!System.ComponentModel.DataAnnotations.Validator.TryValidateObject(options, new(options), results, validateAllProperties: true))
-        {
-            throw new OptionsValidationException(section, typeof(T), results.Select(r => $"{section}: {r.ErrorMessage}"));
-        }
-
-        return options;
     }
 }
