@@ -50,6 +50,7 @@ public static class GatewayApp
             client.UseConnectionRetryFilter<ClusterConnectRetry>();
         });
 
+        builder.Services.AddSingleton(gateway);
         builder.AddCustodianAuthentication();
         builder.Services.AddGrpc(o => o.Interceptors.Add<ErrorInterceptor>());
         builder.Services.AddGrpcReflection();
@@ -63,6 +64,7 @@ public static class GatewayApp
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapGrpcService<SubjectsService>();
+        app.MapGrpcService<KeysService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService().RequireAuthorization();
         return app;

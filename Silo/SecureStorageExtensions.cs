@@ -1,4 +1,5 @@
 using Azure.Data.Tables;
+using Custodian.Keys;
 using Custodian.Silo.Storage;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
@@ -15,10 +16,11 @@ public static class SecureStorageExtensions
 
     /// <summary>
     /// Adds the <c>secure</c> grain storage over Azure Table storage, with data keys wrapped by
-    /// <paramref name="keyRing"/>'s current key-encryption key.
+    /// <paramref name="keyRing"/>'s current key-encryption key, and the key ring, key store and shred
+    /// ledger as services.
     /// </summary>
     public static ISiloBuilder AddSecureGrainStorage(
-        this ISiloBuilder silo, TableServiceClient tables, SecureStorageOptions options, LocalKeyRing keyRing)
+        this ISiloBuilder silo, TableServiceClient tables, SecureStorageOptions options, IKeyRing keyRing)
     {
         silo.AddAzureTableGrainStorage(InnerName, table =>
         {
@@ -27,18 +29,25 @@ public static class SecureStorageExtensions
             table.DeleteStateOnClear = true;
             table.GrainStorageSerializer = new EnvelopeSerializer();
         });
+        silo.Services.AddSingleton(keyRing);
+        silo.Services.AddSingleton(options);
         silo.Services.AddSingleton(sp => new DataKeyStore(
-            tables.GetTableClient(options.KeyTable),
-            keyRing.Current,
-            keyRing,
-            sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId,
-            options.KeyCacheSize));
+            tables.GetTableClient(options.KeyTable), keyRing, ServiceId(sp)));
+        silo.Services.AddSingleton(sp => new ShredLedger(
+            tables.GetTableClient(options.TombstoneTable), tables.GetTableClient(options.ReceiptTable), ServiceId(sp)));
+        silo.Services.AddSingleton<IConfigureGrainContextProvider, DataKeyCleanup>();
+        silo.Services.AddSingleton<IKeyCustody, KeyCustody>();
         silo.Services.AddGrainStorage(SecureStorageOptions.ProviderName, (sp, _) => new EncryptedGrainStorage(
             sp.GetRequiredKeyedService<IGrainStorage>(InnerName),
             sp.GetRequiredService<DataKeyStore>(),
+            sp.GetRequiredService<ShredLedger>(),
+            options.StateTable,
             sp.GetRequiredService<Serializer>(),
+            sp.GetRequiredService<IGrainContextAccessor>(),
             sp.GetRequiredService<IOptions<ClusterOptions>>(),
             sp.GetRequiredService<ILogger<EncryptedGrainStorage>>()));
         return silo;
     }
+
+    private static string ServiceId(IServiceProvider services) => services.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId;
 }

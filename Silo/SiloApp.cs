@@ -1,6 +1,7 @@
 using System.Net;
 using Azure.Data.Tables;
 using Custodian.Hosting;
+using Custodian.Keys;
 using Custodian.Silo.Storage;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Orleans.Configuration;
@@ -30,6 +31,7 @@ public static class SiloApp
     {
         var silo = builder.Configuration.GetValidated<SiloOptions>(SiloOptions.Section);
         var storage = builder.Configuration.GetValidated<SecureStorageOptions>(SecureStorageOptions.Section);
+        var keyRotation = builder.Configuration.GetValidated<KeyRotationOptions>(KeyRotationOptions.Section);
         var clusterTls = builder.Configuration.GetSection(ClusterTlsOptions.Section).Get<ClusterTlsOptions>() ?? new();
         var adminCertificate = Certificates.Load(
             builder.Configuration.GetSection("AdminTls:Certificate").Get<CertificateOptions>() ?? new(), "the silo's admin endpoint");
@@ -58,6 +60,7 @@ public static class SiloApp
             });
             orleans.UseAzureStorageClustering(o => o.TableServiceClient = tables);
             orleans.UseAzureTableReminderService(o => o.TableServiceClient = tables);
+            orleans.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(Math.Min(60, keyRotation.ReminderPeriod.TotalSeconds)));
             orleans.AddSecureGrainStorage(tables, storage, keyRing);
             orleans.UseTls(clusterCertificate, tls => ClusterTls.Configure(tls, clusterCertificate, clusterTls));
             orleans.AddDashboard(o => o.HideTrace = true);
@@ -71,6 +74,7 @@ public static class SiloApp
         builder.AddCustodianAuthentication(acceptOperatorCookie: true);
         builder.Services.AddAuthorizationBuilder().AddPolicy(OperatorPolicy, policy =>
             policy.RequireAuthenticatedUser().RequireRole(CustodianClaims.OperatorRole));
+        builder.Services.AddOptions<KeyRotationOptions>().BindConfiguration(KeyRotationOptions.Section);
         builder.Services.AddHealthChecks();
         return builder;
     }

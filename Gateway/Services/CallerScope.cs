@@ -9,6 +9,10 @@ namespace Custodian.Gateway.Services;
 /// </summary>
 internal static class CallerScope
 {
+    /// <summary>The caller's principal id (the token's <c>sub</c>), as audit trails and receipts name it.</summary>
+    public static string Actor(ServerCallContext context) =>
+        context.GetHttpContext().User.FindFirst(CustodianClaims.Subject)?.Value ?? "unknown";
+
     /// <summary>Throws PERMISSION_DENIED unless the caller's tenant claim is <paramref name="tenantId"/>.</summary>
     public static void RequireTenant(ServerCallContext context, string tenantId)
     {

@@ -37,6 +37,10 @@ internal static class RpcErrors
     [DoesNotReturn]
     public static void PermissionDenied(string message) => throw new RpcException(new Grpc.Core.Status(StatusCode.PermissionDenied, message));
 
+    /// <summary>Throws FAILED_PRECONDITION: the request is valid but the target's state refuses it.</summary>
+    [DoesNotReturn]
+    public static void FailedPrecondition(string message) => throw new RpcException(new Grpc.Core.Status(StatusCode.FailedPrecondition, message));
+
     /// <summary>Throws NOT_FOUND.</summary>
     [DoesNotReturn]
     public static void NotFound(string message) => throw new RpcException(new Grpc.Core.Status(StatusCode.NotFound, message));

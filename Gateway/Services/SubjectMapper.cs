@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Custodian.Storage;
 using Custodian.Subjects;
 using Google.Protobuf.WellKnownTypes;
 using Proto = Custodian.Gateway.Protos.Subjects;
@@ -25,6 +26,12 @@ internal static class SubjectMapper
         proto.Fields.Add(record.Fields);
         return proto;
     }
+
+    public static Proto.Erasure ToProto(ErasureRecord erasure) => new()
+    {
+        ErasedAt = Timestamp.FromDateTimeOffset(erasure.ErasedAt),
+        ReceiptId = erasure.ReceiptId,
+    };
 
     public static Proto.CategorySummary ToProto(CategorySummary summary) => new()
     {

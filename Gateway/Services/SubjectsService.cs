@@ -28,6 +28,11 @@ public sealed class SubjectsService(IClusterClient cluster) : Proto.Subjects.Sub
         CallerScope.RequireTenant(context, request.TenantId);
 
         var result = await Grain(request.TenantId, request.SubjectId).PutRecordAsync(SubjectMapper.ToDomain(request.Record!));
+        if (result.Erasure is not null)
+        {
+            RpcErrors.FailedPrecondition("The subject was erased; an erased pseudonym is never written again. Use a new subject id.");
+        }
+
         if (!result.Stored)
         {
             RpcErrors.InvalidArgument(result.Violations);
@@ -44,16 +49,21 @@ public sealed class SubjectsService(IClusterClient cluster) : Proto.Subjects.Sub
         RpcErrors.ThrowIfAny(violations);
         CallerScope.RequireTenant(context, request.TenantId);
 
-        var stored = await Grain(request.TenantId, request.SubjectId).GetRecordAsync(request.Category);
-        if (stored is null)
+        var lookup = await Grain(request.TenantId, request.SubjectId).GetRecordAsync(request.Category);
+        if (lookup.Erasure is { } erasure)
+        {
+            return new Proto.GetRecordResponse { Erasure = SubjectMapper.ToProto(erasure) };
+        }
+
+        if (lookup.Record is null)
         {
             RpcErrors.NotFound("The subject has no record in this category.");
         }
 
         return new Proto.GetRecordResponse
         {
-            Record = SubjectMapper.ToProto(stored.Record),
-            UpdatedAt = Timestamp.FromDateTimeOffset(stored.UpdatedAt),
+            Record = SubjectMapper.ToProto(lookup.Record.Record),
+            UpdatedAt = Timestamp.FromDateTimeOffset(lookup.Record.UpdatedAt),
         };
     }
 
@@ -64,9 +74,12 @@ public sealed class SubjectsService(IClusterClient cluster) : Proto.Subjects.Sub
         RpcErrors.ThrowIfAny(violations);
         CallerScope.RequireTenant(context, request.TenantId);
 
-        var categories = await Grain(request.TenantId, request.SubjectId).ListCategoriesAsync();
-        var response = new Proto.ListCategoriesResponse();
-        response.Categories.AddRange(categories.Select(SubjectMapper.ToProto));
+        var listing = await Grain(request.TenantId, request.SubjectId).ListCategoriesAsync();
+        var response = new Proto.ListCategoriesResponse
+        {
+            Erasure = listing.Erasure is { } erasure ? SubjectMapper.ToProto(erasure) : null,
+        };
+        response.Categories.AddRange(listing.Categories.Select(SubjectMapper.ToProto));
         return response;
     }
 

@@ -1,4 +1,4 @@
-using System.Collections.Immutable;
+using Custodian.Storage;
 
 namespace Custodian.Subjects;
 
@@ -13,11 +13,18 @@ public interface IDataSubjectGrain : IGrainWithStringKey
     [Alias("PutRecord")]
     Task<PutRecordResult> PutRecordAsync(PersonalDataRecord record);
 
-    /// <summary>Returns the record of one category, or null when there is none.</summary>
+    /// <summary>Returns the record of one category, none, or that the subject was erased.</summary>
     [Alias("GetRecord")]
-    Task<StoredRecord?> GetRecordAsync(string category);
+    Task<RecordLookup> GetRecordAsync(string category);
 
-    /// <summary>Lists the categories held, without their values.</summary>
+    /// <summary>Lists the categories held, without their values, or that the subject was erased.</summary>
     [Alias("ListCategories")]
-    Task<ImmutableArray<CategorySummary>> ListCategoriesAsync();
+    Task<CategoryListing> ListCategoriesAsync();
+
+    /// <summary>
+    /// Crypto-shreds the subject: its data key is destroyed, so every stored copy (current, replicated,
+    /// backed up) becomes unreadable. Idempotent: shredding an erased subject returns the first erasure.
+    /// </summary>
+    [Alias("Shred")]
+    Task<ErasureRecord> ShredAsync(string actor, string reason);
 }

@@ -1,4 +1,4 @@
-using System.Collections.Immutable;
+using Custodian.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace Custodian.Subjects;
@@ -11,6 +11,11 @@ public sealed class DataSubjectGrain(
 {
     public async Task<PutRecordResult> PutRecordAsync(PersonalDataRecord record)
     {
+        if (state.State.Erasure is { } erasure)
+        {
+            return PutRecordResult.Erased(erasure);
+        }
+
         var violations = record.Validate("record.");
         if (violations.Count > 0)
         {
@@ -35,11 +40,38 @@ public sealed class DataSubjectGrain(
         return PutRecordResult.StoredAt(now);
     }
 
-    public Task<StoredRecord?> GetRecordAsync(string category) =>
-        Task.FromResult(state.State.Records.GetValueOrDefault(category));
+    public Task<RecordLookup> GetRecordAsync(string category) =>
+        Task.FromResult(new RecordLookup(state.State.Records.GetValueOrDefault(category), state.State.Erasure));
 
-    public Task<ImmutableArray<CategorySummary>> ListCategoriesAsync() =>
-        Task.FromResult(state.State.Records.Values
-            .Select(r => new CategorySummary(r.Record.Category, r.Record.Purpose, r.Record.LegalBasis, r.Record.Fields.Count, r.UpdatedAt))
-            .ToImmutableArray());
+    public Task<CategoryListing> ListCategoriesAsync() =>
+        Task.FromResult(new CategoryListing(
+            [.. state.State.Records.Values.Select(r => new CategorySummary(r.Record.Category, r.Record.Purpose, r.Record.LegalBasis, r.Record.Fields.Count, r.UpdatedAt))],
+            state.State.Erasure));
+
+    public async Task<ErasureRecord> ShredAsync(string actor, string reason)
+    {
+        // Erased with a receipt: done. Erased without one (a copy whose key is gone): write the tombstone and receipt now.
+        if (state.State.Erasure is { ReceiptId.Length: > 0 } done)
+        {
+            return done;
+        }
+
+        state.State.Erasure = ErasureRecord.New(timeProvider.GetUtcNow(), actor, reason);
+        try
+        {
+            await state.ClearStateAsync();
+        }
+        catch
+        {
+            // The key may already be gone: start again from what storage holds.
+            state.State.Erasure = null;
+            DeactivateOnIdle();
+            throw;
+        }
+
+        var erasure = state.State.Erasure ?? throw new InvalidOperationException("The secure storage did not mark the cleared state as erased.");
+        SubjectLog.Shredded(logger, this.GetPrimaryKeyString(), erasure.ReceiptId);
+        DeactivateOnIdle();
+        return erasure;
+    }
 }

@@ -7,4 +7,7 @@ internal static partial class SubjectLog
 {
     [LoggerMessage(1001, LogLevel.Information, "Stored category {Category} of subject {SubjectKey} ({FieldCount} fields)")]
     public static partial void RecordStored(ILogger logger, string subjectKey, string category, int fieldCount);
+
+    [LoggerMessage(1002, LogLevel.Information, "Subject {SubjectKey} crypto-shredded, receipt {ReceiptId}")]
+    public static partial void Shredded(ILogger logger, string subjectKey, string receiptId);
 }

@@ -1,26 +1,20 @@
 using System.Security.Cryptography;
 using System.Text;
 using Azure;
-using Azure.Core.Cryptography;
 using Azure.Data.Tables;
-using Microsoft.Extensions.Caching.Memory;
 
 namespace Custodian.Silo.Storage;
 
 /// <summary>
-/// Every grain's data key, wrapped by the region's key-encryption key, in a table of its own
-/// (apart from state and backups). Destroying a grain's row is crypto-shredding: every copy of
-/// that grain's state becomes unreadable.
+/// Every grain's data key, wrapped by a version of the region's key-encryption key, in a table of
+/// its own (apart from states and backups). Deleting a grain's row is crypto-shredding: every copy
+/// of that grain's state becomes unreadable. Rewrapping moves keys to another KEK version without
+/// touching any state.
 /// </summary>
-public sealed class DataKeyStore(
-    TableClient table,
-    IKeyEncryptionKey currentKek,
-    IKeyEncryptionKeyResolver kekResolver,
-    string serviceId,
-    int cacheSize)
+public sealed class DataKeyStore(TableClient table, IKeyRing ring, string serviceId)
 {
-    private const string WrapAlgorithmProperty = "WrapAlgorithm";
-    private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = cacheSize });
+    /// <summary>The key table's name.</summary>
+    public string TableName => table.Name;
 
     /// <summary>Creates the key table when it does not exist.</summary>
     public Task InitializeAsync(CancellationToken cancellationToken) => table.CreateIfNotExistsAsync(cancellationToken);
@@ -28,17 +22,12 @@ public sealed class DataKeyStore(
     /// <summary>The grain's data key, or null when it has none (never written, or shredded).</summary>
     public async Task<DataKey?> FindAsync(string grainId)
     {
-        if (_cache.TryGetValue(grainId, out DataKey? cached))
-        {
-            return cached;
-        }
-
         var (partition, row) = Address(grainId);
         var response = await table.GetEntityIfExistsAsync<TableEntity>(partition, row);
-        return response.HasValue ? Remember(grainId, await UnwrapAsync(response.Value!)) : null;
+        return response.HasValue ? await UnwrapAsync(response.Value!) : null;
     }
 
-    /// <summary>The grain's data key, created (and stored wrapped) on first use.</summary>
+    /// <summary>The grain's data key, created (and stored wrapped by the current KEK) on first use.</summary>
     public async Task<DataKey> GetOrCreateAsync(string grainId)
     {
         if (await FindAsync(grainId) is { } existing)
@@ -48,14 +37,15 @@ public sealed class DataKeyStore(
 
         var material = RandomNumberGenerator.GetBytes(DataKey.Size);
         var key = new DataKey("dek-" + Guid.NewGuid().ToString("N"), material);
+        var kek = ring.Current;
         var (partition, row) = Address(grainId);
         var entity = new TableEntity(partition, row)
         {
             ["GrainId"] = grainId,
             ["KeyId"] = key.KeyId,
-            ["KekId"] = currentKek.KeyId,
-            [WrapAlgorithmProperty] = LocalKeyEncryptionKey.Algorithm,
-            ["WrappedKey"] = await currentKek.WrapKeyAsync(LocalKeyEncryptionKey.Algorithm, material),
+            ["KekId"] = kek.KeyId,
+            ["WrapAlgorithm"] = ring.WrapAlgorithm,
+            ["WrappedKey"] = await kek.WrapKeyAsync(ring.WrapAlgorithm, material),
             ["CreatedAt"] = DateTimeOffset.UtcNow,
         };
         try
@@ -68,22 +58,82 @@ public sealed class DataKeyStore(
             return await FindAsync(grainId) ?? throw new InvalidOperationException("A data key vanished while it was being created.");
         }
 
-        return Remember(grainId, key);
+        return key;
     }
 
-    /// <summary>Destroys the grain's data key here and in the table; true when there was one.</summary>
-    public async Task<bool> DestroyAsync(string grainId)
+    /// <summary>Deletes the grain's data key; returns its id, or null when it had none.</summary>
+    public async Task<string?> DestroyAsync(string grainId)
     {
-        if (_cache.TryGetValue(grainId, out DataKey? cached))
+        var (partition, row) = Address(grainId);
+        var existing = await table.GetEntityIfExistsAsync<TableEntity>(partition, row, ["KeyId"]);
+        if (!existing.HasValue)
         {
-            _cache.Remove(grainId);
-            cached!.Destroy();
+            return null;
         }
 
-        var (partition, row) = Address(grainId);
-        var response = await table.DeleteEntityAsync(partition, row, ETag.All);
-        return response.Status != 404;
+        await table.DeleteEntityAsync(partition, row, ETag.All);
+        return existing.Value!.GetString("KeyId");
     }
+
+    /// <summary>
+    /// Rewraps one page of the data keys not yet wrapped by <paramref name="targetKekId"/>. Keys shredded
+    /// or changed meanwhile are skipped (a later pass finds any that still need it). Returns how many
+    /// were rewrapped and the continuation for the next page (null after the last).
+    /// </summary>
+    public async Task<(int Rewrapped, string? Continuation)> RewrapPageAsync(string targetKekId, string? continuation, int pageSize)
+    {
+        var target = await ring.ResolveAsync(targetKekId);
+        var query = table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"KekId ne {targetKekId}"), pageSize);
+        await foreach (var page in query.AsPages(continuation, pageSize))
+        {
+            var updates = new List<TableEntity>(page.Values.Count);
+            foreach (var entity in page.Values)
+            {
+                var old = await ring.ResolveAsync(entity.GetString("KekId"));
+                var material = await old.UnwrapKeyAsync(entity.GetString("WrapAlgorithm"), entity.GetBinary("WrappedKey"));
+                try
+                {
+                    updates.Add(new TableEntity(entity.PartitionKey, entity.RowKey)
+                    {
+                        ETag = entity.ETag,
+                        ["KekId"] = target.KeyId,
+                        ["WrapAlgorithm"] = ring.WrapAlgorithm,
+                        ["WrappedKey"] = await target.WrapKeyAsync(ring.WrapAlgorithm, material),
+                    });
+                }
+                finally
+                {
+                    CryptographicOperations.ZeroMemory(material);
+                }
+            }
+
+            var rewrapped = 0;
+            foreach (var partition in updates.GroupBy(u => u.PartitionKey))
+            {
+                rewrapped += await UpdatePartitionAsync([.. partition]);
+            }
+
+            return (rewrapped, page.ContinuationToken);
+        }
+
+        return (0, null);
+    }
+
+    /// <summary>How many data keys each KEK version wraps.</summary>
+    public async Task<Dictionary<string, long>> CountByKekAsync()
+    {
+        var counts = new Dictionary<string, long>();
+        await foreach (var row in table.QueryAsync<TableEntity>(select: ["KekId"]))
+        {
+            var kek = row.GetString("KekId");
+            counts[kek] = counts.GetValueOrDefault(kek) + 1;
+        }
+
+        return counts;
+    }
+
+    /// <summary>Every key row (wrapped keys only), for a restore to copy.</summary>
+    public AsyncPageable<TableEntity> RowsAsync() => table.QueryAsync<TableEntity>();
 
     /// <summary>
     /// The table address of a grain's key: rows spread over 256 partitions by a hash of the
@@ -95,18 +145,41 @@ public sealed class DataKeyStore(
         return ($"{serviceId}-{spread:x2}", Uri.EscapeDataString(grainId));
     }
 
-    private async Task<DataKey> UnwrapAsync(TableEntity entity)
+    private async Task<int> UpdatePartitionAsync(IReadOnlyList<TableEntity> updates)
     {
-        var kek = await kekResolver.ResolveAsync(entity.GetString("KekId"));
-        var material = await kek.UnwrapKeyAsync(entity.GetString(WrapAlgorithmProperty), entity.GetBinary("WrappedKey"));
-        return new DataKey(entity.GetString("KeyId"), material);
+        var done = 0;
+        foreach (var chunk in updates.Chunk(100))
+        {
+            try
+            {
+                // Up to 100 operations in one partition per transaction: the fast path.
+                await table.SubmitTransactionAsync(chunk.Select(u => new TableTransactionAction(TableTransactionActionType.UpdateMerge, u, u.ETag)));
+                done += chunk.Length;
+            }
+            catch (TableTransactionFailedException)
+            {
+                // A key of this chunk was shredded or changed meanwhile: do the chunk one by one.
+                foreach (var update in chunk)
+                {
+                    try
+                    {
+                        await table.UpdateEntityAsync(update, update.ETag, TableUpdateMode.Merge);
+                        done++;
+                    }
+                    catch (RequestFailedException e) when (e.Status is 404 or 412)
+                    {
+                    }
+                }
+            }
+        }
+
+        return done;
     }
 
-    private DataKey Remember(string grainId, DataKey key)
+    private async Task<DataKey> UnwrapAsync(TableEntity entity)
     {
-        // Evicted keys are left to the garbage collector rather than zeroed: a grain may still be
-        // using the instance. Shredding zeroes it (DestroyAsync).
-        _cache.Set(grainId, key, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = TimeSpan.FromMinutes(20) });
-        return key;
+        var kek = await ring.ResolveAsync(entity.GetString("KekId"));
+        var material = await kek.UnwrapKeyAsync(entity.GetString("WrapAlgorithm"), entity.GetBinary("WrappedKey"));
+        return new DataKey(entity.GetString("KeyId"), material);
     }
 }

@@ -1,13 +1,17 @@
 namespace Custodian.Silo.Storage;
 
 /// <summary>
-/// What the inner storage holds for one grain state: AES-256-GCM ciphertext and its header.
+/// What the inner storage holds for one grain state: AES-256-GCM ciphertext and its header, or,
+/// once the grain was crypto-shredded, a tombstone (<see cref="Erased"/> set, no ciphertext).
 /// The associated data (not stored) binds it to service id, grain id, state name, format and key id.
 /// </summary>
 public sealed class EncryptedEnvelope
 {
     /// <summary>The envelope format; see <see cref="EnvelopeCipher.FormatVersion"/>.</summary>
     public int Format { get; set; }
+
+    /// <summary>The grain it belongs to (grain ids carry no personal data); lets backups map rows to grains.</summary>
+    public string Grain { get; set; } = "";
 
     /// <summary>The id of the grain's data key that sealed it.</summary>
     public string KeyId { get; set; } = "";
@@ -20,4 +24,17 @@ public sealed class EncryptedEnvelope
 
     /// <summary>The 128-bit GCM authentication tag.</summary>
     public byte[] Tag { get; set; } = [];
+
+    /// <summary>Set on a tombstone: when the grain was shredded and the receipt id.</summary>
+    public ErasedMarker? Erased { get; set; }
+}
+
+/// <summary>The tombstone part of an envelope.</summary>
+public sealed class ErasedMarker
+{
+    /// <summary>When the data key was destroyed.</summary>
+    public DateTimeOffset At { get; set; }
+
+    /// <summary>The shred receipt.</summary>
+    public string ReceiptId { get; set; } = "";
 }

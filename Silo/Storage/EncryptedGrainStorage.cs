@@ -9,13 +9,17 @@ namespace Custodian.Silo.Storage;
 
 /// <summary>
 /// The <c>secure</c> grain storage: serialises each state, seals it with AES-256-GCM under the
-/// grain's own data key, and hands only the envelope to the inner provider. Clearing a state
-/// destroys the grain's data key as well (crypto-shredding), so no copy of it can be read again.
+/// grain's own data key, and hands only the envelope to the inner provider. Clearing a state is
+/// crypto-shredding: the grain's data key is destroyed, its stored state becomes a tombstone, and
+/// a shred receipt is kept; every copy (current, replicated, backed up) then reads as erased.
 /// </summary>
 public sealed class EncryptedGrainStorage(
     IGrainStorage inner,
     DataKeyStore keys,
+    ShredLedger ledger,
+    string stateTable,
     Serializer serializer,
+    IGrainContextAccessor activations,
     IOptions<ClusterOptions> cluster,
     ILogger<EncryptedGrainStorage> logger) : IGrainStorage, ILifecycleParticipant<ISiloLifecycle>
 {
@@ -26,18 +30,27 @@ public sealed class EncryptedGrainStorage(
         var stored = new GrainState<EncryptedEnvelope>();
         await inner.ReadStateAsync(stateName, grainId, stored);
         grainState.ETag = stored.ETag;
-        if (!stored.RecordExists || stored.State is not { Ciphertext.Length: > 0 } envelope)
+        if (!stored.RecordExists || stored.State is not { } envelope || (envelope.Erased is null && envelope.Ciphertext.Length == 0))
         {
-            Reset(grainState);
+            Reset(grainState, erasure: null);
             return;
         }
 
         var id = grainId.ToString();
-        var key = await keys.FindAsync(id);
+        if (envelope.Erased is { } tombstone)
+        {
+            Reset(grainState, new ErasureRecord(tombstone.At, tombstone.ReceiptId, "", ""));
+            return;
+        }
+
+        var holder = ActivationDataKey.Of(activations, grainId);
+        var key = holder?.Key ?? await keys.FindAsync(id);
         if (key is null)
         {
+            // A copy from before the shred (a backup, a replica): its key is gone, so it is erased.
             StorageLog.StateErased(logger, id, stateName);
-            Reset(grainState);
+            var known = await ledger.FindTombstoneAsync(id);
+            Reset(grainState, new ErasureRecord(known?.At ?? DateTimeOffset.UnixEpoch, known?.ReceiptId ?? "", "", "data key destroyed"));
             return;
         }
 
@@ -57,6 +70,7 @@ public sealed class EncryptedGrainStorage(
         {
             grainState.State = serializer.Deserialize<T>(plaintext);
             grainState.RecordExists = true;
+            holder?.Hold(key);
         }
         finally
         {
@@ -67,7 +81,9 @@ public sealed class EncryptedGrainStorage(
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var id = grainId.ToString();
-        var key = await keys.GetOrCreateAsync(id);
+        var holder = ActivationDataKey.Of(activations, grainId);
+        var key = holder?.Key ?? await keys.GetOrCreateAsync(id);
+        holder?.Hold(key);
         var plaintext = serializer.SerializeToArray(grainState.State);
         EncryptedEnvelope envelope;
         try
@@ -79,29 +95,56 @@ public sealed class EncryptedGrainStorage(
             CryptographicOperations.ZeroMemory(plaintext);
         }
 
+        await WriteEnvelopeAsync(stateName, grainId, grainState, envelope);
+    }
+
+    public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        var id = grainId.ToString();
+        var erasure = (grainState.State as IErasableState)?.Erasure
+            ?? ErasureRecord.New(DateTimeOffset.UtcNow, "system", "state cleared");
+
+        // The key goes first: once it is destroyed, every copy is unreadable even if what follows fails.
+        var keyId = await keys.DestroyAsync(id) ?? "";
+        ActivationDataKey.Of(activations, grainId)?.Destroy();
+        var tombstone = new EncryptedEnvelope
+        {
+            Format = EnvelopeCipher.FormatVersion,
+            Grain = id,
+            Erased = new ErasedMarker { At = erasure.ErasedAt, ReceiptId = erasure.ReceiptId },
+        };
+        await WriteEnvelopeAsync(stateName, grainId, grainState, tombstone);
+        await ledger.RecordAsync(new ShredReceipt(
+            erasure.ReceiptId, id, keyId, erasure.ErasedAt, erasure.Actor, erasure.Reason, ShredLedger.StoresCleared(keys.TableName, stateTable)));
+        StorageLog.StateShredded(logger, id, stateName, erasure.ReceiptId);
+        Reset(grainState, erasure);
+        grainState.RecordExists = true;
+    }
+
+    public void Participate(ISiloLifecycle lifecycle) =>
+        lifecycle.Subscribe(nameof(EncryptedGrainStorage), ServiceLifecycleStage.ApplicationServices, async ct =>
+        {
+            await keys.InitializeAsync(ct);
+            await ledger.InitializeAsync(ct);
+        });
+
+    private async Task WriteEnvelopeAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, EncryptedEnvelope envelope)
+    {
         var stored = new GrainState<EncryptedEnvelope>(envelope, grainState.ETag) { RecordExists = grainState.RecordExists };
         await inner.WriteStateAsync(stateName, grainId, stored);
         grainState.ETag = stored.ETag;
         grainState.RecordExists = true;
     }
 
-    public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    private static void Reset<T>(IGrainState<T> grainState, ErasureRecord? erasure)
     {
-        var stored = new GrainState<EncryptedEnvelope>(new EncryptedEnvelope(), grainState.ETag) { RecordExists = grainState.RecordExists };
-        await inner.ClearStateAsync(stateName, grainId, stored);
-        var id = grainId.ToString();
-        await keys.DestroyAsync(id);
-        StorageLog.StateShredded(logger, id, stateName);
-        grainState.ETag = stored.ETag;
-        Reset(grainState);
-    }
+        var fresh = Activator.CreateInstance<T>();
+        if (erasure is not null && fresh is IErasableState erasable)
+        {
+            erasable.Erasure = erasure;
+        }
 
-    public void Participate(ISiloLifecycle lifecycle) =>
-        lifecycle.Subscribe(nameof(EncryptedGrainStorage), ServiceLifecycleStage.ApplicationServices, keys.InitializeAsync);
-
-    private static void Reset<T>(IGrainState<T> grainState)
-    {
-        grainState.State = Activator.CreateInstance<T>();
+        grainState.State = fresh;
         grainState.RecordExists = false;
     }
 }

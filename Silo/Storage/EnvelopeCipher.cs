@@ -19,6 +19,7 @@ public static class EnvelopeCipher
         var envelope = new EncryptedEnvelope
         {
             Format = FormatVersion,
+            Grain = grainId,
             KeyId = key.KeyId,
             Nonce = RandomNumberGenerator.GetBytes(NonceSize),
             Ciphertext = new byte[plaintext.Length],

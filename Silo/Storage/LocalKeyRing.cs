@@ -8,22 +8,35 @@ namespace Custodian.Silo.Storage;
 
 /// <summary>
 /// The local, versioned key-encryption keys of one region, loaded from a key file (never committed,
-/// owner-only). New data keys are wrapped by <see cref="Current"/>; older versions still unwrap.
+/// owner-only). New data keys are wrapped by <see cref="Current"/>; older versions still unwrap until
+/// retired. Silos of a region that share the file pick up a rotation by another silo: the file is
+/// read again when it changed, checked at most once a second.
 /// </summary>
-public sealed class LocalKeyRing : IKeyEncryptionKeyResolver
+public sealed class LocalKeyRing : IKeyRing
 {
     private const int FileFormat = 1;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
-    private readonly Dictionary<string, LocalKeyEncryptionKey> _versions;
+    private readonly string _path;
+    private readonly string _ring;
+    private readonly Lock _lock = new();
+    private Snapshot _snapshot;
+    private long _nextCheck;
 
-    private LocalKeyRing(LocalKeyEncryptionKey current, Dictionary<string, LocalKeyEncryptionKey> versions)
+    private LocalKeyRing(string path, string ring, Snapshot snapshot)
     {
-        Current = current;
-        _versions = versions;
+        _path = path;
+        _ring = ring;
+        _snapshot = snapshot;
     }
 
     /// <summary>The version that wraps new data keys.</summary>
-    public LocalKeyEncryptionKey Current { get; }
+    public IKeyEncryptionKey Current => Fresh().Current;
+
+    /// <inheritdoc/>
+    public IReadOnlyList<string> KeyIds => [.. Fresh().Versions.Keys.Order(StringComparer.Ordinal)];
+
+    /// <inheritdoc/>
+    public string WrapAlgorithm => LocalKeyEncryptionKey.Algorithm;
 
     /// <summary>
     /// Loads the key file of ring <paramref name="ringName"/>, creating it with one fresh version when it
@@ -48,6 +61,84 @@ public sealed class LocalKeyRing : IKeyEncryptionKeyResolver
             SecretFiles.CreateOnce(path, () => JsonSerializer.SerializeToUtf8Bytes(NewFile(ringName), Json));
         }
 
+        return new LocalKeyRing(path, ringName, Parse(path, ringName));
+    }
+    /// <inheritdoc/>
+    public IKeyEncryptionKey Resolve(string keyId, CancellationToken cancellationToken = default)
+    {
+        if (Fresh().Versions.TryGetValue(keyId, out var key) || Reload().Versions.TryGetValue(keyId, out key))
+        {
+            return key;
+        }
+
+        throw new KeyNotFoundException($"The key ring has no key-encryption key {keyId} (retired, or from another ring).");
+    }
+
+    /// <inheritdoc/>
+    public Task<IKeyEncryptionKey> ResolveAsync(string keyId, CancellationToken cancellationToken = default) =>
+        Task.FromResult(Resolve(keyId, cancellationToken));
+
+    /// <inheritdoc/>
+    public Task<string> RotateAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            var file = ReadFile(_path);
+            var version = file.Versions!.Max(v => v.Version) + 1;
+            file.Versions!.Add(NewVersion(version));
+            file.Current = version;
+            WriteFile(file);
+            return Task.FromResult(Reload().Current.KeyId);
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task RetireAsync(string keyId, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            var file = ReadFile(_path);
+            if (KeyId(_ring, file.Current) == keyId)
+            {
+                throw new InvalidOperationException($"{keyId} is the current key-encryption key and cannot be retired.");
+            }
+
+            file.Versions!.RemoveAll(v => KeyId(_ring, v.Version) == keyId);
+            WriteFile(file);
+            Reload();
+            return Task.CompletedTask;
+        }
+    }
+
+    private Snapshot Fresh()
+    {
+        var now = Environment.TickCount64;
+        if (now < Volatile.Read(ref _nextCheck))
+        {
+            return _snapshot;
+        }
+
+        Volatile.Write(ref _nextCheck, now + 1000);
+        return File.GetLastWriteTimeUtc(_path) == _snapshot.WrittenAt ? _snapshot : Reload();
+    }
+
+    private Snapshot Reload()
+    {
+        lock (_lock)
+        {
+            return _snapshot = Parse(_path, _ring);
+        }
+    }
+
+    private void WriteFile(KeyFile file)
+    {
+        var temp = _path + "." + Guid.NewGuid().ToString("N") + ".tmp";
+        SecretFiles.WriteOwnerOnly(temp, JsonSerializer.SerializeToUtf8Bytes(file, Json));
+        File.Move(temp, _path, overwrite: true);
+    }
+
+    private static KeyFile ReadFile(string path)
+    {
         KeyFile? file;
         try
         {
@@ -58,18 +149,25 @@ public sealed class LocalKeyRing : IKeyEncryptionKeyResolver
             throw Corrupt(path, "it is not valid JSON");
         }
 
-        if (file is null || file.Format != FileFormat)
+        if (file is null || file.Format != FileFormat || file.Versions is null)
         {
             throw Corrupt(path, $"its format is not {FileFormat}");
         }
 
+        return file;
+    }
+
+    private static Snapshot Parse(string path, string ringName)
+    {
+        var writtenAt = File.GetLastWriteTimeUtc(path);
+        var file = ReadFile(path);
         if (file.Ring != ringName)
         {
             throw Corrupt(path, $"it holds ring '{file.Ring}', not '{ringName}'");
         }
 
         var versions = new Dictionary<string, LocalKeyEncryptionKey>();
-        foreach (var version in file.Versions ?? [])
+        foreach (var version in file.Versions!)
         {
             byte[] material;
             try
@@ -98,18 +196,8 @@ public sealed class LocalKeyRing : IKeyEncryptionKeyResolver
             throw Corrupt(path, $"its current version {file.Current} is not in it");
         }
 
-        return new LocalKeyRing(current, versions);
+        return new Snapshot(current, versions, writtenAt);
     }
-
-    /// <inheritdoc/>
-    public IKeyEncryptionKey Resolve(string keyId, CancellationToken cancellationToken = default) =>
-        _versions.TryGetValue(keyId, out var key)
-            ? key
-            : throw new KeyNotFoundException($"The key ring has no key-encryption key {keyId}.");
-
-    /// <inheritdoc/>
-    public Task<IKeyEncryptionKey> ResolveAsync(string keyId, CancellationToken cancellationToken = default) =>
-        Task.FromResult(Resolve(keyId, cancellationToken));
 
     private static string KeyId(string ring, int version) => $"local/{ring}/{version}";
 
@@ -118,11 +206,16 @@ public sealed class LocalKeyRing : IKeyEncryptionKeyResolver
         Format = FileFormat,
         Ring = ring,
         Current = 1,
-        Versions = [new KeyVersion { Version = 1, CreatedAt = DateTimeOffset.UtcNow, Key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) }],
+        Versions = [NewVersion(1)],
     };
+
+    private static KeyVersion NewVersion(int version) =>
+        new() { Version = version, CreatedAt = DateTimeOffset.UtcNow, Key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) };
 
     private static InvalidOperationException Corrupt(string path, string reason) =>
         new($"The key file {path} is corrupt: {reason}. The silo does not start without its keys.");
+
+    private sealed record Snapshot(LocalKeyEncryptionKey Current, Dictionary<string, LocalKeyEncryptionKey> Versions, DateTime WrittenAt);
 
     private sealed class KeyFile
     {

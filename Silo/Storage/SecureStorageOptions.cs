@@ -21,6 +21,9 @@ public sealed class SecureStorageOptions
     /// <summary>The table of wrapped data keys; kept apart from states and backups.</summary>
     public string KeyTable { get; set; } = "CustodianKeys";
 
-    /// <summary>How many unwrapped data keys a silo keeps in memory.</summary>
-    public int KeyCacheSize { get; set; } = 10_000;
+    /// <summary>The tombstone list: which grains were crypto-shredded.</summary>
+    public string TombstoneTable { get; set; } = "CustodianTombstones";
+
+    /// <summary>The shred receipts.</summary>
+    public string ReceiptTable { get; set; } = "CustodianShredReceipts";
 }

@@ -9,6 +9,6 @@ internal static partial class StorageLog
     [LoggerMessage(2002, LogLevel.Warning, "Stored state {StateName} of grain {GrainId} has no data key: it was erased and reads as empty")]
     public static partial void StateErased(ILogger logger, string grainId, string stateName);
 
-    [LoggerMessage(2003, LogLevel.Information, "State {StateName} of grain {GrainId} cleared and its data key destroyed")]
-    public static partial void StateShredded(ILogger logger, string grainId, string stateName);
+    [LoggerMessage(2003, LogLevel.Information, "State {StateName} of grain {GrainId} crypto-shredded: data key destroyed, tombstone written, receipt {ReceiptId}")]
+    public static partial void StateShredded(ILogger logger, string grainId, string stateName, string receiptId);
 }

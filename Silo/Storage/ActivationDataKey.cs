@@ -1,0 +1,45 @@
+namespace Custodian.Silo.Storage;
+
+/// <summary>
+/// The unwrapped data key of one grain activation. It lives on the activation (a grain-context
+/// component), so it exists for the activation's lifetime only and is zeroed when the activation
+/// stops (<see cref="DataKeyCleanup"/>) or its grain is shredded.
+/// </summary>
+internal sealed class ActivationDataKey
+{
+    public DataKey? Key { get; private set; }
+
+    public void Hold(DataKey key)
+    {
+        if (!ReferenceEquals(Key, key))
+        {
+            Key?.Destroy();
+            Key = key;
+        }
+    }
+
+    public void Destroy()
+    {
+        Key?.Destroy();
+        Key = null;
+    }
+
+    /// <summary>The holder of the activation now running, when it is <paramref name="grainId"/>'s.</summary>
+    public static ActivationDataKey? Of(IGrainContextAccessor accessor, GrainId grainId)
+    {
+        var context = accessor.GrainContext;
+        if (context is null || context.GrainId != grainId)
+        {
+            return null;
+        }
+
+        var holder = context.GetComponent<ActivationDataKey>();
+        if (holder is null)
+        {
+            holder = new ActivationDataKey();
+            context.SetComponent(holder);
+        }
+
+        return holder;
+    }
+}
