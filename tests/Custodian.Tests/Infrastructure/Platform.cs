@@ -120,6 +120,9 @@ public sealed class Platform : IAsyncLifetime
             })),
     });
 
+    /// <summary>A Keys client calling as a principal with <paramref name="roles"/>.</summary>
+    public Custodian.Gateway.Protos.Keys.Keys.KeysClient Keys(params string[] roles) => new(Channel(Token(null, roles)));
+
     /// <summary>A Subjects client calling as a client application of <paramref name="tenant"/>.</summary>
     public SubjectsClient Subjects(string tenant) => new(Channel(Token(tenant, "app")));
 
