@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-
+using KeysClient = Custodian.Gateway.Protos.Keys.Keys.KeysClient;
 using SubjectsClient = Custodian.Gateway.Protos.Subjects.Subjects.SubjectsClient;
 
 namespace Custodian.Tests.Infrastructure;
@@ -17,33 +17,50 @@ namespace Custodian.Tests.Infrastructure;
 /// <summary>
 /// The whole platform on 127.0.0.1: a real Azurite, one silo of region <c>eu-west</c> and the
 /// gateway, with real TLS certificates, a real key file and a real JWT signing key, all created
-/// fresh in a temp folder for this fixture.
+/// fresh in a temp folder for this fixture. The silo runs in-process; <see cref="ProcessSiloPlatform"/>
+/// runs it as a child process that can be killed.
 /// </summary>
-public sealed class Platform : IAsyncLifetime
+public class Platform : IAsyncLifetime
 {
     public const string Region = "eu-west";
-    private readonly string _secrets = Directory.CreateTempSubdirectory("custodian-secrets-").FullName;
+    private readonly bool _ownsAzurite;
+    private readonly bool _ownsSecrets;
     private readonly int _siloPort = FreePorts.Next();
+    private WebApplication? _silo;
+    private WebApplication? _gateway;
+
+    public Platform()
+        : this(null, null)
+    {
+    }
+
+    /// <summary>A platform on an existing Azurite and/or with existing keys and certificates (e.g. after a restore).</summary>
+    public Platform(AzuriteServer? azurite, string? secretsFolder)
+    {
+        Azurite = azurite!;
+        _ownsAzurite = azurite is null;
+        _ownsSecrets = secretsFolder is null;
+        SecretsFolder = secretsFolder ?? Directory.CreateTempSubdirectory("custodian-secrets-").FullName;
+    }
+
+    public AzuriteServer Azurite { get; private set; }
+
+    /// <summary>The folder of this platform's generated keys and certificates (gateway.crt, jwt.key, eu-west.kek.json, …).</summary>
+    public string SecretsFolder { get; }
+
+    /// <summary>Every log line of the silo and the gateway, at every level (in-process silo only for the silo's).</summary>
+    public CapturedLogs Logs { get; } = new();
 
     /// <summary>The silo's Orleans gateway port (client-to-silo traffic).</summary>
     public int SiloGatewayPort { get; } = FreePorts.Next();
-    private WebApplication? _gateway;
-
-    public AzuriteServer Azurite { get; private set; } = null!;
-
-    /// <summary>Every log line of the silo and the gateway, at every level.</summary>
-    public CapturedLogs Logs { get; } = new();
-
-    public WebApplication Silo { get; private set; } = null!;
 
     public int AdminPort { get; } = FreePorts.Next();
 
     public int GatewayPort { get; } = FreePorts.Next();
 
-    public JwtOptions Jwt => new() { SigningKeyFile = Path.Combine(_secrets, "jwt.key") };
+    public JwtOptions Jwt => new() { SigningKeyFile = Path.Combine(SecretsFolder, "jwt.key") };
 
-    /// <summary>The folder of this platform's generated keys and certificates (gateway.crt, jwt.key, …).</summary>
-    public string SecretsFolder => _secrets;
+    public string KeyFile => Path.Combine(SecretsFolder, Region + ".kek.json");
 
     public X509Certificate2 GatewayCertificate { get; private set; } = null!;
 
@@ -52,23 +69,22 @@ public sealed class Platform : IAsyncLifetime
     /// <summary>The cluster's certificate, with its private key (what silos and the gateway present).</summary>
     public X509Certificate2 ClusterCertificate { get; private set; } = null!;
 
-    /// <summary>The grain factory of the running silo (for test set-up such as forcing deactivation).</summary>
-    public IGrainFactory SiloGrains => Silo.Services.GetRequiredService<IGrainFactory>();
+    /// <summary>The grain factory of the running in-process silo (for test set-up such as forcing deactivation).</summary>
+    public IGrainFactory SiloGrains => (_silo ?? throw new InvalidOperationException("The silo does not run in-process.")).Services.GetRequiredService<IGrainFactory>();
 
     public async Task InitializeAsync()
     {
-        Azurite = await AzuriteServer.StartAsync();
-        Silo = BuildSilo();
-        await Silo.StartAsync();
+        Azurite ??= await AzuriteServer.StartAsync();
+        await StartSiloAsync();
         _gateway = GatewayApp.Build([], (c, l) =>
         {
             c.AddInMemoryCollection(GatewaySettings());
             l.AddProvider(Logs);
         });
         await _gateway.StartAsync();
-        GatewayCertificate = X509CertificateLoader.LoadCertificateFromFile(Path.Combine(_secrets, "gateway.crt"));
-        AdminCertificate = X509CertificateLoader.LoadCertificateFromFile(Path.Combine(_secrets, "admin.crt"));
-        ClusterCertificate = X509CertificateLoader.LoadPkcs12FromFile(Path.Combine(_secrets, "cluster.pfx"), "");
+        GatewayCertificate = X509CertificateLoader.LoadCertificateFromFile(Path.Combine(SecretsFolder, "gateway.crt"));
+        AdminCertificate = X509CertificateLoader.LoadCertificateFromFile(Path.Combine(SecretsFolder, "admin.crt"));
+        ClusterCertificate = X509CertificateLoader.LoadPkcs12FromFile(Path.Combine(SecretsFolder, "cluster.pfx"), "");
     }
 
     public async Task DisposeAsync()
@@ -79,26 +95,24 @@ public sealed class Platform : IAsyncLifetime
             await _gateway.DisposeAsync();
         }
 
-        await Silo.StopAsync();
-        await Silo.DisposeAsync();
-        await Azurite.DisposeAsync();
-        Directory.Delete(_secrets, recursive: true);
+        await StopSiloAsync();
+        if (_ownsAzurite)
+        {
+            await Azurite.DisposeAsync();
+        }
+
+        if (_ownsSecrets)
+        {
+            Directory.Delete(SecretsFolder, recursive: true);
+        }
     }
 
     /// <summary>Stops the silo and starts a new one with the same storage, keys and ports.</summary>
     public async Task RestartSiloAsync()
     {
-        await Silo.StopAsync();
-        await Silo.DisposeAsync();
-        Silo = BuildSilo();
-        await Silo.StartAsync();
+        await StopSiloAsync();
+        await StartSiloAsync();
     }
-
-    private WebApplication BuildSilo() => SiloApp.Build([], (c, l) =>
-    {
-        c.AddInMemoryCollection(SiloSettings());
-        l.AddProvider(Logs);
-    });
 
     /// <summary>A development token signed with this platform's key.</summary>
     public string Token(string? tenant, params string[] roles) =>
@@ -121,7 +135,7 @@ public sealed class Platform : IAsyncLifetime
     });
 
     /// <summary>A Keys client calling as a principal with <paramref name="roles"/>.</summary>
-    public Custodian.Gateway.Protos.Keys.Keys.KeysClient Keys(params string[] roles) => new(Channel(Token(null, roles)));
+    public KeysClient Keys(params string[] roles) => new(Channel(Token(null, roles)));
 
     /// <summary>A Subjects client calling as a client application of <paramref name="tenant"/>.</summary>
     public SubjectsClient Subjects(string tenant) => new(Channel(Token(tenant, "app")));
@@ -133,6 +147,54 @@ public sealed class Platform : IAsyncLifetime
         EnableMultipleHttp2Connections = true,
     };
 
+    /// <summary>A random id for this test's data, so tests never share state.</summary>
+    public static string NewId(string prefix) => $"{prefix}-{Convert.ToHexString(RandomNumberGenerator.GetBytes(6)).ToLowerInvariant()}";
+
+    /// <summary>Starts the silo; the default runs it in-process.</summary>
+    protected virtual async Task StartSiloAsync()
+    {
+        _silo = SiloApp.Build([], (c, l) =>
+        {
+            c.AddInMemoryCollection(SiloSettings());
+            l.AddProvider(Logs);
+        });
+        await _silo.StartAsync();
+    }
+
+    /// <summary>Stops the silo gracefully.</summary>
+    protected virtual async Task StopSiloAsync()
+    {
+        if (_silo is not null)
+        {
+            await _silo.StopAsync();
+            await _silo.DisposeAsync();
+            _silo = null;
+        }
+    }
+
+    /// <summary>Settings a platform adds to, or overrides in, the silo's configuration.</summary>
+    protected virtual IEnumerable<KeyValuePair<string, string?>> ExtraSiloSettings() => [];
+
+    /// <summary>The silo's whole configuration.</summary>
+    protected Dictionary<string, string?> SiloSettings()
+    {
+        var settings = Common();
+        settings["Silo:Region"] = Region;
+        settings["Silo:SiloPort"] = $"{_siloPort}";
+        settings["Silo:GatewayPort"] = $"{SiloGatewayPort}";
+        settings["Silo:AdminPort"] = $"{AdminPort}";
+        settings["SecureStorage:KeyFile"] = KeyFile;
+        settings["SecureStorage:CreateKeyFileIfMissing"] = "true";
+        settings["AdminTls:Certificate:Path"] = Path.Combine(SecretsFolder, "admin.pfx");
+        settings["AdminTls:Certificate:CreateIfMissing"] = "true";
+        foreach (var (key, value) in ExtraSiloSettings())
+        {
+            settings[key] = value;
+        }
+
+        return settings;
+    }
+
     private Dictionary<string, string?> Common() => new()
     {
         ["Logging:LogLevel:Default"] = "Debug",
@@ -140,38 +202,21 @@ public sealed class Platform : IAsyncLifetime
         ["Logging:LogLevel:Orleans"] = "Information",
         ["Logging:Console:LogLevel:Default"] = "Warning",
         ["ConnectionStrings:Storage"] = Azurite.ConnectionString,
-        ["ClusterTls:Certificate:Path"] = Path.Combine(_secrets, "cluster.pfx"),
+        ["ClusterTls:Certificate:Path"] = Path.Combine(SecretsFolder, "cluster.pfx"),
         ["ClusterTls:Certificate:CreateIfMissing"] = "true",
-        ["Jwt:SigningKeyFile"] = Path.Combine(_secrets, "jwt.key"),
+        ["Jwt:SigningKeyFile"] = Path.Combine(SecretsFolder, "jwt.key"),
         ["Jwt:CreateSigningKeyIfMissing"] = "true",
     };
-
-    private Dictionary<string, string?> SiloSettings()
-    {
-        var settings = Common();
-        settings["Silo:Region"] = Region;
-        settings["Silo:SiloPort"] = $"{_siloPort}";
-        settings["Silo:GatewayPort"] = $"{SiloGatewayPort}";
-        settings["Silo:AdminPort"] = $"{AdminPort}";
-        settings["SecureStorage:KeyFile"] = Path.Combine(_secrets, Region + ".kek.json");
-        settings["SecureStorage:CreateKeyFileIfMissing"] = "true";
-        settings["AdminTls:Certificate:Path"] = Path.Combine(_secrets, "admin.pfx");
-        settings["AdminTls:Certificate:CreateIfMissing"] = "true";
-        return settings;
-    }
 
     private Dictionary<string, string?> GatewaySettings()
     {
         var settings = Common();
         settings["Gateway:Region"] = Region;
         settings["Gateway:Port"] = $"{GatewayPort}";
-        settings["Tls:Certificate:Path"] = Path.Combine(_secrets, "gateway.pfx");
+        settings["Tls:Certificate:Path"] = Path.Combine(SecretsFolder, "gateway.pfx");
         settings["Tls:Certificate:CreateIfMissing"] = "true";
         return settings;
     }
-
-    /// <summary>A random id for this test's data, so tests never share state.</summary>
-    public static string NewId(string prefix) => $"{prefix}-{Convert.ToHexString(RandomNumberGenerator.GetBytes(6)).ToLowerInvariant()}";
 }
 
 [CollectionDefinition(Name)]
