@@ -52,6 +52,11 @@ public static class EnvelopeCipher
             throw new CryptographicException("The envelope was sealed with another data key.");
         }
 
+        if (envelope.Grain != grainId)
+        {
+            throw new CryptographicException("The envelope names another grain.");
+        }
+
         var plaintext = new byte[envelope.Ciphertext.Length];
         using var aes = new AesGcm(key.Material, TagSize);
         aes.Decrypt(envelope.Nonce, envelope.Ciphertext, envelope.Tag, plaintext,

@@ -35,7 +35,7 @@ public class Platform : IAsyncLifetime
     }
 
     /// <summary>A platform on an existing Azurite and/or with existing keys and certificates (e.g. after a restore).</summary>
-    public Platform(AzuriteServer? azurite, string? secretsFolder)
+    protected Platform(AzuriteServer? azurite, string? secretsFolder)
     {
         Azurite = azurite!;
         _ownsAzurite = azurite is null;
@@ -70,7 +70,10 @@ public class Platform : IAsyncLifetime
     public X509Certificate2 ClusterCertificate { get; private set; } = null!;
 
     /// <summary>The grain factory of the running in-process silo (for test set-up such as forcing deactivation).</summary>
-    public IGrainFactory SiloGrains => (_silo ?? throw new InvalidOperationException("The silo does not run in-process.")).Services.GetRequiredService<IGrainFactory>();
+    public IGrainFactory SiloGrains => SiloServices.GetRequiredService<IGrainFactory>();
+
+    /// <summary>The services of the running in-process silo.</summary>
+    public IServiceProvider SiloServices => (_silo ?? throw new InvalidOperationException("The silo does not run in-process.")).Services;
 
     public async Task InitializeAsync()
     {
@@ -201,6 +204,7 @@ public class Platform : IAsyncLifetime
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Information",
         ["Logging:LogLevel:Orleans"] = "Information",
         ["Logging:Console:LogLevel:Default"] = "Warning",
+        ["Logging:Console:LogLevel:Custodian.Silo.Storage"] = "None", // the tamper tests provoke thousands of refusals
         ["ConnectionStrings:Storage"] = Azurite.ConnectionString,
         ["ClusterTls:Certificate:Path"] = Path.Combine(SecretsFolder, "cluster.pfx"),
         ["ClusterTls:Certificate:CreateIfMissing"] = "true",
@@ -218,6 +222,9 @@ public class Platform : IAsyncLifetime
         return settings;
     }
 }
+
+/// <summary>A platform over storage and keys that already exist, e.g. a storage account rebuilt by a restore.</summary>
+public sealed class PlatformOver(AzuriteServer azurite, string secretsFolder) : Platform(azurite, secretsFolder);
 
 [CollectionDefinition(Name)]
 public sealed class PlatformCollection : ICollectionFixture<Platform>

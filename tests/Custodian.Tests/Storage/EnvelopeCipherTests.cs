@@ -37,8 +37,8 @@ public sealed class EnvelopeCipherTests
     {
         var envelope = EnvelopeCipher.Seal("hello"u8, _key, "custodian", "g", "s");
         var otherKey = new DataKey("dek-a", RandomNumberGenerator.GetBytes(32));
-        var relabelled = new EncryptedEnvelope { Format = 1, KeyId = "dek-b", Nonce = envelope.Nonce, Ciphertext = envelope.Ciphertext, Tag = envelope.Tag };
-        var reformatted = new EncryptedEnvelope { Format = 2, KeyId = "dek-a", Nonce = envelope.Nonce, Ciphertext = envelope.Ciphertext, Tag = envelope.Tag };
+        var relabelled = new EncryptedEnvelope { Format = 1, Grain = "g", KeyId = "dek-b", Nonce = envelope.Nonce, Ciphertext = envelope.Ciphertext, Tag = envelope.Tag };
+        var reformatted = new EncryptedEnvelope { Format = 2, Grain = "g", KeyId = "dek-a", Nonce = envelope.Nonce, Ciphertext = envelope.Ciphertext, Tag = envelope.Tag };
 
         Assert.ThrowsAny<CryptographicException>(() => EnvelopeCipher.Open(envelope, otherKey, "custodian", "g", "s"));
         Assert.ThrowsAny<CryptographicException>(() => EnvelopeCipher.Open(relabelled, new DataKey("dek-b", _key.Material), "custodian", "g", "s"));
