@@ -65,6 +65,7 @@ public static class GatewayApp
         app.UseAuthorization();
         app.MapGrpcService<SubjectsService>();
         app.MapGrpcService<KeysService>();
+        app.MapGrpcService<BackupsService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService().RequireAuthorization();
         return app;

@@ -1,6 +1,9 @@
 using System.Net;
 using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Custodian.Backups;
 using Custodian.Hosting;
+using Custodian.Silo.Backups;
 using Custodian.Keys;
 using Custodian.Silo.Storage;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -64,6 +67,8 @@ public static class SiloApp
             orleans.AddSecureGrainStorage(tables, storage, keyRing);
             orleans.UseTls(clusterCertificate, tls => ClusterTls.Configure(tls, clusterCertificate, clusterTls));
             orleans.AddDashboard(o => o.HideTrace = true);
+            orleans.AddStartupTask((services, _) =>
+                services.GetRequiredService<IGrainFactory>().GetGrain<IBackupGrain>(silo.Region).EnsureScheduledAsync());
         });
 
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(address, silo.AdminPort, listen =>
@@ -75,6 +80,19 @@ public static class SiloApp
         builder.Services.AddAuthorizationBuilder().AddPolicy(OperatorPolicy, policy =>
             policy.RequireAuthenticatedUser().RequireRole(CustodianClaims.OperatorRole));
         builder.Services.AddOptions<KeyRotationOptions>().BindConfiguration(KeyRotationOptions.Section);
+        builder.Services.AddOptions<BackupOptions>().BindConfiguration(BackupOptions.Section);
+        var backupStorage = builder.Configuration.GetSection(BackupStorageOptions.Section).Get<BackupStorageOptions>() ?? new();
+        var backupConnection = builder.Configuration.GetConnectionString("Backup") ?? connectionString;
+        builder.Services.AddSingleton<IBackupVault>(sp => new BackupVault(
+            new BlobContainerClient(backupConnection, backupStorage.Container),
+            tables.GetTableClient(storage.StateTable),
+            sp.GetRequiredService<DataKeyStore>(),
+            sp.GetRequiredService<ShredLedger>(),
+            storage,
+            backupStorage,
+            silo.ServiceId,
+            silo.Region,
+            sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddHealthChecks();
         return builder;
     }

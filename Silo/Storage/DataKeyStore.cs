@@ -22,9 +22,15 @@ public sealed class DataKeyStore(TableClient table, IKeyRing ring, string servic
     /// <summary>The grain's data key, or null when it has none (never written, or shredded).</summary>
     public async Task<DataKey?> FindAsync(string grainId)
     {
+        return await FindRowAsync(grainId) is { } row ? await UnwrapAsync(row) : null;
+    }
+
+    /// <summary>The grain's key row as stored (the key still wrapped), or null; what a restore copies.</summary>
+    public async Task<TableEntity?> FindRowAsync(string grainId)
+    {
         var (partition, row) = Address(grainId);
         var response = await table.GetEntityIfExistsAsync<TableEntity>(partition, row);
-        return response.HasValue ? await UnwrapAsync(response.Value!) : null;
+        return response.HasValue ? response.Value : null;
     }
 
     /// <summary>The grain's data key, created (and stored wrapped by the current KEK) on first use.</summary>
@@ -131,9 +137,6 @@ public sealed class DataKeyStore(TableClient table, IKeyRing ring, string servic
 
         return counts;
     }
-
-    /// <summary>Every key row (wrapped keys only), for a restore to copy.</summary>
-    public AsyncPageable<TableEntity> RowsAsync() => table.QueryAsync<TableEntity>();
 
     /// <summary>
     /// The table address of a grain's key: rows spread over 256 partitions by a hash of the

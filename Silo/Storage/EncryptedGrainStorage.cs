@@ -30,13 +30,14 @@ public sealed class EncryptedGrainStorage(
         var stored = new GrainState<EncryptedEnvelope>();
         await inner.ReadStateAsync(stateName, grainId, stored);
         grainState.ETag = stored.ETag;
+        var id = grainId.ToString();
         if (!stored.RecordExists || stored.State is not { } envelope || (envelope.Erased is null && envelope.Ciphertext.Length == 0))
         {
-            Reset(grainState, erasure: null);
+            // No state: a new grain, or one whose envelope a restore left out because it was erased.
+            Reset(grainState, await ledger.FindTombstoneAsync(id) is { } gone ? new ErasureRecord(gone.At, gone.ReceiptId, "", "") : null);
             return;
         }
 
-        var id = grainId.ToString();
         if (envelope.Erased is { } tombstone)
         {
             Reset(grainState, new ErasureRecord(tombstone.At, tombstone.ReceiptId, "", ""));

@@ -75,7 +75,7 @@ public class Platform : IAsyncLifetime
     /// <summary>The services of the running in-process silo.</summary>
     public IServiceProvider SiloServices => (_silo ?? throw new InvalidOperationException("The silo does not run in-process.")).Services;
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         Azurite ??= await AzuriteServer.StartAsync();
         await StartSiloAsync();
@@ -90,7 +90,7 @@ public class Platform : IAsyncLifetime
         ClusterCertificate = X509CertificateLoader.LoadPkcs12FromFile(Path.Combine(SecretsFolder, "cluster.pfx"), "");
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (_gateway is not null)
         {
@@ -139,6 +139,9 @@ public class Platform : IAsyncLifetime
 
     /// <summary>A Keys client calling as a principal with <paramref name="roles"/>.</summary>
     public KeysClient Keys(params string[] roles) => new(Channel(Token(null, roles)));
+
+    /// <summary>A Backups client calling as an operator.</summary>
+    public Custodian.Gateway.Protos.Backups.Backups.BackupsClient Backups() => new(Channel(Token(null, "operator")));
 
     /// <summary>A Subjects client calling as a client application of <paramref name="tenant"/>.</summary>
     public SubjectsClient Subjects(string tenant) => new(Channel(Token(tenant, "app")));

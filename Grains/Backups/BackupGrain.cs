@@ -1,0 +1,90 @@
+using System.Collections.Immutable;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Custodian.Backups;
+
+/// <summary>
+/// Backups of one region. A reminder starts a backup every period; retention is applied after each.
+/// Jobs run in a grain timer that interleaves with status calls, so progress can be read while one runs.
+/// </summary>
+public sealed class BackupGrain(
+    IBackupVault vault,
+    IOptions<BackupOptions> options,
+    ILogger<BackupGrain> logger,
+    TimeProvider timeProvider) : Grain, IBackupGrain, IRemindable
+{
+    private const string ReminderName = "backup";
+    private readonly BackupOptions _options = options.Value;
+    private BackupJob? _job;
+    private long _progress;
+    private IGrainTimer? _timer;
+
+    public async Task EnsureScheduledAsync()
+    {
+        if (await this.GetReminder(ReminderName) is null)
+        {
+            await this.RegisterOrUpdateReminder(ReminderName, _options.Period, _options.Period);
+        }
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status) => await StartBackupAsync("schedule");
+
+    public Task<BackupJob> StartBackupAsync(string actor) =>
+        Task.FromResult(Start(BackupJobKind.Backup, actor, async ct =>
+        {
+            var manifest = await vault.CreateBackupAsync(new Progress(this), ct);
+            var deleted = await vault.DeleteOlderThanAsync(timeProvider.GetUtcNow() - _options.Retention, ct);
+            BackupLog.BackupCompleted(logger, manifest.BackupId, manifest.StateCount, manifest.TombstoneCount, deleted);
+            return _job! with { Manifest = manifest, Message = $"{manifest.StateCount} envelopes and {manifest.TombstoneCount} tombstones backed up; {deleted} expired backup(s) deleted" };
+        }));
+
+    public Task<BackupJob> StartRestoreAsync(string backupId, string target, string actor) =>
+        Task.FromResult(Start(BackupJobKind.Restore, actor, async ct =>
+        {
+            var summary = await vault.RestoreAsync(backupId, target, new Progress(this), ct);
+            BackupLog.RestoreCompleted(logger, backupId, target, summary.StatesRestored, summary.ErasedLeftOut);
+            return _job! with { Restore = summary, Message = $"{summary.StatesRestored} envelopes restored into {target}; {summary.ErasedLeftOut} of erased grains left out" };
+        }));
+
+    public Task<BackupJob?> GetJobAsync() => Task.FromResult(_job is { State: BackupJobState.Running } ? _job with { Progress = _progress } : _job);
+
+    public async Task<ImmutableArray<BackupManifest>> ListBackupsAsync() => [.. await vault.ListBackupsAsync(CancellationToken.None)];
+
+    private BackupJob Start(BackupJobKind kind, string actor, Func<CancellationToken, Task<BackupJob>> work)
+    {
+        if (_job is { State: BackupJobState.Running } running)
+        {
+            return running with { Progress = _progress };
+        }
+
+        var now = timeProvider.GetUtcNow();
+        _progress = 0;
+        _job = new BackupJob($"{kind.ToString().ToLowerInvariant()}-{now:yyyyMMddHHmmss}-{Guid.NewGuid():N}"[..40], kind, BackupJobState.Running, 0, now, null, actor, "running", null, null);
+        BackupLog.JobStarted(logger, _job.JobId, kind, actor);
+        _timer = this.RegisterGrainTimer(async ct =>
+        {
+            try
+            {
+                _job = await work(ct) with { State = BackupJobState.Succeeded, Progress = _progress, FinishedAt = timeProvider.GetUtcNow() };
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                BackupLog.JobFailed(logger, e, _job!.JobId);
+                _job = _job! with { State = BackupJobState.Failed, Progress = _progress, FinishedAt = timeProvider.GetUtcNow(), Message = e.Message };
+            }
+            finally
+            {
+                _timer?.Dispose();
+                _timer = null;
+            }
+        }, new GrainTimerCreationOptions { DueTime = TimeSpan.Zero, Period = Timeout.InfiniteTimeSpan, Interleave = true, KeepAlive = true });
+        return _job;
+    }
+
+    /// <summary>Counts rows handled; reported on the grain's own scheduler.</summary>
+    private sealed class Progress(BackupGrain grain) : IProgress<long>
+    {
+        public void Report(long value) => Interlocked.Exchange(ref grain._progress, value);
+    }
+}

@@ -1,0 +1,234 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Custodian.Backups;
+using Custodian.Silo.Storage;
+
+namespace Custodian.Silo.Backups;
+
+/// <summary>
+/// Backups of the region's <c>secure</c> storage to a blob container: every encrypted envelope as it
+/// is stored (never a key, never plaintext) and the tombstone list, each file with its SHA-256 in a
+/// manifest written last. A restore rebuilds an empty account from a backup: it leaves out every
+/// grain that is tombstoned or whose data key no longer exists, and copies the surviving grains'
+/// wrapped data keys and the tombstone list, so erased subjects stay erased.
+/// </summary>
+internal sealed class BackupVault(
+    BlobContainerClient container,
+    TableClient states,
+    DataKeyStore keys,
+    ShredLedger ledger,
+    SecureStorageOptions storage,
+    BackupStorageOptions options,
+    string serviceId,
+    string region,
+    TimeProvider timeProvider) : IBackupVault
+{
+    private const string StatesFile = "states.jsonl";
+    private const string TombstonesFile = "tombstones.jsonl";
+    private const string ManifestFile = "manifest.json";
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async Task<BackupManifest> CreateBackupAsync(IProgress<long> progress, CancellationToken cancellationToken)
+    {
+        await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        var startedAt = timeProvider.GetUtcNow();
+        var id = $"{region}-{startedAt:yyyyMMdd'T'HHmmss'Z'}-{Convert.ToHexString(RandomNumberGenerator.GetBytes(3)).ToLowerInvariant()}";
+
+        long stateCount = 0;
+        var statesDigest = await WriteLinesAsync($"{id}/{StatesFile}", async write =>
+        {
+            await foreach (var row in states.QueryAsync<TableEntity>(cancellationToken: cancellationToken))
+            {
+                var line = new JsonObject { ["pk"] = row.PartitionKey, ["rk"] = row.RowKey };
+                foreach (var (name, value) in row)
+                {
+                    if (value is byte[] bytes)
+                    {
+                        line[name] = Convert.ToBase64String(bytes);
+                    }
+                }
+
+                await write(line);
+                progress.Report(++stateCount);
+            }
+        }, cancellationToken);
+
+        long tombstoneCount = 0;
+        var tombstonesDigest = await WriteLinesAsync($"{id}/{TombstonesFile}", async write =>
+        {
+            await foreach (var (grainId, at, receiptId) in ledger.TombstonesAsync())
+            {
+                await write(new JsonObject { ["grain"] = grainId, ["at"] = at, ["receiptId"] = receiptId });
+                tombstoneCount++;
+            }
+        }, cancellationToken);
+
+        var manifest = new BackupManifest(id, region, startedAt, timeProvider.GetUtcNow(), stateCount, tombstoneCount, statesDigest, tombstonesDigest);
+        await container.GetBlobClient($"{id}/{ManifestFile}").UploadAsync(BinaryData.FromObjectAsJson(manifest, Json), cancellationToken);
+        return manifest;
+    }
+
+    public async Task<IReadOnlyList<BackupManifest>> ListBackupsAsync(CancellationToken cancellationToken)
+    {
+        var manifests = new List<BackupManifest>();
+        if (!await container.ExistsAsync(cancellationToken))
+        {
+            return manifests;
+        }
+
+        await foreach (var blob in container.GetBlobsAsync(cancellationToken: cancellationToken))
+        {
+            if (blob.Name.EndsWith("/" + ManifestFile, StringComparison.Ordinal))
+            {
+                var content = await container.GetBlobClient(blob.Name).DownloadContentAsync(cancellationToken);
+                manifests.Add(content.Value.Content.ToObjectFromJson<BackupManifest>(Json)!);
+            }
+        }
+
+        return [.. manifests.OrderByDescending(m => m.StartedAt)];
+    }
+
+    public async Task<int> DeleteOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        var expired = new HashSet<string>();
+        await foreach (var blob in container.GetBlobsAsync(cancellationToken: cancellationToken))
+        {
+            if (blob.Properties.CreatedOn < cutoff)
+            {
+                expired.Add(blob.Name[..blob.Name.IndexOf('/')]);
+            }
+        }
+
+        foreach (var id in expired)
+        {
+            await foreach (var blob in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, id + "/", cancellationToken))
+            {
+                await container.DeleteBlobIfExistsAsync(blob.Name, cancellationToken: cancellationToken);
+            }
+        }
+
+        return expired.Count;
+    }
+
+    public async Task<RestoreSummary> RestoreAsync(string backupId, string target, IProgress<long> progress, CancellationToken cancellationToken)
+    {
+        if (!options.RestoreTargets.TryGetValue(target, out var targetConnection))
+        {
+            throw new InvalidOperationException($"No restore target named '{target}' is configured (Backup:RestoreTargets).");
+        }
+
+        var manifest = (await ListBackupsAsync(cancellationToken)).FirstOrDefault(m => m.BackupId == backupId)
+            ?? throw new InvalidOperationException($"No complete backup has id '{backupId}'.");
+        var statesLines = await ReadVerifiedAsync($"{backupId}/{StatesFile}", manifest.StatesSha256, cancellationToken);
+        var tombstoneLines = await ReadVerifiedAsync($"{backupId}/{TombstonesFile}", manifest.TombstonesSha256, cancellationToken);
+
+        var targetTables = new TableServiceClient(targetConnection);
+        var targetStates = targetTables.GetTableClient(storage.StateTable);
+        var targetKeys = targetTables.GetTableClient(storage.KeyTable);
+        var targetTombstones = targetTables.GetTableClient(storage.TombstoneTable);
+        await RequireEmptyAsync(targetStates, cancellationToken);
+        await targetStates.CreateIfNotExistsAsync(cancellationToken);
+        await targetKeys.CreateIfNotExistsAsync(cancellationToken);
+        await targetTombstones.CreateIfNotExistsAsync(cancellationToken);
+
+        // The backup's tombstones and every shred since: both stay erased.
+        var tombstones = tombstoneLines.Select(l => JsonNode.Parse(l)!).ToDictionary(
+            t => t["grain"]!.GetValue<string>(), t => (At: t["at"]!.GetValue<DateTimeOffset>(), ReceiptId: t["receiptId"]!.GetValue<string>()));
+        await foreach (var (grainId, at, receiptId) in ledger.TombstonesAsync())
+        {
+            tombstones[grainId] = (at, receiptId);
+        }
+
+        long restored = 0, leftOut = 0, keysCopied = 0, handled = 0;
+        foreach (var line in statesLines)
+        {
+            var row = JsonNode.Parse(line)!.AsObject();
+            var entity = new TableEntity(row["pk"]!.GetValue<string>(), row["rk"]!.GetValue<string>());
+            foreach (var (name, value) in row.Where(p => p.Key is not ("pk" or "rk")))
+            {
+                entity[name] = Convert.FromBase64String(value!.GetValue<string>());
+            }
+
+            var grainId = GrainOf(entity);
+            var (keyPartition, keyRow) = keys.Address(grainId);
+            var key = await keys.FindRowAsync(grainId);
+            if (tombstones.ContainsKey(grainId) || key is null)
+            {
+                leftOut++;
+            }
+            else
+            {
+                await targetKeys.UpsertEntityAsync(new TableEntity(key) { PartitionKey = keyPartition, RowKey = keyRow }, TableUpdateMode.Replace, cancellationToken);
+                await targetStates.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+                keysCopied++;
+                restored++;
+            }
+
+            progress.Report(++handled);
+        }
+
+        foreach (var (grainId, (at, receiptId)) in tombstones)
+        {
+            await targetTombstones.UpsertEntityAsync(ShredLedger.Tombstone(serviceId, grainId, at, receiptId), TableUpdateMode.Replace, cancellationToken);
+        }
+
+        return new RestoreSummary(backupId, target, restored, leftOut, keysCopied, tombstones.Count);
+    }
+
+    /// <summary>The grain an envelope row belongs to, from the envelope's own header.</summary>
+    private static string GrainOf(TableEntity entity)
+    {
+        var data = entity.GetBinary("Data") ?? throw new InvalidDataException("A backed-up state row has no data.");
+        return JsonNode.Parse(data)?["grain"]?.GetValue<string>() is { Length: > 0 } grain
+            ? grain
+            : throw new InvalidDataException($"A backed-up envelope ({entity.PartitionKey}) names no grain.");
+    }
+
+    private async Task<string> WriteLinesAsync(string blobName, Func<Func<JsonObject, Task>, Task> produce, CancellationToken cancellationToken)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        await using (var stream = await container.GetBlobClient(blobName).OpenWriteAsync(overwrite: true, cancellationToken: cancellationToken))
+        {
+            await produce(async line =>
+            {
+                var bytes = Encoding.UTF8.GetBytes(line.ToJsonString() + "\n");
+                hash.AppendData(bytes);
+                await stream.WriteAsync(bytes, cancellationToken);
+            });
+        }
+
+        return Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant();
+    }
+
+    private async Task<List<string>> ReadVerifiedAsync(string blobName, string expectedSha256, CancellationToken cancellationToken)
+    {
+        var content = (await container.GetBlobClient(blobName).DownloadContentAsync(cancellationToken)).Value.Content.ToArray();
+        var actual = Convert.ToHexString(SHA256.HashData(content)).ToLowerInvariant();
+        if (actual != expectedSha256)
+        {
+            throw new InvalidDataException($"Backup file {blobName} does not match its manifest digest; the backup was altered and is not restored.");
+        }
+
+        return [.. Encoding.UTF8.GetString(content).Split('\n', StringSplitOptions.RemoveEmptyEntries)];
+    }
+
+    private static async Task RequireEmptyAsync(TableClient table, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var _ in table.QueryAsync<TableEntity>(maxPerPage: 1, select: ["PartitionKey"], cancellationToken: cancellationToken))
+            {
+                throw new InvalidOperationException($"The restore target already holds state in table {table.Name}; a restore only writes into an empty account.");
+            }
+        }
+        catch (Azure.RequestFailedException e) when (e.Status == 404)
+        {
+            // No table yet: empty.
+        }
+    }
+}

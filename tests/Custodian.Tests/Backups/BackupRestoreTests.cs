@@ -1,0 +1,144 @@
+using System.Text;
+using Custodian.Gateway.Protos.Backups;
+using Custodian.Gateway.Protos.Keys;
+using Custodian.Gateway.Protos.Subjects;
+using Custodian.Tests.Infrastructure;
+using Custodian.Tests.Subjects;
+using Grpc.Core;
+using Xunit.Abstractions;
+
+namespace Custodian.Tests.Backups;
+
+/// <summary>The platform plus a second, empty Azurite configured as the restore target "fresh".</summary>
+public sealed class BackupPlatform : Platform
+{
+    public AzuriteServer Fresh { get; private set; } = null!;
+
+    public override async Task InitializeAsync()
+    {
+        Fresh = await AzuriteServer.StartAsync();
+        await base.InitializeAsync();
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Fresh.DisposeAsync();
+    }
+
+    protected override IEnumerable<KeyValuePair<string, string?>> ExtraSiloSettings() =>
+        [new("Backup:RestoreTargets:fresh", Fresh.ConnectionString)];
+}
+
+public sealed class BackupRestoreTests(BackupPlatform platform, ITestOutputHelper output) : IClassFixture<BackupPlatform>
+{
+    [Fact]
+    public async Task BackupShredRestoreKeepsTheShreddedSubjectErasedAndEveryOtherIdentical()
+    {
+        // Arrange: subjects stored; one erased even before the backup
+        var tenant = Platform.NewId("acme");
+        var subjects = platform.Subjects(tenant);
+        var ids = Enumerable.Range(0, 12).Select(i => $"subj-{i:D2}").ToArray();
+        foreach (var id in ids)
+        {
+            await subjects.PutRecordAsync(new PutRecordRequest { TenantId = tenant, SubjectId = id, Record = SampleRecords.Contact($"{id}.{tenant}@example.org") });
+            await subjects.PutRecordAsync(new PutRecordRequest { TenantId = tenant, SubjectId = id, Record = SampleRecords.Billing($"DE{id.GetHashCode():X8}") });
+        }
+
+        var officer = platform.Keys("officer");
+        await officer.ShredSubjectAsync(new ShredSubjectRequest { TenantId = tenant, SubjectId = ids[0], Reason = "erased before the backup" });
+        var before = new Dictionary<string, GetRecordResponse>();
+        foreach (var id in ids[1..])
+        {
+            before[id] = await subjects.GetRecordAsync(new GetRecordRequest { TenantId = tenant, SubjectId = id, Category = "contact" });
+        }
+
+        // Act: backup, shred one more, restore the backup into the empty account
+        var backup = await RunAsync(platform.Backups().StartBackupAsync(new StartBackupRequest()));
+        var shredded = ids[5];
+        var receipt = await officer.ShredSubjectAsync(new ShredSubjectRequest { TenantId = tenant, SubjectId = shredded, Reason = "erased after the backup" });
+        var restore = await RunAsync(platform.Backups().RestoreAsync(new RestoreRequest { BackupId = backup.Manifest.BackupId, Target = "fresh" }));
+        output.WriteLine($"backup {backup.Manifest.BackupId}: {backup.Manifest.StateCount} envelopes, {backup.Manifest.TombstoneCount} tombstones; " +
+            $"restore: {restore.Restore.StatesRestored} restored, {restore.Restore.ErasedLeftOut} erased left out, {restore.Restore.TombstonesRestored} tombstones");
+
+        // Assert: a platform on the restored account reads every other subject exactly as before
+        await using var restored = new PlatformOver(platform.Fresh, platform.SecretsFolder);
+        await restored.InitializeAsync();
+        var restoredSubjects = restored.Subjects(tenant);
+        foreach (var id in ids[1..].Where(i => i != shredded))
+        {
+            var read = await restoredSubjects.GetRecordAsync(new GetRecordRequest { TenantId = tenant, SubjectId = id, Category = "contact" });
+            Assert.Equal(before[id], read);
+        }
+
+        foreach (var id in new[] { ids[0], shredded })
+        {
+            var read = await restoredSubjects.GetRecordAsync(new GetRecordRequest { TenantId = tenant, SubjectId = id, Category = "contact" });
+            var listing = await restoredSubjects.ListCategoriesAsync(new ListCategoriesRequest { TenantId = tenant, SubjectId = id });
+            Assert.Null(read.Record);
+            Assert.NotNull(read.Erasure);
+            Assert.Empty(listing.Categories);
+        }
+
+        Assert.Equal(2, restore.Restore.ErasedLeftOut); // the tombstone of ids[0], and ids[5] whose key is gone
+        Assert.Equal(2, restore.Restore.TombstonesRestored);
+        Assert.Equal(restore.Restore.StatesRestored, restore.Restore.KeysCopied);
+        Assert.NotNull(receipt.ReceiptId);
+    }
+
+    [Fact]
+    public async Task BackupHoldsOnlyEnvelopesNeverKeysOrPlaintext()
+    {
+        var tenant = Platform.NewId("acme");
+        var email = $"backup.{Guid.NewGuid():N}@example.org";
+        await platform.Subjects(tenant).PutRecordAsync(new PutRecordRequest { TenantId = tenant, SubjectId = "s1", Record = SampleRecords.Contact(email) });
+
+        var backup = await RunAsync(platform.Backups().StartBackupAsync(new StartBackupRequest()));
+
+        var container = platform.Azurite.Blobs.GetBlobContainerClient("custodian-backups");
+        var files = new List<string>();
+        await foreach (var blob in container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, backup.Manifest.BackupId + "/", default))
+        {
+            var content = (await container.GetBlobClient(blob.Name).DownloadContentAsync()).Value.Content.ToString();
+            Assert.DoesNotContain(email, content);
+            Assert.DoesNotContain(Convert.ToBase64String(Encoding.UTF8.GetBytes(email)), content);
+            Assert.DoesNotContain("WrappedKey", content, StringComparison.OrdinalIgnoreCase);
+            files.Add(blob.Name[(blob.Name.IndexOf('/') + 1)..]);
+        }
+
+        Assert.Equal(["manifest.json", "states.jsonl", "tombstones.jsonl"], files.Order());
+        Assert.Equal(64, backup.Manifest.StatesSha256.Length);
+        var listed = await platform.Backups().ListBackupsAsync(new ListBackupsRequest());
+        Assert.Contains(listed.Backups, m => m.BackupId == backup.Manifest.BackupId);
+    }
+
+    [Fact]
+    public async Task RestoreRefusesAnUnknownTargetOrBackupAndBadInput()
+    {
+        var backups = platform.Backups();
+        var backup = await RunAsync(backups.StartBackupAsync(new StartBackupRequest()));
+
+        var unknownTarget = await RunAsync(backups.RestoreAsync(new RestoreRequest { BackupId = backup.Manifest.BackupId, Target = "elsewhere" }), expectFailure: true);
+        var unknownBackup = await RunAsync(backups.RestoreAsync(new RestoreRequest { BackupId = "nope", Target = "fresh" }), expectFailure: true);
+        var bad = await Assert.ThrowsAsync<RpcException>(async () => await backups.RestoreAsync(new RestoreRequest { BackupId = "../x", Target = "" }));
+
+        Assert.Contains("elsewhere", unknownTarget.Message);
+        Assert.Contains("nope", unknownBackup.Message);
+        Assert.Equal(StatusCode.InvalidArgument, bad.StatusCode);
+        Assert.Contains("backup_id", bad.Status.Detail);
+        Assert.Contains("target", bad.Status.Detail);
+    }
+
+    private async Task<BackupJob> RunAsync(AsyncUnaryCall<BackupJob> start, bool expectFailure = false)
+    {
+        var job = await start;
+        var backups = platform.Backups();
+        var done = await Poll.UntilAsync(async () =>
+        {
+            var current = await backups.GetJobAsync(new GetJobRequest());
+            return current.JobId == job.JobId && current.State != JobState.Running ? current : throw new TimeoutException("still running");
+        }, TimeSpan.FromSeconds(60));
+        Assert.Equal(expectFailure ? JobState.Failed : JobState.Succeeded, done.State);
+        return done;
+    }
+}
