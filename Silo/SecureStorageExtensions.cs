@@ -37,6 +37,8 @@ public static class SecureStorageExtensions
             tables.GetTableClient(options.TombstoneTable), tables.GetTableClient(options.ReceiptTable), ServiceId(sp)));
         silo.Services.AddSingleton<IConfigureGrainContextProvider, DataKeyCleanup>();
         silo.Services.AddSingleton<IKeyCustody, KeyCustody>();
+        silo.Services.AddMetrics();
+        silo.Services.AddSingleton<HeldDataKeys>();
         silo.Services.AddGrainStorage(SecureStorageOptions.ProviderName, (sp, _) => new EncryptedGrainStorage(
             sp.GetRequiredKeyedService<IGrainStorage>(InnerName),
             sp.GetRequiredService<DataKeyStore>(),
@@ -44,6 +46,7 @@ public static class SecureStorageExtensions
             options.StateTable,
             sp.GetRequiredService<Serializer>(),
             sp.GetRequiredService<IGrainContextAccessor>(),
+            sp.GetRequiredService<HeldDataKeys>(),
             sp.GetRequiredService<IOptions<ClusterOptions>>(),
             sp.GetRequiredService<ILogger<EncryptedGrainStorage>>()));
         return silo;

@@ -5,27 +5,38 @@ namespace Custodian.Silo.Storage;
 /// component), so it exists for the activation's lifetime only and is zeroed when the activation
 /// stops (<see cref="DataKeyCleanup"/>) or its grain is shredded.
 /// </summary>
-internal sealed class ActivationDataKey
+internal sealed class ActivationDataKey(HeldDataKeys held)
 {
     public DataKey? Key { get; private set; }
 
     public void Hold(DataKey key)
     {
-        if (!ReferenceEquals(Key, key))
+        if (ReferenceEquals(Key, key))
         {
-            Key?.Destroy();
-            Key = key;
+            return;
         }
+
+        if (Key is null)
+        {
+            held.Added();
+        }
+
+        Key?.Destroy();
+        Key = key;
     }
 
     public void Destroy()
     {
-        Key?.Destroy();
-        Key = null;
+        if (Key is not null)
+        {
+            Key.Destroy();
+            Key = null;
+            held.Removed();
+        }
     }
 
     /// <summary>The holder of the activation now running, when it is <paramref name="grainId"/>'s.</summary>
-    public static ActivationDataKey? Of(IGrainContextAccessor accessor, GrainId grainId)
+    public static ActivationDataKey? Of(IGrainContextAccessor accessor, HeldDataKeys held, GrainId grainId)
     {
         var context = accessor.GrainContext;
         if (context is null || context.GrainId != grainId)
@@ -36,7 +47,7 @@ internal sealed class ActivationDataKey
         var holder = context.GetComponent<ActivationDataKey>();
         if (holder is null)
         {
-            holder = new ActivationDataKey();
+            holder = new ActivationDataKey(held);
             context.SetComponent(holder);
         }
 

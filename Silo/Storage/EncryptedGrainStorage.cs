@@ -20,6 +20,7 @@ public sealed class EncryptedGrainStorage(
     string stateTable,
     Serializer serializer,
     IGrainContextAccessor activations,
+    HeldDataKeys held,
     IOptions<ClusterOptions> cluster,
     ILogger<EncryptedGrainStorage> logger) : IGrainStorage, ILifecycleParticipant<ISiloLifecycle>
 {
@@ -44,7 +45,7 @@ public sealed class EncryptedGrainStorage(
             return;
         }
 
-        var holder = ActivationDataKey.Of(activations, grainId);
+        var holder = ActivationDataKey.Of(activations, held, grainId);
         var key = holder?.Key ?? await keys.FindAsync(id);
         if (key is null)
         {
@@ -82,7 +83,7 @@ public sealed class EncryptedGrainStorage(
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var id = grainId.ToString();
-        var holder = ActivationDataKey.Of(activations, grainId);
+        var holder = ActivationDataKey.Of(activations, held, grainId);
         var key = holder?.Key ?? await keys.GetOrCreateAsync(id);
         holder?.Hold(key);
         var plaintext = serializer.SerializeToArray(grainState.State);
@@ -107,7 +108,7 @@ public sealed class EncryptedGrainStorage(
 
         // The key goes first: once it is destroyed, every copy is unreadable even if what follows fails.
         var keyId = await keys.DestroyAsync(id) ?? "";
-        ActivationDataKey.Of(activations, grainId)?.Destroy();
+        ActivationDataKey.Of(activations, held, grainId)?.Destroy();
         var tombstone = new EncryptedEnvelope
         {
             Format = EnvelopeCipher.FormatVersion,
