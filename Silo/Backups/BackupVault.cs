@@ -95,15 +95,30 @@ internal sealed class BackupVault(
 
     public async Task<int> DeleteOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
     {
-        var expired = new HashSet<string>();
+        if (!await container.ExistsAsync(cancellationToken))
+        {
+            return 0;
+        }
+
+        // Complete backups by their manifest's start; folders without a manifest (a backup that
+        // died half-way) by their files' age.
+        var expired = (await ListBackupsAsync(cancellationToken)).Where(m => m.StartedAt < cutoff).Select(m => m.BackupId).ToHashSet();
+        var complete = new HashSet<string>();
+        var orphans = new HashSet<string>();
         await foreach (var blob in container.GetBlobsAsync(cancellationToken: cancellationToken))
         {
-            if (blob.Properties.CreatedOn < cutoff)
+            var id = blob.Name[..blob.Name.IndexOf('/')];
+            if (blob.Name.EndsWith("/" + ManifestFile, StringComparison.Ordinal))
             {
-                expired.Add(blob.Name[..blob.Name.IndexOf('/')]);
+                complete.Add(id);
+            }
+            else if (blob.Properties.CreatedOn < cutoff)
+            {
+                orphans.Add(id);
             }
         }
 
+        expired.UnionWith(orphans.Except(complete));
         foreach (var id in expired)
         {
             await foreach (var blob in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, id + "/", cancellationToken))

@@ -1,10 +1,13 @@
 using System.Text;
+using Custodian.Backups;
 using Custodian.Gateway.Protos.Backups;
 using Custodian.Gateway.Protos.Keys;
 using Custodian.Gateway.Protos.Subjects;
 using Custodian.Tests.Infrastructure;
 using Custodian.Tests.Subjects;
+using BackupJob = Custodian.Gateway.Protos.Backups.BackupJob;
 using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
 namespace Custodian.Tests.Backups;
@@ -61,7 +64,11 @@ public sealed class BackupRestoreTests(BackupPlatform platform, ITestOutputHelpe
         output.WriteLine($"backup {backup.Manifest.BackupId}: {backup.Manifest.StateCount} envelopes, {backup.Manifest.TombstoneCount} tombstones; " +
             $"restore: {restore.Restore.StatesRestored} restored, {restore.Restore.ErasedLeftOut} erased left out, {restore.Restore.TombstonesRestored} tombstones");
 
-        // Assert: a platform on the restored account reads every other subject exactly as before
+        // Assert: a second restore into the same account is refused, it is no longer empty
+        var again = await RunAsync(platform.Backups().RestoreAsync(new RestoreRequest { BackupId = backup.Manifest.BackupId, Target = "fresh" }), expectFailure: true);
+        Assert.Contains("already holds state", again.Message);
+
+        // ... and a platform on the restored account reads every other subject exactly as before
         await using var restored = new PlatformOver(platform.Fresh, platform.SecretsFolder);
         await restored.InitializeAsync();
         var restoredSubjects = restored.Subjects(tenant);
@@ -110,6 +117,21 @@ public sealed class BackupRestoreTests(BackupPlatform platform, ITestOutputHelpe
         Assert.Equal(64, backup.Manifest.StatesSha256.Length);
         var listed = await platform.Backups().ListBackupsAsync(new ListBackupsRequest());
         Assert.Contains(listed.Backups, m => m.BackupId == backup.Manifest.BackupId);
+    }
+
+    [Fact]
+    public async Task RetentionDeletesBackupsStartedBeforeTheCutoffAndKeepsTheRest()
+    {
+        var vault = platform.SiloServices.GetRequiredService<IBackupVault>();
+        var older = await vault.CreateBackupAsync(new Progress<long>(), CancellationToken.None);
+        var newer = await vault.CreateBackupAsync(new Progress<long>(), CancellationToken.None);
+
+        var deleted = await vault.DeleteOlderThanAsync(newer.StartedAt, CancellationToken.None);
+        var left = await vault.ListBackupsAsync(CancellationToken.None);
+
+        Assert.True(deleted >= 1);
+        Assert.DoesNotContain(left, m => m.BackupId == older.BackupId);
+        Assert.Contains(left, m => m.BackupId == newer.BackupId);
     }
 
     [Fact]
