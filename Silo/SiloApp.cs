@@ -1,6 +1,5 @@
 using System.Net;
 using Azure.Data.Tables;
-using Azure.Storage.Blobs;
 using Custodian.Backups;
 using Custodian.Hosting;
 using Custodian.Silo.Backups;
@@ -63,7 +62,8 @@ public static class SiloApp
             });
             orleans.UseAzureStorageClustering(o => o.TableServiceClient = tables);
             orleans.UseAzureTableReminderService(o => o.TableServiceClient = tables);
-            orleans.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(Math.Min(60, keyRotation.ReminderPeriod.TotalSeconds)));
+            // Orleans refuses reminder periods under a minute unless told otherwise; the rewrap job's may be shorter.
+            orleans.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromMinutes(1) < keyRotation.ReminderPeriod ? TimeSpan.FromMinutes(1) : keyRotation.ReminderPeriod);
             orleans.AddSecureGrainStorage(tables, storage, keyRing);
             orleans.UseTls(clusterCertificate, tls => ClusterTls.Configure(tls, clusterCertificate, clusterTls));
             orleans.AddDashboard(o => o.HideTrace = true);
@@ -80,19 +80,7 @@ public static class SiloApp
         builder.Services.AddAuthorizationBuilder().AddPolicy(OperatorPolicy, policy =>
             policy.RequireAuthenticatedUser().RequireRole(CustodianClaims.OperatorRole));
         builder.Services.AddOptions<KeyRotationOptions>().BindConfiguration(KeyRotationOptions.Section);
-        builder.Services.AddOptions<BackupOptions>().BindConfiguration(BackupOptions.Section);
-        var backupStorage = builder.Configuration.GetSection(BackupStorageOptions.Section).Get<BackupStorageOptions>() ?? new();
-        var backupConnection = builder.Configuration.GetConnectionString("Backup") ?? connectionString;
-        builder.Services.AddSingleton<IBackupVault>(sp => new BackupVault(
-            new BlobContainerClient(backupConnection, backupStorage.Container),
-            tables.GetTableClient(storage.StateTable),
-            sp.GetRequiredService<DataKeyStore>(),
-            sp.GetRequiredService<ShredLedger>(),
-            storage,
-            backupStorage,
-            silo.ServiceId,
-            silo.Region,
-            sp.GetRequiredService<TimeProvider>()));
+        builder.AddCustodianBackups(silo, storage, tables, connectionString);
         builder.Services.AddHealthChecks();
         return builder;
     }
