@@ -1,0 +1,49 @@
+namespace Custodian.Benchmarks;
+
+/// <summary>A grain that writes and re-reads one state, so the benchmark times the storage path alone.</summary>
+public interface IStateBench : IGrainWithIntegerKey
+{
+    /// <summary>Replaces the state with <paramref name="payload"/> and writes it.</summary>
+    Task WriteAsync(byte[] payload);
+
+    /// <summary>Reads the state from storage again and returns its size.</summary>
+    Task<int> ReadAsync();
+}
+
+/// <summary>The encrypted variant.</summary>
+public interface ISecureStateBench : IStateBench;
+
+/// <summary>The plain variant.</summary>
+public interface IPlainStateBench : IStateBench;
+
+/// <summary>A state of raw bytes.</summary>
+[GenerateSerializer]
+public sealed class BenchState
+{
+    [Id(0)]
+    public byte[] Data { get; set; } = [];
+}
+
+/// <summary>Shared body of both variants.</summary>
+public abstract class StateBenchGrain(IPersistentState<BenchState> state) : Grain
+{
+    public async Task WriteAsync(byte[] payload)
+    {
+        state.State.Data = payload;
+        await state.WriteStateAsync();
+    }
+
+    public async Task<int> ReadAsync()
+    {
+        await state.ReadStateAsync();
+        return state.State.Data.Length;
+    }
+}
+
+/// <summary>State on the <c>secure</c> storage (AES-256-GCM, per-grain data key).</summary>
+public sealed class SecureStateBenchGrain([PersistentState("s", "secure")] IPersistentState<BenchState> state)
+    : StateBenchGrain(state), ISecureStateBench;
+
+/// <summary>State on a plain Azure Table storage on the same Azurite.</summary>
+public sealed class PlainStateBenchGrain([PersistentState("s", "plain")] IPersistentState<BenchState> state)
+    : StateBenchGrain(state), IPlainStateBench;
