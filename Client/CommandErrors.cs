@@ -7,7 +7,7 @@ namespace Custodian.Cli;
 /// <summary>Runs a command's work and turns expected failures into a message on the error writer and an exit code.</summary>
 internal static class CommandErrors
 {
-    /// <summary>Runs <paramref name="work"/>; RPC failures exit with 1, unusable input with 2, each as one clear message.</summary>
+    /// <summary>Runs <paramref name="work"/>; RPC failures and failed jobs exit with 1, unusable input with 2, each as one clear message.</summary>
     public static async Task<int> RunAsync(TextWriter error, Func<Task> work)
     {
         try
@@ -18,6 +18,16 @@ internal static class CommandErrors
         catch (RpcException e)
         {
             Report(error, e);
+            return ExitCodes.CallFailed;
+        }
+        catch (CommandFailedException e)
+        {
+            await error.WriteLineAsync($"error: {e.Message}");
+            return ExitCodes.CallFailed;
+        }
+        catch (CallFailedException e)
+        {
+            await error.WriteLineAsync($"error: {e.Message}");
             return ExitCodes.CallFailed;
         }
         catch (UsageException e)

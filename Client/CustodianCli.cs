@@ -18,6 +18,8 @@ public static class CustodianCli
     {
         TokenCommands.Create(output, error),
         SubjectsCommands.Create(output, error),
+        KeysCommands.Create(output, error),
+        BackupCommands.Create(output, error),
     };
 
     /// <summary>

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using Custodian.Gateway.Protos.Subjects;
-using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using SubjectsClient = Custodian.Gateway.Protos.Subjects.Subjects.SubjectsClient;
 
@@ -11,7 +10,6 @@ namespace Custodian.Cli;
 /// <summary><c>custodian subjects put|get|list</c>: the personal data held about one data subject, through the gateway.</summary>
 internal static class SubjectsCommands
 {
-    private static readonly JsonFormatter _json = new(JsonFormatter.Settings.Default.WithIndentation());
 
     public static Command Create(TextWriter output, TextWriter error)
     {
@@ -98,7 +96,13 @@ internal static class SubjectsCommands
 
             if (parseResult.GetValue(json))
             {
-                await output.WriteLineAsync(_json.Format(response));
+                await output.WriteLineAsync(Formats.Json.Format(response));
+                return;
+            }
+
+            if (response.Erasure is { } erasure)
+            {
+                await output.WriteLineAsync(Erased(request.SubjectId, erasure));
                 return;
             }
 
@@ -138,6 +142,12 @@ internal static class SubjectsCommands
             };
 
             var response = await new SubjectsClient(channel).ListCategoriesAsync(request, cancellationToken: cancellationToken);
+
+            if (response.Erasure is { } erasure)
+            {
+                await output.WriteLineAsync(Erased(request.SubjectId, erasure));
+                return;
+            }
 
             if (response.Categories.Count == 0)
             {
@@ -192,6 +202,8 @@ internal static class SubjectsCommands
         return fields;
     }
 
-    private static string FormatTime(Timestamp? timestamp) =>
-        timestamp is null ? "-" : timestamp.ToDateTimeOffset().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    private static string Erased(string subject, Erasure erasure) =>
+        $"Subject {subject} was erased at {Formats.Time(erasure.ErasedAt)}" + (erasure.ReceiptId.Length > 0 ? $" (receipt {erasure.ReceiptId})." : ".");
+
+    private static string FormatTime(Timestamp? timestamp) => Formats.Time(timestamp);
 }

@@ -1,4 +1,3 @@
-using Custodian.Cli;
 using Custodian.Tests.Infrastructure;
 
 namespace Custodian.Tests.Cli;
@@ -60,14 +59,7 @@ public sealed class CliTests(Platform platform)
         Assert.Contains("not https", plain.Error);
     }
 
-    private string[] Connect(string token, params string[] args) =>
-        [.. args, "--endpoint", $"https://127.0.0.1:{platform.GatewayPort}", "--token", token, "--trust-cert", Path.Combine(platform.SecretsFolder, "gateway.crt")];
+    private string[] Connect(string token, params string[] args) => CliRunner.Against(platform, token, args);
 
-    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var exitCode = await CustodianCli.InvokeAsync(args, output, error);
-        return (exitCode, output.ToString(), error.ToString());
-    }
+    private static Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args) => CliRunner.RunAsync(args);
 }

@@ -1,0 +1,168 @@
+using System.CommandLine;
+using System.Globalization;
+using Custodian.Gateway.Protos.Backups;
+using BackupsClient = Custodian.Gateway.Protos.Backups.Backups.BackupsClient;
+
+namespace Custodian.Cli;
+
+/// <summary><c>custodian backup run|status|list|restore</c>: backups of the region's encrypted state.</summary>
+internal static class BackupCommands
+{
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var gateway = new GatewayConnection();
+        var backup = new Command("backup", "Backups of the region's encrypted state, and restores into an empty account (operators, officers).")
+        {
+            Run(gateway, output, error),
+            Status(gateway, output, error),
+            List(gateway, output, error),
+            Restore(gateway, output, error),
+        };
+        gateway.AddOptionsTo(backup);
+        return backup;
+    }
+
+    private static Command Run(GatewayConnection gateway, TextWriter output, TextWriter error)
+    {
+        var wait = WaitOption();
+        var command = new Command("run", "Starts a backup now.") { wait };
+        command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
+        {
+            using var channel = gateway.OpenChannel(parseResult);
+            var client = new BackupsClient(channel);
+            var job = await client.StartBackupAsync(new StartBackupRequest(), cancellationToken: cancellationToken);
+            await FollowAsync(client, job, parseResult.GetValue(wait), output, cancellationToken);
+        }));
+        return command;
+    }
+
+    private static Command Restore(GatewayConnection gateway, TextWriter output, TextWriter error)
+    {
+        var backupId = new Option<string>("--backup") { Description = "The backup id (from 'backup list').", Required = true };
+        var target = new Option<string>("--target") { Description = "A restore target named in the silo's configuration (Backup:RestoreTargets).", Required = true };
+        var wait = WaitOption();
+        var command = new Command("restore", "Rebuilds state from a backup into an empty storage account; erased subjects stay erased.")
+        {
+            backupId, target, wait,
+        };
+        command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
+        {
+            using var channel = gateway.OpenChannel(parseResult);
+            var client = new BackupsClient(channel);
+            var job = await client.RestoreAsync(
+                new RestoreRequest { BackupId = parseResult.GetRequiredValue(backupId), Target = parseResult.GetRequiredValue(target) },
+                cancellationToken: cancellationToken);
+            await FollowAsync(client, job, parseResult.GetValue(wait), output, cancellationToken);
+        }));
+        return command;
+    }
+
+    private static Command Status(GatewayConnection gateway, TextWriter output, TextWriter error)
+    {
+        var json = JsonOption();
+        var command = new Command("status", "Shows the running backup or restore, or the last one.") { json };
+        command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
+        {
+            using var channel = gateway.OpenChannel(parseResult);
+            var job = await new BackupsClient(channel).GetJobAsync(new GetJobRequest(), cancellationToken: cancellationToken);
+            if (parseResult.GetValue(json))
+            {
+                await output.WriteLineAsync(Formats.Json.Format(job));
+                return;
+            }
+
+            WriteJob(output, job);
+        }));
+        return command;
+    }
+
+    private static Command List(GatewayConnection gateway, TextWriter output, TextWriter error)
+    {
+        var json = JsonOption();
+        var command = new Command("list", "Lists the complete backups still retained, newest first.") { json };
+        command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
+        {
+            using var channel = gateway.OpenChannel(parseResult);
+            var response = await new BackupsClient(channel).ListBackupsAsync(new ListBackupsRequest(), cancellationToken: cancellationToken);
+            if (parseResult.GetValue(json))
+            {
+                await output.WriteLineAsync(Formats.Json.Format(response));
+                return;
+            }
+
+            if (response.Backups.Count == 0)
+            {
+                await output.WriteLineAsync("No backups are retained.");
+                return;
+            }
+
+            var table = new TableWriter("BACKUP", "STARTED", "COMPLETED", "ENVELOPES", "TOMBSTONES");
+            foreach (var manifest in response.Backups)
+            {
+                table.AddRow(
+                    manifest.BackupId,
+                    Formats.Time(manifest.StartedAt),
+                    Formats.Time(manifest.CompletedAt),
+                    manifest.StateCount.ToString(CultureInfo.InvariantCulture),
+                    manifest.TombstoneCount.ToString(CultureInfo.InvariantCulture));
+            }
+
+            table.WriteTo(output);
+        }));
+        return command;
+    }
+
+    /// <summary>Prints the job; with <paramref name="wait"/>, a progress line a second until it ends. A failed job is an error.</summary>
+    private static async Task FollowAsync(BackupsClient client, BackupJob job, bool wait, TextWriter output, CancellationToken cancellationToken)
+    {
+        await output.WriteLineAsync($"{Kind(job)} {job.JobId} started.");
+        while (wait && job.State == JobState.Running)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            job = await client.GetJobAsync(new GetJobRequest(), cancellationToken: cancellationToken);
+            await output.WriteLineAsync($"{Kind(job)} {job.JobId}: {job.Progress} rows");
+        }
+
+        if (job.State == JobState.Failed)
+        {
+            throw new CallFailedException($"{Kind(job)} failed: {job.Message}");
+        }
+
+        WriteJob(output, job);
+    }
+
+    private static void WriteJob(TextWriter output, BackupJob job)
+    {
+        var table = new TableWriter();
+        table.AddRow("Job:", $"{Kind(job)} {job.JobId}");
+        table.AddRow("State:", job.State switch { JobState.Running => "running", JobState.Succeeded => "succeeded", _ => "failed" });
+        table.AddRow("Rows:", job.Progress.ToString(CultureInfo.InvariantCulture));
+        table.AddRow("Started:", $"{Formats.Time(job.StartedAt)} by {job.StartedBy}");
+        table.AddRow("Finished:", Formats.Time(job.FinishedAt));
+        table.AddRow("Message:", job.Message);
+        if (job.Manifest is { } manifest)
+        {
+            table.AddRow("Backup:", manifest.BackupId);
+            table.AddRow("Envelopes:", manifest.StateCount.ToString(CultureInfo.InvariantCulture));
+            table.AddRow("Tombstones:", manifest.TombstoneCount.ToString(CultureInfo.InvariantCulture));
+            table.AddRow("states.jsonl SHA-256:", manifest.StatesSha256);
+            table.AddRow("tombstones.jsonl SHA-256:", manifest.TombstonesSha256);
+        }
+
+        if (job.Restore is { } restore)
+        {
+            table.AddRow("Restored:", $"{restore.StatesRestored} envelopes from {restore.BackupId} into {restore.Target}");
+            table.AddRow("Erased, left out:", restore.ErasedLeftOut.ToString(CultureInfo.InvariantCulture));
+            table.AddRow("Keys copied:", restore.KeysCopied.ToString(CultureInfo.InvariantCulture));
+            table.AddRow("Tombstones:", restore.TombstonesRestored.ToString(CultureInfo.InvariantCulture));
+        }
+
+        table.WriteTo(output);
+    }
+
+    private static string Kind(BackupJob job) => job.Kind == JobKind.Restore ? "restore" : "backup";
+
+    private static Option<bool> WaitOption() => new("--wait") { Description = "Follow the job, a line a second, until it ends." };
+
+    private static Option<bool> JsonOption() => new("--json") { Description = "Print the response as JSON (the protobuf JSON mapping)." };
+}
