@@ -20,11 +20,6 @@ internal static class CommandErrors
             Report(error, e);
             return ExitCodes.CallFailed;
         }
-        catch (CommandFailedException e)
-        {
-            await error.WriteLineAsync($"error: {e.Message}");
-            return ExitCodes.CallFailed;
-        }
         catch (CallFailedException e)
         {
             await error.WriteLineAsync($"error: {e.Message}");
