@@ -31,7 +31,7 @@ internal static class BackupCommands
             using var channel = gateway.OpenChannel(parseResult);
             var client = new BackupsClient(channel);
             var job = await client.StartBackupAsync(new StartBackupRequest(), cancellationToken: cancellationToken);
-            await FollowAsync(client, job, parseResult.GetValue(wait), output, cancellationToken);
+            await FollowAsync(client, job, JobKind.Backup, parseResult.GetValue(wait), output, cancellationToken);
         }));
         return command;
     }
@@ -52,7 +52,7 @@ internal static class BackupCommands
             var job = await client.RestoreAsync(
                 new RestoreRequest { BackupId = parseResult.GetRequiredValue(backupId), Target = parseResult.GetRequiredValue(target) },
                 cancellationToken: cancellationToken);
-            await FollowAsync(client, job, parseResult.GetValue(wait), output, cancellationToken);
+            await FollowAsync(client, job, JobKind.Restore, parseResult.GetValue(wait), output, cancellationToken);
         }));
         return command;
     }
@@ -112,15 +112,28 @@ internal static class BackupCommands
         return command;
     }
 
-    /// <summary>Prints the job; with <paramref name="wait"/>, a progress line a second until it ends. A failed job is an error.</summary>
-    private static async Task FollowAsync(BackupsClient client, BackupJob job, bool wait, TextWriter output, CancellationToken cancellationToken)
+    /// <summary>
+    /// Prints the job; with <paramref name="wait"/>, a progress line a second until it ends. A failed job is an
+    /// error, and so is finding another job running (the region runs one at a time).
+    /// </summary>
+    private static async Task FollowAsync(BackupsClient client, BackupJob job, JobKind asked, bool wait, TextWriter output, CancellationToken cancellationToken)
     {
+        if (job.Kind != asked)
+        {
+            throw new CallFailedException($"a {Kind(job)} ({job.JobId}) is running in the region; try again when it ends.");
+        }
+
         await output.WriteLineAsync($"{Kind(job)} {job.JobId} started.");
+        var id = job.JobId;
         while (wait && job.State == JobState.Running)
         {
+            await output.WriteLineAsync($"{Kind(job)} {job.JobId}: {job.Progress} rows");
             await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
             job = await client.GetJobAsync(new GetJobRequest(), cancellationToken: cancellationToken);
-            await output.WriteLineAsync($"{Kind(job)} {job.JobId}: {job.Progress} rows");
+            if (job.JobId != id)
+            {
+                throw new CallFailedException($"{Kind(job)} {id} ended and {job.JobId} started before its outcome was read; see 'custodian backup list'.");
+            }
         }
 
         if (job.State == JobState.Failed)

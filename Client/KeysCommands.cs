@@ -34,9 +34,9 @@ internal static class KeysCommands
             await output.WriteLineAsync($"Rotation to {status.TargetKekId} started: {status.Remaining} data keys to rewrap.");
             while (parseResult.GetValue(wait) && status.Phase == RotationPhase.Rewrapping)
             {
+                await output.WriteLineAsync($"rewrapping: {status.Done} done, {status.Remaining} remaining (pass {status.Passes})");
                 await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
                 status = await client.GetRotationStatusAsync(new GetRotationStatusRequest(), cancellationToken: cancellationToken);
-                await output.WriteLineAsync($"rewrapping: {status.Done} done, {status.Remaining} remaining (pass {status.Passes})");
             }
 
             WriteStatus(output, status);

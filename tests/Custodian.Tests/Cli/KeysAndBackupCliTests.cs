@@ -44,9 +44,12 @@ public sealed class KeysAndBackupCliTests(BackupPlatform platform) : IClassFixtu
     public async Task KeysStatusShowsTheCurrentKeyEncryptionKey()
     {
         var result = await RunAsync(Connect(platform.Token(null, "operator"), "keys", "status"));
+        var json = await RunAsync(Connect(platform.Token(null, "operator"), "keys", "status", "--json"));
 
-        Assert.Equal(0, result.ExitCode);
+        Assert.Equal((0, 0), (result.ExitCode, json.ExitCode));
         Assert.Contains("local/eu-west/1", result.Output);
+        Assert.Contains("\"phase\": \"ROTATION_PHASE_IDLE\"", json.Output);
+        Assert.Contains("\"remaining\": \"0\"", json.Output);
     }
 
     [Fact]
