@@ -1,5 +1,6 @@
 using System.Net;
 using Azure.Data.Tables;
+using Custodian.Gateway.Access;
 using Custodian.Gateway.Services;
 using Custodian.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -52,7 +53,13 @@ public static class GatewayApp
 
         builder.Services.AddSingleton(gateway);
         builder.AddCustodianAuthentication();
-        builder.Services.AddGrpc(o => o.Interceptors.Add<ErrorInterceptor>());
+        builder.Services.AddSingleton<RateLimitInterceptor>();
+        builder.Services.AddSingleton<AccessDecider>();
+        builder.Services.AddGrpc(o =>
+        {
+            o.Interceptors.Add<ErrorInterceptor>();
+            o.Interceptors.Add<RateLimitInterceptor>();
+        });
         builder.Services.AddGrpcReflection();
         builder.Services.AddGrpcHealthChecks(o => o.UseHealthChecksCache = false).AddCheck<ClusterHealthCheck>("cluster");
         return builder;
@@ -66,6 +73,7 @@ public static class GatewayApp
         app.MapGrpcService<SubjectsService>();
         app.MapGrpcService<KeysService>();
         app.MapGrpcService<BackupsService>();
+        app.MapGrpcService<AccessService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService().RequireAuthorization();
         return app;

@@ -23,4 +23,15 @@ public sealed class GatewayOptions
     /// <summary>The gRPC endpoint's port; HTTPS with HTTP/2 only, never plain text.</summary>
     [Range(1, 65535)]
     public int Port { get; set; } = 7443;
+
+    /// <summary>Networks (CIDR) of proxies whose X-Forwarded-For is believed; nobody else's is.</summary>
+    public List<string> TrustedProxies { get; set; } = [];
+
+    /// <summary>Calls a principal may make per second, sustained.</summary>
+    [Range(1, 1_000_000)]
+    public int RateLimitPerSecond { get; set; } = 200;
+
+    /// <summary>Calls a principal may make in a burst above the sustained rate.</summary>
+    [Range(1, 1_000_000)]
+    public int RateLimitBurst { get; set; } = 400;
 }

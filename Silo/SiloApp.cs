@@ -1,5 +1,6 @@
 using System.Net;
 using Azure.Data.Tables;
+using Custodian.Access;
 using Custodian.Backups;
 using Custodian.Hosting;
 using Custodian.Silo.Backups;
@@ -80,6 +81,7 @@ public static class SiloApp
         builder.Services.AddAuthorizationBuilder().AddPolicy(OperatorPolicy, policy =>
             policy.RequireAuthenticatedUser().RequireRole(CustodianClaims.OperatorRole));
         builder.Services.AddOptions<KeyRotationOptions>().BindConfiguration(KeyRotationOptions.Section);
+        builder.Services.AddOptions<AccessPolicy>().BindConfiguration(AccessPolicy.Section);
         builder.AddCustodianBackups(silo, storage, tables, connectionString);
         builder.Services.AddHealthChecks();
         return builder;

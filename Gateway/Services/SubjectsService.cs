@@ -1,3 +1,5 @@
+using Custodian.Access;
+using Custodian.Gateway.Access;
 using Custodian.Subjects;
 using Custodian.Validation;
 using Google.Protobuf.WellKnownTypes;
@@ -9,8 +11,9 @@ namespace Custodian.Gateway.Services;
 
 /// <summary>The Subjects gRPC service: validates, checks the caller's tenant, calls the DataSubject grain.</summary>
 [Authorize]
-public sealed class SubjectsService(IClusterClient cluster) : Proto.Subjects.SubjectsBase
+public sealed class SubjectsService(IClusterClient cluster, AccessDecider access) : Proto.Subjects.SubjectsBase
 {
+    [Performs(Operation.Write)]
     public override async Task<Proto.PutRecordResponse> PutRecord(Proto.PutRecordRequest request, ServerCallContext context)
     {
         var violations = new List<FieldViolation>();
@@ -25,7 +28,7 @@ public sealed class SubjectsService(IClusterClient cluster) : Proto.Subjects.Sub
         }
 
         RpcErrors.ThrowIfAny(violations);
-        CallerScope.RequireTenant(context, request.TenantId);
+        await access.RequireAsync(context, request.TenantId, request.SubjectId, request.Record!.Category);
 
         var result = await Grain(request.TenantId, request.SubjectId).PutRecordAsync(SubjectMapper.ToDomain(request.Record!));
         if (result.Erasure is not null)
@@ -41,13 +44,14 @@ public sealed class SubjectsService(IClusterClient cluster) : Proto.Subjects.Sub
         return new Proto.PutRecordResponse { UpdatedAt = Timestamp.FromDateTimeOffset(result.UpdatedAt!.Value) };
     }
 
+    [Performs(Operation.Read)]
     public override async Task<Proto.GetRecordResponse> GetRecord(Proto.GetRecordRequest request, ServerCallContext context)
     {
         var violations = new List<FieldViolation>();
         SubjectRef.Check(request.TenantId, request.SubjectId, violations);
         Identifiers.CheckCategory(request.Category, "category", violations);
         RpcErrors.ThrowIfAny(violations);
-        CallerScope.RequireTenant(context, request.TenantId);
+        await access.RequireAsync(context, request.TenantId, request.SubjectId, request.Category);
 
         var lookup = await Grain(request.TenantId, request.SubjectId).GetRecordAsync(request.Category);
         if (lookup.Erasure is { } erasure)
@@ -67,12 +71,13 @@ public sealed class SubjectsService(IClusterClient cluster) : Proto.Subjects.Sub
         };
     }
 
+    [Performs(Operation.Read)]
     public override async Task<Proto.ListCategoriesResponse> ListCategories(Proto.ListCategoriesRequest request, ServerCallContext context)
     {
         var violations = new List<FieldViolation>();
         SubjectRef.Check(request.TenantId, request.SubjectId, violations);
         RpcErrors.ThrowIfAny(violations);
-        CallerScope.RequireTenant(context, request.TenantId);
+        await access.RequireAsync(context, request.TenantId, request.SubjectId);
 
         var listing = await Grain(request.TenantId, request.SubjectId).ListCategoriesAsync();
         var response = new Proto.ListCategoriesResponse

@@ -1,0 +1,76 @@
+using System.Diagnostics.Metrics;
+using System.Net;
+using Custodian.Access;
+using Custodian.Gateway.Services;
+using Custodian.Hosting;
+using Grpc.Core;
+
+namespace Custodian.Gateway.Access;
+
+/// <summary>
+/// Decides every call on personal data: deny by default. A client application may act within its own
+/// tenant; anyone else needs an active grant of the principal that covers the method's declared
+/// operation, the subject, the current time and the caller's source address. Every decision, allow
+/// or deny, is recorded with the grant that allowed it.
+/// </summary>
+public sealed partial class AccessDecider
+{
+    private readonly IClusterClient _cluster;
+    private readonly TimeProvider _time;
+    private readonly ILogger<AccessDecider> _logger;
+    private readonly IReadOnlyList<IPNetwork> _trustedProxies;
+    private readonly Counter<long> _decisions;
+
+    public AccessDecider(IClusterClient cluster, TimeProvider time, ILogger<AccessDecider> logger, GatewayOptions options, IMeterFactory meters)
+    {
+        _cluster = cluster;
+        _time = time;
+        _logger = logger;
+        _trustedProxies = [.. options.TrustedProxies.Select(p => IPNetwork.Parse(p))];
+        _decisions = meters.Create("Custodian.Gateway").CreateCounter<long>("custodian.access.decisions", description: "Access decisions by operation and outcome");
+    }
+
+    /// <summary>Returns what allowed the call (a grant id, or <c>role:app</c>); throws PERMISSION_DENIED otherwise.</summary>
+    public async Task<string> RequireAsync(ServerCallContext context, string tenantId, string? subjectId, string? category = null)
+    {
+        var http = context.GetHttpContext();
+        var operation = http.GetEndpoint()?.Metadata.GetMetadata<PerformsAttribute>()?.Operation ?? Operation.Unspecified;
+        var principal = http.User.FindFirst(CustodianClaims.Subject)?.Value ?? "";
+        var source = SourceAddress.Of(http, _trustedProxies);
+        var allowedBy = await AllowedByAsync(http, operation, principal, tenantId, subjectId, category, source);
+
+        _decisions.Add(1, new KeyValuePair<string, object?>("operation", operation.ToString()), new KeyValuePair<string, object?>("outcome", allowedBy is null ? "deny" : "allow"));
+        if (allowedBy is null)
+        {
+            LogDenied(_logger, principal, context.Method, operation, tenantId, subjectId ?? "-", source.ToString());
+            RpcErrors.PermissionDenied("No grant allows this operation on this subject, from this address, now.");
+        }
+
+        LogAllowed(_logger, principal, context.Method, operation, tenantId, subjectId ?? "-", source.ToString(), allowedBy);
+        return allowedBy;
+    }
+
+    private async Task<string?> AllowedByAsync(
+        HttpContext http, Operation operation, string principal, string tenantId, string? subjectId, string? category, IPAddress source)
+    {
+        if (operation == Operation.Unspecified || principal.Length == 0)
+        {
+            return null; // a method that declares no operation is closed
+        }
+
+        if (http.User.IsInRole(CustodianClaims.AppRole) && http.User.FindFirst(CustodianClaims.Tenant)?.Value == tenantId)
+        {
+            return "role:app";
+        }
+
+        var now = _time.GetUtcNow();
+        var grants = await _cluster.GetGrain<IPrincipalGrain>(principal).GetGrantsAsync();
+        return grants.FirstOrDefault(g => g.Allows(operation, tenantId, subjectId, category, source, now))?.GrantId;
+    }
+
+    [LoggerMessage(7001, LogLevel.Information, "Access allowed: {Principal} {Method} ({Operation}) tenant {TenantId} subject {SubjectId} from {Source} by {AllowedBy}")]
+    private static partial void LogAllowed(ILogger logger, string principal, string method, Operation operation, string tenantId, string subjectId, string source, string allowedBy);
+
+    [LoggerMessage(7002, LogLevel.Warning, "Access denied: {Principal} {Method} ({Operation}) tenant {TenantId} subject {SubjectId} from {Source}")]
+    private static partial void LogDenied(ILogger logger, string principal, string method, Operation operation, string tenantId, string subjectId, string source);
+}

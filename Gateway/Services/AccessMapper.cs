@@ -1,0 +1,73 @@
+using System.Collections.Immutable;
+using Custodian.Access;
+using Google.Protobuf.WellKnownTypes;
+using Proto = Custodian.Gateway.Protos.Access;
+
+namespace Custodian.Gateway.Services;
+
+/// <summary>Maps between the Access API's messages and grants.</summary>
+internal static class AccessMapper
+{
+    public static GrantRequest ToDomain(Proto.IssueGrantRequest request, DateTimeOffset now) => new(
+        request.Principal,
+        new GrantScope(request.Scope?.TenantId ?? "", [.. request.Scope?.SubjectIds ?? []], [.. request.Scope?.Categories ?? []]),
+        [.. request.Operations.Select(o => (Operation)(int)o)],
+        request.Purpose,
+        request.Justification,
+        [.. request.Cidrs],
+        request.ValidFrom?.ToDateTimeOffset() ?? now,
+        request.ValidUntil?.ToDateTimeOffset() ?? now);
+
+    public static Proto.Grant ToProto(Grant grant)
+    {
+        var request = grant.Request;
+        var proto = new Proto.Grant
+        {
+            GrantId = grant.GrantId,
+            Principal = request.Principal,
+            Scope = new Proto.GrantScope { TenantId = request.Scope.TenantId },
+            Purpose = request.Purpose,
+            Justification = request.Justification,
+            ValidFrom = Timestamp.FromDateTimeOffset(request.ValidFrom),
+            ValidUntil = Timestamp.FromDateTimeOffset(request.ValidUntil),
+            Status = (Proto.GrantStatus)(int)grant.Status,
+            IssuedBy = grant.IssuedBy,
+            ApprovedBy = grant.ApprovedBy ?? "",
+            RenewalOf = grant.RenewalOf ?? "",
+        };
+        proto.Scope.SubjectIds.AddRange(request.Scope.SubjectIds.IsDefault ? [] : request.Scope.SubjectIds);
+        proto.Scope.Categories.AddRange(request.Scope.Categories.IsDefault ? [] : request.Scope.Categories);
+        proto.Operations.AddRange(request.Operations.Select(o => (Proto.Operation)(int)o));
+        proto.Cidrs.AddRange(request.Cidrs);
+        proto.History.AddRange(grant.History.Select(ToProto));
+        return proto;
+    }
+
+    public static Proto.GrantEvent ToProto(GrantEvent entry) => new()
+    {
+        GrantId = entry.GrantId,
+        Principal = entry.Principal,
+        TenantId = entry.TenantId,
+        Action = entry.Action,
+        Actor = entry.Actor,
+        At = Timestamp.FromDateTimeOffset(entry.At),
+        Reason = entry.Reason,
+    };
+
+    public static ImmutableArray<string> CsvHeader => ["at", "grant_id", "principal", "tenant_id", "action", "actor", "reason"];
+
+    public static string ToCsvLine(GrantEvent entry) => string.Join(',',
+        new[] { entry.At.ToString("O", System.Globalization.CultureInfo.InvariantCulture), entry.GrantId, entry.Principal, entry.TenantId, entry.Action, entry.Actor, entry.Reason }
+            .Select(Quote));
+
+    /// <summary>RFC 4180 quoting; a leading =, +, - or @ is prefixed with ' so a spreadsheet never runs it as a formula.</summary>
+    private static string Quote(string value)
+    {
+        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@')
+        {
+            value = "'" + value;
+        }
+
+        return "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    }
+}

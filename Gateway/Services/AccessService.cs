@@ -1,0 +1,144 @@
+using System.Text;
+using Custodian.Access;
+using Custodian.Validation;
+using Google.Protobuf;
+using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
+using Proto = Custodian.Gateway.Protos.Access;
+
+namespace Custodian.Gateway.Services;
+
+/// <summary>The Access gRPC service: officers issue, approve, renew and revoke grants; officers and the DPO read them and the log.</summary>
+[Authorize(Roles = "officer,dpo")]
+public sealed class AccessService(IClusterClient cluster, TimeProvider time) : Proto.Access.AccessBase
+{
+    private const int MaxReasonLength = 1000;
+
+    [Authorize(Roles = "officer")]
+    public override async Task<Proto.Grant> IssueGrant(Proto.IssueGrantRequest request, ServerCallContext context)
+    {
+        var grantId = "grant-" + Guid.NewGuid().ToString("N");
+        var result = await cluster.GetGrain<IAccessGrantGrain>(grantId)
+            .IssueAsync(AccessMapper.ToDomain(request, time.GetUtcNow()), CallerScope.Actor(context), request.Justification, renewalOf: null);
+        return Map(result);
+    }
+
+    [Authorize(Roles = "officer")]
+    public override async Task<Proto.Grant> ApproveGrant(Proto.GrantActionRequest request, ServerCallContext context)
+    {
+        CheckAction(request);
+        return Map(await Grain(request.GrantId).ApproveAsync(CallerScope.Actor(context), request.Reason));
+    }
+
+    [Authorize(Roles = "officer")]
+    public override async Task<Proto.Grant> RevokeGrant(Proto.GrantActionRequest request, ServerCallContext context)
+    {
+        CheckAction(request);
+        return Map(await Grain(request.GrantId).RevokeAsync(CallerScope.Actor(context), request.Reason));
+    }
+
+    [Authorize(Roles = "officer")]
+    public override async Task<Proto.Grant> RenewGrant(Proto.RenewGrantRequest request, ServerCallContext context)
+    {
+        CheckGrantId(request.GrantId);
+        var old = await Grain(request.GrantId).GetAsync();
+        if (old is null)
+        {
+            RpcErrors.NotFound("No grant has this id.");
+        }
+
+        var now = time.GetUtcNow();
+        var renewed = old.Request with
+        {
+            Justification = request.Justification,
+            ValidFrom = now,
+            ValidUntil = request.ValidUntil?.ToDateTimeOffset() ?? now,
+        };
+        var grantId = "grant-" + Guid.NewGuid().ToString("N");
+        return Map(await cluster.GetGrain<IAccessGrantGrain>(grantId).IssueAsync(renewed, CallerScope.Actor(context), request.Justification, old.GrantId));
+    }
+
+    public override async Task<Proto.Grant> GetGrant(Proto.GetGrantRequest request, ServerCallContext context)
+    {
+        CheckGrantId(request.GrantId);
+        var grant = await Grain(request.GrantId).GetAsync();
+        if (grant is null)
+        {
+            RpcErrors.NotFound("No grant has this id.");
+        }
+
+        return AccessMapper.ToProto(grant);
+    }
+
+    public override async Task<Proto.ListGrantLogResponse> ListGrantLog(Proto.ListGrantLogRequest request, ServerCallContext context)
+    {
+        var response = new Proto.ListGrantLogResponse();
+        response.Events.AddRange((await QueryAsync(request)).Select(AccessMapper.ToProto));
+        return response;
+    }
+
+    public override async Task<Proto.ExportGrantLogResponse> ExportGrantLog(Proto.ExportGrantLogRequest request, ServerCallContext context)
+    {
+        if (request.Format is not ("csv" or "json"))
+        {
+            RpcErrors.InvalidArgument([new FieldViolation("format", "is csv or json")]);
+        }
+
+        var events = await QueryAsync(request.Filter ?? new Proto.ListGrantLogRequest());
+        if (request.Format == "json")
+        {
+            var list = new Proto.ListGrantLogResponse();
+            list.Events.AddRange(events.Select(AccessMapper.ToProto));
+            return new Proto.ExportGrantLogResponse { ContentType = "application/json", Content = ByteString.CopyFromUtf8(JsonFormatter.Default.Format(list)) };
+        }
+
+        var csv = new StringBuilder().AppendLine(string.Join(',', AccessMapper.CsvHeader));
+        foreach (var entry in events)
+        {
+            csv.AppendLine(AccessMapper.ToCsvLine(entry));
+        }
+
+        return new Proto.ExportGrantLogResponse { ContentType = "text/csv", Content = ByteString.CopyFromUtf8(csv.ToString()) };
+    }
+
+    private async Task<IReadOnlyList<GrantEvent>> QueryAsync(Proto.ListGrantLogRequest filter) =>
+        await cluster.GetGrain<IGrantLogGrain>(IGrantLogGrain.Key).QueryAsync(
+            string.IsNullOrEmpty(filter.Principal) ? null : filter.Principal,
+            string.IsNullOrEmpty(filter.TenantId) ? null : filter.TenantId,
+            filter.From?.ToDateTimeOffset(),
+            filter.Until?.ToDateTimeOffset());
+
+    private IAccessGrantGrain Grain(string grantId) => cluster.GetGrain<IAccessGrantGrain>(grantId);
+
+    private static Proto.Grant Map(GrantResult result)
+    {
+        if (!result.Violations.IsDefaultOrEmpty)
+        {
+            RpcErrors.InvalidArgument(result.Violations);
+        }
+
+        if (result.Grant is null)
+        {
+            RpcErrors.FailedPrecondition(result.Refusal ?? "The grant refused this transition.");
+        }
+
+        return AccessMapper.ToProto(result.Grant);
+    }
+
+    private static void CheckAction(Proto.GrantActionRequest request)
+    {
+        CheckGrantId(request.GrantId);
+        if (string.IsNullOrWhiteSpace(request.Reason) || request.Reason.Length > MaxReasonLength)
+        {
+            RpcErrors.InvalidArgument([new FieldViolation("reason", $"is required, at most {MaxReasonLength} characters")]);
+        }
+    }
+
+    private static void CheckGrantId(string grantId)
+    {
+        if (string.IsNullOrEmpty(grantId) || grantId.Length > 64 || grantId.Any(c => !char.IsAsciiLetterOrDigit(c) && c != '-'))
+        {
+            RpcErrors.InvalidArgument([new FieldViolation("grant_id", "is required: letters, digits and '-', at most 64")]);
+        }
+    }
+}

@@ -1,0 +1,36 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Custodian.Access;
+
+/// <summary>The access policy: how long, how wide and with how many officers a grant may be issued.</summary>
+[GenerateSerializer, Immutable, Alias("Custodian.Access.AccessPolicy")]
+public sealed record AccessPolicy
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Access";
+
+    /// <summary>The longest validity window of a grant.</summary>
+    [Id(0)]
+    public TimeSpan MaximumDuration { get; init; } = TimeSpan.FromHours(8);
+
+    /// <summary>The widest IPv4 network a grant may allow (prefix length); 0 would allow 0.0.0.0/0.</summary>
+    [Id(1)]
+    public int MinimumIPv4Prefix { get; init; } = 8;
+
+    /// <summary>The widest IPv6 network a grant may allow (prefix length).</summary>
+    [Id(2)]
+    public int MinimumIPv6Prefix { get; init; } = 32;
+
+    /// <summary>When set, export or erase grants, and grants over many (or all) subjects, need a second officer's approval.</summary>
+    [Id(3)]
+    public bool TwoPersonRule { get; init; }
+
+    /// <summary>Above this many listed subjects the two-person rule applies.</summary>
+    [Id(4)]
+    public int TwoPersonSubjectThreshold { get; init; } = 10;
+
+    /// <summary>The widest prefix allowed for the network's address family.</summary>
+    public int MinimumPrefixLength(IPNetwork network) =>
+        network.BaseAddress.AddressFamily == AddressFamily.InterNetworkV6 ? MinimumIPv6Prefix : MinimumIPv4Prefix;
+}

@@ -1,0 +1,22 @@
+namespace Custodian.Access;
+
+/// <summary>One authorization (keyed by grant id): issued by an officer, approved when the two-person rule applies, expired by its window or revoked.</summary>
+[Alias("Custodian.Access.IAccessGrantGrain")]
+public interface IAccessGrantGrain : IGrainWithStringKey
+{
+    /// <summary>Issues the grant; active at once, or awaiting a second officer under the two-person rule.</summary>
+    [Alias("Issue")]
+    Task<GrantResult> IssueAsync(GrantRequest request, string officer, string reason, string? renewalOf);
+
+    /// <summary>A second officer (not the issuer) approves a grant awaiting approval.</summary>
+    [Alias("Approve")]
+    Task<GrantResult> ApproveAsync(string officer, string reason);
+
+    /// <summary>Revokes the grant at once; final.</summary>
+    [Alias("Revoke")]
+    Task<GrantResult> RevokeAsync(string officer, string reason);
+
+    /// <summary>The grant, or null when no grant has this id.</summary>
+    [Alias("Get")]
+    Task<Grant?> GetAsync();
+}

@@ -1,0 +1,13 @@
+using Microsoft.Extensions.Logging;
+
+namespace Custodian.Access;
+
+/// <summary>Log messages of access grants: ids, principals and tenants, never personal data.</summary>
+internal static partial class AccessLog
+{
+    [LoggerMessage(6001, LogLevel.Information, "Grant {GrantId} for {Principal} on tenant {TenantId} issued by {Officer}: {Status}")]
+    public static partial void GrantIssued(ILogger logger, string grantId, string principal, string tenantId, GrantStatus status, string officer);
+
+    [LoggerMessage(6002, LogLevel.Information, "Grant {GrantId} {Action} by {Actor}")]
+    public static partial void GrantTransition(ILogger logger, string grantId, string action, string actor);
+}

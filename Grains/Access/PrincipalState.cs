@@ -1,0 +1,11 @@
+using System.Collections.Immutable;
+
+namespace Custodian.Access;
+
+/// <summary>What a Principal grain persists.</summary>
+[GenerateSerializer, Alias("Custodian.Access.PrincipalState")]
+public sealed class PrincipalState
+{
+    [Id(0)]
+    public ImmutableDictionary<string, Grant> Grants { get; set; } = ImmutableDictionary<string, Grant>.Empty;
+}
