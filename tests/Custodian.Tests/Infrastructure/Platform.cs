@@ -140,6 +140,14 @@ public class Platform : IAsyncLifetime
     /// <summary>A Keys client calling as a principal with <paramref name="roles"/>.</summary>
     public KeysClient Keys(params string[] roles) => new(Channel(Token(null, roles)));
 
+    /// <summary>An Access client calling as <paramref name="principal"/> with <paramref name="roles"/>.</summary>
+    public Custodian.Gateway.Protos.Access.Access.AccessClient Access(string principal, params string[] roles) =>
+        new(Channel(DevelopmentTokens.Mint(Jwt, principal, null, roles, TimeSpan.FromMinutes(10))));
+
+    /// <summary>A Subjects client calling as <paramref name="principal"/> with <paramref name="roles"/> (and a tenant claim when given).</summary>
+    public SubjectsClient SubjectsAs(string principal, string? tenant, params string[] roles) =>
+        new(Channel(DevelopmentTokens.Mint(Jwt, principal, tenant, roles, TimeSpan.FromMinutes(10))));
+
     /// <summary>A Backups client calling as an operator.</summary>
     public Custodian.Gateway.Protos.Backups.Backups.BackupsClient Backups() => new(Channel(Token(null, "operator")));
 
@@ -180,6 +188,9 @@ public class Platform : IAsyncLifetime
 
     /// <summary>Settings a platform adds to, or overrides in, the silo's configuration.</summary>
     protected virtual IEnumerable<KeyValuePair<string, string?>> ExtraSiloSettings() => [];
+
+    /// <summary>Settings a platform adds to, or overrides in, the gateway's configuration.</summary>
+    protected virtual IEnumerable<KeyValuePair<string, string?>> ExtraGatewaySettings() => [];
 
     /// <summary>The silo's whole configuration.</summary>
     protected Dictionary<string, string?> SiloSettings()
@@ -222,6 +233,11 @@ public class Platform : IAsyncLifetime
         settings["Gateway:Port"] = $"{GatewayPort}";
         settings["Tls:Certificate:Path"] = Path.Combine(SecretsFolder, "gateway.pfx");
         settings["Tls:Certificate:CreateIfMissing"] = "true";
+        foreach (var (key, value) in ExtraGatewaySettings())
+        {
+            settings[key] = value;
+        }
+
         return settings;
     }
 }

@@ -1,0 +1,122 @@
+using Custodian.Gateway.Protos.Access;
+using Custodian.Gateway.Protos.Subjects;
+using Custodian.Tests.Infrastructure;
+using Custodian.Tests.Subjects;
+using Grpc.Core;
+using Xunit.Abstractions;
+
+namespace Custodian.Tests.Access;
+
+public sealed class AccessMatrixTests(AccessPlatform platform, ITestOutputHelper output) : IClassFixture<AccessPlatform>
+{
+    private static readonly string[] Roles = ["app", "staff", "officer", "dpo", "operator"];
+    private static readonly string[] Methods = ["PutRecord", "GetRecord", "ListCategories"];
+
+    [Fact]
+    public async Task OnlyTheOwnTenantsAppOrAMatchingGrantInsideItsWindowAndNetworkIsAllowed()
+    {
+        // Arrange: a tenant with a subject, another tenant with one; per role, principals without a
+        // grant and with grants inside/outside the CIDR and before/within/after the window
+        var own = Platform.NewId("own");
+        var other = Platform.NewId("other");
+        await platform.Subjects(own).PutRecordAsync(new PutRecordRequest { TenantId = own, SubjectId = "s1", Record = SampleRecords.Contact("m@example.org") });
+        await platform.Subjects(other).PutRecordAsync(new PutRecordRequest { TenantId = other, SubjectId = "s1", Record = SampleRecords.Contact("m@example.org") });
+        var now = DateTimeOffset.UtcNow;
+        var windows = new Dictionary<string, (DateTimeOffset From, DateTimeOffset Until)>
+        {
+            ["before"] = (now.AddHours(1), now.AddHours(2)),
+            ["within"] = (now.AddMinutes(-1), now.AddHours(1)),
+            ["after"] = (now, now.AddSeconds(3)),
+        };
+        var grantVariants = new List<(string Grant, string? Cidr, string? Window)> { ("none", null, null) };
+        foreach (var cidr in new[] { "inside", "outside" })
+        {
+            foreach (var window in windows.Keys)
+            {
+                grantVariants.Add(($"{cidr}/{window}", cidr, window));
+            }
+        }
+
+        var principals = new Dictionary<(string Role, string Grant), string>();
+        foreach (var role in Roles)
+        {
+            foreach (var (grant, cidr, window) in grantVariants)
+            {
+                var principal = Platform.NewId($"{role}");
+                principals[(role, grant)] = principal;
+                if (cidr is not null)
+                {
+                    await platform.IssueAsync(principal, own, ["s1"], [Operation.Read, Operation.Write],
+                        cidr == "inside" ? "127.0.0.0/8" : "10.0.0.0/8", windows[window!].From, windows[window!].Until);
+                }
+            }
+        }
+
+        await Poll.UntilAsync(() => DateTimeOffset.UtcNow > windows["after"].Until ? Task.FromResult(true) : throw new TimeoutException(), TimeSpan.FromSeconds(10));
+        var deniesBefore = DeniedLogLines();
+
+        // Act
+        var tried = 0;
+        var wrong = new List<string>();
+        var denied = 0;
+        foreach (var role in Roles)
+        {
+            foreach (var (grant, cidr, window) in grantVariants)
+            {
+                var principal = principals[(role, grant)];
+                var subjects = platform.SubjectsAs(principal, own, role);
+                foreach (var tenant in new[] { own, other })
+                {
+                    foreach (var method in Methods)
+                    {
+                        tried++;
+                        var expectAllowed = tenant == own && ((role == "app") || (cidr == "inside" && window == "within"));
+                        var status = await CallAsync(subjects, method, tenant);
+                        denied += status == StatusCode.PermissionDenied ? 1 : 0;
+                        var allowed = status is StatusCode.OK or StatusCode.NotFound;
+                        if (allowed != expectAllowed || (!expectAllowed && status != StatusCode.PermissionDenied))
+                        {
+                            wrong.Add($"{role} {grant} {(tenant == own ? "own" : "other")} {method}: {status}");
+                        }
+                    }
+                }
+            }
+        }
+
+        // Assert
+        var audited = await Poll.UntilAsync(
+            () => DeniedLogLines() - deniesBefore >= denied ? Task.FromResult(DeniedLogLines() - deniesBefore) : throw new TimeoutException(),
+            TimeSpan.FromSeconds(10));
+        output.WriteLine($"access matrix: {tried} combinations tried, {tried - denied} allowed, {denied} denied, {audited} denials audited");
+        Assert.Empty(wrong);
+        Assert.Equal(denied, audited);
+        Assert.True(denied > tried / 2, "most combinations must be denied");
+    }
+
+    private int DeniedLogLines() => platform.Logs.Lines.Count(l => l.Contains("Access denied:", StringComparison.Ordinal));
+
+    private static async Task<StatusCode> CallAsync(Custodian.Gateway.Protos.Subjects.Subjects.SubjectsClient subjects, string method, string tenant)
+    {
+        try
+        {
+            switch (method)
+            {
+                case "PutRecord":
+                    await subjects.PutRecordAsync(new PutRecordRequest { TenantId = tenant, SubjectId = "s1", Record = SampleRecords.Contact("m@example.org") });
+                    break;
+                case "GetRecord":
+                    await subjects.GetRecordAsync(new GetRecordRequest { TenantId = tenant, SubjectId = "s1", Category = "contact" });
+                    break;
+                default:
+                    await subjects.ListCategoriesAsync(new ListCategoriesRequest { TenantId = tenant, SubjectId = "s1" });
+                    break;
+            }
+
+            return StatusCode.OK;
+        }
+        catch (RpcException e)
+        {
+            return e.StatusCode;
+        }
+    }
+}

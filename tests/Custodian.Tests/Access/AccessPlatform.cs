@@ -1,0 +1,42 @@
+using Custodian.Gateway.Protos.Access;
+using Custodian.Tests.Infrastructure;
+using Google.Protobuf.WellKnownTypes;
+
+namespace Custodian.Tests.Access;
+
+/// <summary>The platform with the two-person rule on and 127.0.0.1 as the one trusted proxy.</summary>
+public sealed class AccessPlatform : Platform
+{
+    public const string Officer = "officer-ada";
+    public const string SecondOfficer = "officer-grace";
+
+    /// <summary>Issues a grant as <see cref="Officer"/>.</summary>
+    public async Task<Grant> IssueAsync(
+        string principal, string tenant, string[] subjects, Operation[] operations, string cidr, DateTimeOffset from, DateTimeOffset until, string justification = "ticket T-1")
+    {
+        var request = new IssueGrantRequest
+        {
+            Principal = principal,
+            Scope = new GrantScope { TenantId = tenant },
+            Purpose = "support case",
+            Justification = justification,
+            ValidFrom = Timestamp.FromDateTimeOffset(from),
+            ValidUntil = Timestamp.FromDateTimeOffset(until),
+        };
+        request.Scope.SubjectIds.AddRange(subjects);
+        request.Operations.AddRange(operations);
+        request.Cidrs.Add(cidr);
+        return await Access(Officer, "officer").IssueGrantAsync(request);
+    }
+
+    protected override IEnumerable<KeyValuePair<string, string?>> ExtraSiloSettings() =>
+    [
+        new("Access:TwoPersonRule", "true"),
+        new("Access:TwoPersonSubjectThreshold", "10"),
+    ];
+
+    protected override IEnumerable<KeyValuePair<string, string?>> ExtraGatewaySettings() =>
+    [
+        new("Gateway:TrustedProxies:0", "127.0.0.1/32"),
+    ];
+}
