@@ -20,6 +20,7 @@ public static class CustodianCli
         SubjectsCommands.Create(output, error),
         KeysCommands.Create(output, error),
         BackupCommands.Create(output, error),
+        AccessCommands.Create(output, error),
     };
 
     /// <summary>

@@ -12,6 +12,10 @@ internal static partial class Ttl
     /// <summary>The longest lifetime a minted token may have.</summary>
     public static readonly TimeSpan Maximum = TimeSpan.FromHours(24);
 
+    /// <summary>Parses a lifetime; <see cref="UsageException"/> with the reason when it is not one.</summary>
+    public static TimeSpan Parse(string text) =>
+        TryParse(text, out var lifetime, out var error) ? lifetime : throw new UsageException(error);
+
     /// <summary>Parses <paramref name="text"/>; on failure <paramref name="error"/> says what is wrong.</summary>
     public static bool TryParse(string text, out TimeSpan lifetime, out string error)
     {
