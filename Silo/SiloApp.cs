@@ -70,6 +70,8 @@ public static class SiloApp
             orleans.AddDashboard(o => o.HideTrace = true);
             orleans.AddStartupTask((services, _) =>
                 services.GetRequiredService<IGrainFactory>().GetGrain<IBackupGrain>(silo.Region).EnsureScheduledAsync());
+            orleans.AddStartupTask((services, _) =>
+                services.GetRequiredService<IGrainFactory>().GetGrain<IAccessReviewGrain>(IAccessReviewGrain.Key).EnsureScheduledAsync());
         });
 
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(address, silo.AdminPort, listen =>

@@ -64,8 +64,14 @@ public sealed partial class AccessDecider
         }
 
         var now = _time.GetUtcNow();
-        var grants = await _cluster.GetGrain<IPrincipalGrain>(principal).GetGrantsAsync();
-        return grants.FirstOrDefault(g => g.Allows(operation, tenantId, subjectId, category, source, now))?.GrantId;
+        var principalGrain = _cluster.GetGrain<IPrincipalGrain>(principal);
+        var grant = (await principalGrain.GetGrantsAsync()).FirstOrDefault(g => g.Allows(operation, tenantId, subjectId, category, source, now));
+        if (grant is not null)
+        {
+            _ = principalGrain.RecordUseAsync(grant.GrantId, now); // one-way: reviews show which grants are used
+        }
+
+        return grant?.GrantId;
     }
 
     [LoggerMessage(7001, LogLevel.Information, "Access allowed: {Principal} {Method} ({Operation}) tenant {TenantId} subject {SubjectId} from {Source} by {AllowedBy}")]

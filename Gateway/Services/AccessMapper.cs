@@ -54,6 +54,30 @@ internal static class AccessMapper
         Reason = entry.Reason,
     };
 
+    public static Proto.AccessReview ToProto(AccessReview review)
+    {
+        var proto = new Proto.AccessReview
+        {
+            ReviewId = review.ReviewId,
+            OpenedAt = Timestamp.FromDateTimeOffset(review.OpenedAt),
+            Deadline = Timestamp.FromDateTimeOffset(review.Deadline),
+            OpenedBy = review.OpenedBy,
+            Closed = review.Closed,
+        };
+        proto.Items.AddRange(review.Items.Select(i => new Proto.ReviewItem
+        {
+            GrantId = i.GrantId,
+            Principal = i.Principal,
+            TenantId = i.TenantId,
+            ValidUntil = Timestamp.FromDateTimeOffset(i.ValidUntil),
+            LastUsedAt = i.LastUsedAt is { } used ? Timestamp.FromDateTimeOffset(used) : null,
+            Decision = (Proto.ReviewDecision)(int)i.Decision,
+            DecidedBy = i.DecidedBy ?? "",
+            Reason = i.Reason ?? "",
+        }));
+        return proto;
+    }
+
     public static ImmutableArray<string> CsvHeader => ["at", "grant_id", "principal", "tenant_id", "action", "actor", "reason"];
 
     public static string ToCsvLine(GrantEvent entry) => string.Join(',',

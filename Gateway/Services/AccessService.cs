@@ -101,6 +101,36 @@ public sealed class AccessService(IClusterClient cluster, TimeProvider time) : P
         return new Proto.ExportGrantLogResponse { ContentType = "text/csv", Content = ByteString.CopyFromUtf8(csv.ToString()) };
     }
 
+    [Authorize(Roles = "officer")]
+    public override async Task<Proto.AccessReview> OpenReview(Proto.OpenReviewRequest request, ServerCallContext context) =>
+        AccessMapper.ToProto(await Reviews().OpenAsync(CallerScope.Actor(context)));
+
+    public override async Task<Proto.AccessReview> GetReview(Proto.GetReviewRequest request, ServerCallContext context)
+    {
+        var review = await Reviews().GetAsync();
+        if (review is null)
+        {
+            RpcErrors.NotFound("No access review was ever opened.");
+        }
+
+        return AccessMapper.ToProto(review);
+    }
+
+    [Authorize(Roles = "officer")]
+    public override async Task<Proto.AccessReview> DecideReviewItem(Proto.DecideReviewItemRequest request, ServerCallContext context)
+    {
+        CheckAction(new Proto.GrantActionRequest { GrantId = request.GrantId, Reason = request.Reason });
+        var (review, refusal) = await Reviews().DecideAsync(request.GrantId, request.Confirm, CallerScope.Actor(context), request.Reason);
+        if (review is null)
+        {
+            RpcErrors.FailedPrecondition(refusal ?? "The review refused this decision.");
+        }
+
+        return AccessMapper.ToProto(review);
+    }
+
+    private IAccessReviewGrain Reviews() => cluster.GetGrain<IAccessReviewGrain>(IAccessReviewGrain.Key);
+
     private async Task<IReadOnlyList<GrantEvent>> QueryAsync(Proto.ListGrantLogRequest filter) =>
         await cluster.GetGrain<IGrantLogGrain>(IGrantLogGrain.Key).QueryAsync(
             string.IsNullOrEmpty(filter.Principal) ? null : filter.Principal,

@@ -30,6 +30,14 @@ public sealed record AccessPolicy
     [Id(4)]
     public int TwoPersonSubjectThreshold { get; init; } = 10;
 
+    /// <summary>How often an access review opens.</summary>
+    [Id(5)]
+    public TimeSpan ReviewPeriod { get; init; } = TimeSpan.FromDays(90);
+
+    /// <summary>How long officers have to decide each grant of a review before it is suspended.</summary>
+    [Id(6)]
+    public TimeSpan ReviewDeadline { get; init; } = TimeSpan.FromDays(14);
+
     /// <summary>The widest prefix allowed for the network's address family.</summary>
     public int MinimumPrefixLength(IPNetwork network) =>
         network.BaseAddress.AddressFamily == AddressFamily.InterNetworkV6 ? MinimumIPv6Prefix : MinimumIPv4Prefix;

@@ -18,4 +18,7 @@ public enum GrantStatus
 
     /// <summary>Withdrawn by an officer; final.</summary>
     Revoked = 4,
+
+    /// <summary>Left unreviewed past an access review's deadline; final (renewal issues a new grant).</summary>
+    Suspended = 5,
 }

@@ -16,6 +16,10 @@ public interface IAccessGrantGrain : IGrainWithStringKey
     [Alias("Revoke")]
     Task<GrantResult> RevokeAsync(string officer, string reason);
 
+    /// <summary>Suspends an active grant left unreviewed past an access review's deadline.</summary>
+    [Alias("Suspend")]
+    Task<GrantResult> SuspendAsync(string actor, string reason);
+
     /// <summary>The grant, or null when no grant has this id.</summary>
     [Alias("Get")]
     Task<Grant?> GetAsync();

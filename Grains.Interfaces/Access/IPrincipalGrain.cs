@@ -1,3 +1,4 @@
+using Orleans.Concurrency;
 using System.Collections.Immutable;
 
 namespace Custodian.Access;
@@ -12,6 +13,14 @@ public interface IPrincipalGrain : IGrainWithStringKey
     /// <summary>The principal's grants that are active or awaiting approval.</summary>
     [Alias("GetGrants")]
     Task<ImmutableArray<Grant>> GetGrantsAsync();
+
+    /// <summary>Notes that a grant allowed a call (for access reviews: which grants are used).</summary>
+    [Alias("RecordUse"), OneWay]
+    Task RecordUseAsync(string grantId, DateTimeOffset at);
+
+    /// <summary>When each grant of the principal last allowed a call.</summary>
+    [Alias("GetLastUses")]
+    Task<ImmutableDictionary<string, DateTimeOffset>> GetLastUsesAsync();
 
     /// <summary>Called by a grant on every transition; replaces (or drops) the principal's copy.</summary>
     [Alias("GrantChanged")]

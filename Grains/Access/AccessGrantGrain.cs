@@ -65,6 +65,16 @@ public sealed class AccessGrantGrain(
         return await TransitionAsync(GrantStatus.Revoked, "revoked", officer, reason);
     }
 
+    public async Task<GrantResult> SuspendAsync(string actor, string reason)
+    {
+        if (state.State.Grant is not { Status: GrantStatus.Active or GrantStatus.AwaitingApproval })
+        {
+            return GrantResult.Refused($"Only an active grant or one awaiting approval can be suspended; this one is {Describe()}.");
+        }
+
+        return await TransitionAsync(GrantStatus.Suspended, "suspended", actor, reason);
+    }
+
     public Task<Grant?> GetAsync() => Task.FromResult(state.State.Grant);
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)

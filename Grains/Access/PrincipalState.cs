@@ -8,4 +8,7 @@ public sealed class PrincipalState
 {
     [Id(0)]
     public ImmutableDictionary<string, Grant> Grants { get; set; } = ImmutableDictionary<string, Grant>.Empty;
+
+    [Id(1)]
+    public ImmutableDictionary<string, DateTimeOffset> LastUses { get; set; } = ImmutableDictionary<string, DateTimeOffset>.Empty;
 }
