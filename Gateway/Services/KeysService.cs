@@ -1,3 +1,5 @@
+using Custodian.Access;
+using Custodian.Gateway.Access;
 using Custodian.Keys;
 using Custodian.Subjects;
 using Custodian.Validation;
@@ -8,12 +10,17 @@ using Proto = Custodian.Gateway.Protos.Keys;
 
 namespace Custodian.Gateway.Services;
 
-/// <summary>The Keys gRPC service: KEK rotation for operators and officers; shredding and receipts for officers.</summary>
-[Authorize(Roles = "operator,officer")]
-public sealed class KeysService(IClusterClient cluster, GatewayOptions gateway) : Proto.Keys.KeysBase
+/// <summary>
+/// The Keys gRPC service: KEK rotation for operators and officers; shredding, like any operation on
+/// personal data, for whoever the access decision allows to erase the subject (the tenant's app, or
+/// a principal with an erase grant); receipts for officers and the DPO.
+/// </summary>
+[Authorize]
+public sealed class KeysService(IClusterClient cluster, GatewayOptions gateway, AccessDecider access) : Proto.Keys.KeysBase
 {
     private const int MaxReasonLength = 256;
 
+    [Authorize(Roles = "operator,officer")]
     public override async Task<Proto.RotationStatus> RotateKek(Proto.RotateKekRequest request, ServerCallContext context)
     {
         var result = await Region().RotateAsync(CallerScope.Actor(context));
@@ -25,10 +32,11 @@ public sealed class KeysService(IClusterClient cluster, GatewayOptions gateway) 
         return KeyMapper.ToProto(result.Status);
     }
 
+    [Authorize(Roles = "operator,officer")]
     public override async Task<Proto.RotationStatus> GetRotationStatus(Proto.GetRotationStatusRequest request, ServerCallContext context) =>
         KeyMapper.ToProto(await Region().GetRotationStatusAsync());
 
-    [Authorize(Roles = "officer")]
+    [Performs(Operation.Erase)]
     public override async Task<Proto.ShredSubjectResponse> ShredSubject(Proto.ShredSubjectRequest request, ServerCallContext context)
     {
         var violations = new List<FieldViolation>();
@@ -43,12 +51,13 @@ public sealed class KeysService(IClusterClient cluster, GatewayOptions gateway) 
         }
 
         RpcErrors.ThrowIfAny(violations);
+        await access.RequireAsync(context, request.TenantId, request.SubjectId);
         var erasure = await cluster.GetGrain<IDataSubjectGrain>(new SubjectRef(request.TenantId, request.SubjectId).GrainKey)
             .ShredAsync(CallerScope.Actor(context), request.Reason);
         return new Proto.ShredSubjectResponse { ReceiptId = erasure.ReceiptId, ErasedAt = Timestamp.FromDateTimeOffset(erasure.ErasedAt) };
     }
 
-    [Authorize(Roles = "officer")]
+    [Authorize(Roles = "officer,dpo")]
     public override async Task<Proto.ShredReceipt> GetShredReceipt(Proto.GetShredReceiptRequest request, ServerCallContext context)
     {
         if (string.IsNullOrWhiteSpace(request.ReceiptId) || request.ReceiptId.Length > 128 || request.ReceiptId.Any(c => !char.IsAsciiLetterOrDigit(c) && c != '-'))

@@ -103,6 +103,27 @@ public sealed class AccessGrantTests(AccessPlatform platform, ITestOutputHelper 
         Assert.Equal("e@example.org", (await read()).Record.Fields["email"]);
     }
 
+    [Fact]
+    public async Task StaffShredsOnlyWithAnApprovedEraseGrant()
+    {
+        // Arrange
+        var tenant = Platform.NewId("acme");
+        var staff = Platform.NewId("staff");
+        await platform.Subjects(tenant).PutRecordAsync(new PutRecordRequest { TenantId = tenant, SubjectId = "s1", Record = SampleRecords.Contact("z@example.org") });
+        var keys = new Custodian.Gateway.Protos.Keys.Keys.KeysClient(platform.Channel(Custodian.Hosting.DevelopmentTokens.Mint(platform.Jwt, staff, null, ["staff"], TimeSpan.FromMinutes(5))));
+        var shred = () => keys.ShredSubjectAsync(new Custodian.Gateway.Protos.Keys.ShredSubjectRequest { TenantId = tenant, SubjectId = "s1", Reason = "Art. 17" }).ResponseAsync;
+        var grant = await platform.IssueAsync(staff, tenant, ["s1"], [Operation.Erase], "127.0.0.0/8", DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddHours(1));
+
+        // Act
+        var beforeApproval = await Assert.ThrowsAsync<RpcException>(shred);
+        await platform.Access(AccessPlatform.SecondOfficer, "officer").ApproveGrantAsync(new GrantActionRequest { GrantId = grant.GrantId, Reason = "request verified" });
+        var shredded = await shred();
+
+        // Assert
+        Assert.Equal(StatusCode.PermissionDenied, beforeApproval.StatusCode);
+        Assert.StartsWith("shred-", shredded.ReceiptId);
+    }
+
     public static TheoryData<string, Action<IssueGrantRequest>> BadGrants => new()
     {
         { "justification", r => r.Justification = " " },

@@ -48,7 +48,7 @@ public sealed class BackupRestoreTests(BackupPlatform platform, ITestOutputHelpe
             await subjects.PutRecordAsync(new PutRecordRequest { TenantId = tenant, SubjectId = id, Record = SampleRecords.Billing($"DE{id.GetHashCode():X8}") });
         }
 
-        var officer = platform.Keys("officer");
+        var officer = platform.KeysAs(tenant);
         await officer.ShredSubjectAsync(new ShredSubjectRequest { TenantId = tenant, SubjectId = ids[0], Reason = "erased before the backup" });
         var before = new Dictionary<string, GetRecordResponse>();
         foreach (var id in ids[1..])

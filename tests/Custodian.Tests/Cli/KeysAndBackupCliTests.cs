@@ -6,7 +6,7 @@ namespace Custodian.Tests.Cli;
 public sealed class KeysAndBackupCliTests(BackupPlatform platform) : IClassFixture<BackupPlatform>
 {
     [Fact]
-    public async Task OfficerShredsASubjectAndReadsItsReceipt()
+    public async Task TheTenantsAppShredsASubjectAndAnOfficerReadsTheReceipt()
     {
         // Arrange
         var tenant = Platform.NewId("acme");
@@ -16,7 +16,7 @@ public sealed class KeysAndBackupCliTests(BackupPlatform platform) : IClassFixtu
             "--purpose", "p", "--legal-basis", "contract", "--field", "email=cli@example.org"));
 
         // Act
-        var shred = await RunAsync(Connect(officer, "keys", "shred", "--tenant", tenant, "--subject", "s1", "--reason", "CLI test"));
+        var shred = await RunAsync(Connect(app, "keys", "shred", "--tenant", tenant, "--subject", "s1", "--reason", "CLI test"));
         var receiptId = shred.Output.Trim().Split(' ')[^1];
         var receipt = await RunAsync(Connect(officer, "keys", "receipt", receiptId));
         var get = await RunAsync(Connect(app, "subjects", "get", "--tenant", tenant, "--subject", "s1", "--category", "contact"));
@@ -32,7 +32,7 @@ public sealed class KeysAndBackupCliTests(BackupPlatform platform) : IClassFixtu
     }
 
     [Fact]
-    public async Task AnOperatorMayNotShred()
+    public async Task AnOperatorWithoutAnEraseGrantMayNotShred()
     {
         var result = await RunAsync(Connect(platform.Token(null, "operator"), "keys", "shred", "--tenant", "acme", "--subject", "s1", "--reason", "x"));
 

@@ -151,6 +151,9 @@ public class Platform : IAsyncLifetime
     /// <summary>A Backups client calling as an operator.</summary>
     public Custodian.Gateway.Protos.Backups.Backups.BackupsClient Backups() => new(Channel(Token(null, "operator")));
 
+    /// <summary>A Keys client calling as a client application of <paramref name="tenant"/> (which may shred its own subjects).</summary>
+    public KeysClient KeysAs(string tenant) => new(Channel(Token(tenant, "app")));
+
     /// <summary>A Subjects client calling as a client application of <paramref name="tenant"/>.</summary>
     public SubjectsClient Subjects(string tenant) => new(Channel(Token(tenant, "app")));
 

@@ -23,7 +23,7 @@ public sealed class ShreddingTests(Platform platform)
         }
 
         // Act
-        var shred = await platform.Keys("officer").ShredSubjectAsync(new ShredSubjectRequest { TenantId = tenant, SubjectId = ids[1], Reason = "Art. 17 request T-1" });
+        var shred = await platform.KeysAs(tenant).ShredSubjectAsync(new ShredSubjectRequest { TenantId = tenant, SubjectId = ids[1], Reason = "Art. 17 request T-1" });
 
         // Assert: the shredded subject reports its erasure, with no data and no error
         var erased = await subjects.GetRecordAsync(new GetRecordRequest { TenantId = tenant, SubjectId = ids[1], Category = "contact" });
@@ -53,11 +53,12 @@ public sealed class ShreddingTests(Platform platform)
         var envelopes = new StoredEnvelopes(platform.Azurite);
         var keyId = StoredEnvelopes.Envelope(await envelopes.FindAsync(tenant, subject))["keyId"]!.GetValue<string>();
         var officer = platform.Keys("officer");
+        var app = platform.KeysAs(tenant);
         Assert.True(await KeyRowExistsAsync(tenant, subject));
 
         // Act
-        var shred = await officer.ShredSubjectAsync(new ShredSubjectRequest { TenantId = tenant, SubjectId = subject, Reason = "Art. 17 request T-2" });
-        var again = await officer.ShredSubjectAsync(new ShredSubjectRequest { TenantId = tenant, SubjectId = subject, Reason = "repeated" });
+        var shred = await app.ShredSubjectAsync(new ShredSubjectRequest { TenantId = tenant, SubjectId = subject, Reason = "Art. 17 request T-2" });
+        var again = await app.ShredSubjectAsync(new ShredSubjectRequest { TenantId = tenant, SubjectId = subject, Reason = "repeated" });
         var receipt = await officer.GetShredReceiptAsync(new GetShredReceiptRequest { ReceiptId = shred.ReceiptId });
 
         // Assert
@@ -83,7 +84,7 @@ public sealed class ShreddingTests(Platform platform)
         await platform.Subjects(tenant).PutRecordAsync(new PutRecordRequest { TenantId = tenant, SubjectId = subject, Record = SampleRecords.Contact("old@example.org") });
         var envelopes = new StoredEnvelopes(platform.Azurite);
         var oldCopy = StoredEnvelopes.Envelope(await envelopes.FindAsync(tenant, subject));
-        var shred = await platform.Keys("officer").ShredSubjectAsync(new ShredSubjectRequest { TenantId = tenant, SubjectId = subject, Reason = "T-3" });
+        var shred = await platform.KeysAs(tenant).ShredSubjectAsync(new ShredSubjectRequest { TenantId = tenant, SubjectId = subject, Reason = "T-3" });
 
         // Act: the old copy comes back into the state table
         await envelopes.ReplaceAsync(await envelopes.FindAsync(tenant, subject), oldCopy);
@@ -101,7 +102,7 @@ public sealed class ShreddingTests(Platform platform)
         var tenant = Platform.NewId("acme");
         var subject = Platform.NewId("subj");
         await platform.Subjects(tenant).PutRecordAsync(new PutRecordRequest { TenantId = tenant, SubjectId = subject, Record = SampleRecords.Contact("a@example.org") });
-        await platform.Keys("officer").ShredSubjectAsync(new ShredSubjectRequest { TenantId = tenant, SubjectId = subject, Reason = "T-4" });
+        await platform.KeysAs(tenant).ShredSubjectAsync(new ShredSubjectRequest { TenantId = tenant, SubjectId = subject, Reason = "T-4" });
 
         var error = await Assert.ThrowsAsync<RpcException>(async () => await platform.Subjects(tenant).PutRecordAsync(
             new PutRecordRequest { TenantId = tenant, SubjectId = subject, Record = SampleRecords.Contact("again@example.org") }));
@@ -111,12 +112,15 @@ public sealed class ShreddingTests(Platform platform)
     }
 
     [Theory]
-    [InlineData("app")]
+    [InlineData("officer")]
     [InlineData("operator")]
-    public async Task OnlyAnOfficerMayShred(string role)
+    [InlineData("dpo")]
+    [InlineData("staff")]
+    [InlineData("app")]
+    public async Task NoRoleShredsWithoutAnEraseGrantExceptTheTenantsOwnApp(string role)
     {
-        var error = await Assert.ThrowsAsync<RpcException>(async () => await platform.Keys(role).ShredSubjectAsync(
-            new ShredSubjectRequest { TenantId = "acme", SubjectId = "s1", Reason = "x" }));
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await new Custodian.Gateway.Protos.Keys.Keys.KeysClient(
+            platform.Channel(platform.Token("another-tenant", role))).ShredSubjectAsync(new ShredSubjectRequest { TenantId = "acme", SubjectId = "s1", Reason = "x" }));
 
         Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
     }
@@ -127,7 +131,7 @@ public sealed class ShreddingTests(Platform platform)
     [InlineData("acme", "s1", "", "reason")]
     public async Task BadShredRequestIsInvalidArgumentNamingTheField(string tenant, string subject, string reason, string field)
     {
-        var error = await Assert.ThrowsAsync<RpcException>(async () => await platform.Keys("officer").ShredSubjectAsync(
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await platform.KeysAs("acme").ShredSubjectAsync(
             new ShredSubjectRequest { TenantId = tenant, SubjectId = subject, Reason = reason }));
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
