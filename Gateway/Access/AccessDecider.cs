@@ -20,6 +20,7 @@ public sealed partial class AccessDecider
     private readonly ILogger<AccessDecider> _logger;
     private readonly IReadOnlyList<IPNetwork> _trustedProxies;
     private readonly Counter<long> _decisions;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _lastUseSent = new();
 
     public AccessDecider(IClusterClient cluster, TimeProvider time, ILogger<AccessDecider> logger, GatewayOptions options, IMeterFactory meters)
     {
@@ -66,12 +67,25 @@ public sealed partial class AccessDecider
         var now = _time.GetUtcNow();
         var principalGrain = _cluster.GetGrain<IPrincipalGrain>(principal);
         var grant = (await principalGrain.GetGrantsAsync()).FirstOrDefault(g => g.Allows(operation, tenantId, subjectId, category, source, now));
-        if (grant is not null)
+        if (grant is not null && UseWorthRecording(grant.GrantId, now))
         {
             _ = principalGrain.RecordUseAsync(grant.GrantId, now); // one-way: reviews show which grants are used
         }
 
         return grant?.GrantId;
+    }
+
+    /// <summary>Reviews need when a grant was last used, to the minute: tell the principal at most once a minute per grant.</summary>
+    private bool UseWorthRecording(string grantId, DateTimeOffset now)
+    {
+        var last = _lastUseSent.GetValueOrDefault(grantId, DateTimeOffset.MinValue);
+        if (now - last < TimeSpan.FromMinutes(1))
+        {
+            return false;
+        }
+
+        _lastUseSent[grantId] = now;
+        return true;
     }
 
     [LoggerMessage(7001, LogLevel.Information, "Access allowed: {Principal} {Method} ({Operation}) tenant {TenantId} subject {SubjectId} from {Source} by {AllowedBy}")]

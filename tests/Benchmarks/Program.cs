@@ -10,8 +10,15 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-// Encrypted vs plain grain storage on the same Azurite, in one run, variants alternated in rounds;
-// the crypto alone; and the rewrap rate of a KEK rotation. Ratios matter, not absolute figures.
+// `storage` (default): encrypted vs plain grain storage on the same Azurite, variants alternated in
+// rounds; the crypto alone; the rewrap rate of a KEK rotation. `access`: the gateway's read path with
+// the grant check vs the tenant-only check. Ratios within one run matter, not absolute figures.
+if (args.FirstOrDefault() == "access")
+{
+    await AccessBenchmark.RunAsync();
+    return 0;
+}
+
 const int Rounds = 5;
 const int Grains = 200;
 const int Concurrency = 16;
@@ -47,16 +54,16 @@ Console.WriteLine($"Custodian storage benchmark — {Environment.ProcessorCount}
     $"{Grains} grains, {Concurrency} concurrent callers, {OpsPerRound} ops per variant per round, {Rounds} rounds (alternating)");
 
 // Warm-up: every grain activated and written once in both variants.
-await Measure(i => grains.GetGrain<ISecureStateBench>(i).WriteAsync(payload), Grains);
-await Measure(i => grains.GetGrain<IPlainStateBench>(i).WriteAsync(payload), Grains);
+await Measure.ClosedLoopAsync(i => grains.GetGrain<ISecureStateBench>(i).WriteAsync(payload), Grains, Concurrency);
+await Measure.ClosedLoopAsync(i => grains.GetGrain<IPlainStateBench>(i).WriteAsync(payload), Grains, Concurrency);
 
-var results = new Dictionary<string, List<Result>>();
+var results = new Dictionary<string, List<Measure.Result>>();
 for (var round = 0; round < Rounds; round++)
 {
-    Add("write encrypted", await Measure(i => grains.GetGrain<ISecureStateBench>(i % Grains).WriteAsync(payload), OpsPerRound));
-    Add("write plain", await Measure(i => grains.GetGrain<IPlainStateBench>(i % Grains).WriteAsync(payload), OpsPerRound));
-    Add("read encrypted", await Measure(i => grains.GetGrain<ISecureStateBench>(i % Grains).ReadAsync(), OpsPerRound));
-    Add("read plain", await Measure(i => grains.GetGrain<IPlainStateBench>(i % Grains).ReadAsync(), OpsPerRound));
+    Add("write encrypted", await Measure.ClosedLoopAsync(i => grains.GetGrain<ISecureStateBench>(i % Grains).WriteAsync(payload), OpsPerRound, Concurrency));
+    Add("write plain", await Measure.ClosedLoopAsync(i => grains.GetGrain<IPlainStateBench>(i % Grains).WriteAsync(payload), OpsPerRound, Concurrency));
+    Add("read encrypted", await Measure.ClosedLoopAsync(i => grains.GetGrain<ISecureStateBench>(i % Grains).ReadAsync(), OpsPerRound, Concurrency));
+    Add("read plain", await Measure.ClosedLoopAsync(i => grains.GetGrain<IPlainStateBench>(i % Grains).ReadAsync(), OpsPerRound, Concurrency));
 }
 
 Console.WriteLine();
@@ -70,8 +77,8 @@ foreach (var (name, list) in results)
 Console.WriteLine();
 foreach (var op in new[] { "write", "read" })
 {
-    var encrypted = Median(results[$"{op} encrypted"]);
-    var plain = Median(results[$"{op} plain"]);
+    var encrypted = Measure.Median(results[$"{op} encrypted"]);
+    var plain = Measure.Median(results[$"{op} plain"]);
     Console.WriteLine($"{op}: encrypted/plain throughput {encrypted.Throughput / plain.Throughput:F3}, " +
         $"p99 {encrypted.P99 / plain.P99:F3}; encryption costs {100 * (1 - encrypted.Throughput / plain.Throughput):F1}% of the storage path's throughput");
 }
@@ -90,7 +97,7 @@ Console.WriteLine($"crypto alone: seal+open of {PayloadBytes} B = {crypto.Elapse
 
 // Rewrap rate: M data keys, rotate, rewrap them all page by page, twice.
 var keys = host.Services.GetRequiredService<DataKeyStore>();
-await Measure(i => keys.GetOrCreateAsync($"rewrapbench/{i}"), RewrapKeys);
+await Measure.ClosedLoopAsync(i => keys.GetOrCreateAsync($"rewrapbench/{i}"), RewrapKeys, Concurrency);
 for (var round = 0; round < 2; round++)
 {
     var target = await ring.RotateAsync();
@@ -111,7 +118,7 @@ await host.StopAsync();
 Directory.Delete(folder, recursive: true);
 return 0;
 
-void Add(string name, Result result)
+void Add(string name, Measure.Result result)
 {
     if (!results.TryGetValue(name, out var list))
     {
@@ -120,30 +127,3 @@ void Add(string name, Result result)
 
     list.Add(result);
 }
-
-static Result Median(List<Result> list) => list.OrderBy(r => r.Throughput).ElementAt(list.Count / 2);
-
-// Closed loop: Concurrency callers take the next op index until all ops are done.
-static async Task<Result> Measure(Func<int, Task> op, int count)
-{
-    var latencies = new double[count];
-    var next = -1;
-    var total = Stopwatch.StartNew();
-    await Task.WhenAll(Enumerable.Range(0, Concurrency).Select(async _ =>
-    {
-        int i;
-        while ((i = Interlocked.Increment(ref next)) < count)
-        {
-            var started = Stopwatch.GetTimestamp();
-            await op(i);
-            latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-        }
-    }));
-    var elapsed = total.Elapsed.TotalSeconds;
-    Array.Sort(latencies);
-    return new Result(count / elapsed, At(0.50), At(0.99), At(0.999));
-
-    double At(double quantile) => latencies[Math.Min(count - 1, (int)Math.Ceiling(quantile * count) - 1)];
-}
-
-internal sealed record Result(double Throughput, double P50, double P99, double P999);
