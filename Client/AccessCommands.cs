@@ -22,6 +22,7 @@ internal static class AccessCommands
             Show(gateway, output, error),
             Log(gateway, output, error),
             Export(gateway, output, error),
+            Review(gateway, output, error),
         };
         gateway.AddOptionsTo(access);
         return access;
@@ -154,6 +155,51 @@ internal static class AccessCommands
             await output.WriteAsync(export.Content.ToStringUtf8());
         }));
         return command;
+    }
+
+    private static Command Review(GatewayConnection gateway, TextWriter output, TextWriter error)
+    {
+        var open = new Command("open", "Opens an access review of every grant in force (officers); shows the open one if any.");
+        open.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
+        {
+            using var channel = gateway.OpenChannel(parseResult);
+            WriteReview(output, await new AccessClient(channel).OpenReviewAsync(new OpenReviewRequest(), cancellationToken: cancellationToken));
+        }));
+        var show = new Command("show", "Shows the open access review, or the last one.");
+        show.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
+        {
+            using var channel = gateway.OpenChannel(parseResult);
+            WriteReview(output, await new AccessClient(channel).GetReviewAsync(new GetReviewRequest(), cancellationToken: cancellationToken));
+        }));
+        var id = new Argument<string>("grant-id");
+        var decision = new Argument<string>("decision") { Description = "confirm or revoke." };
+        decision.AcceptOnlyFromAmong("confirm", "revoke");
+        var reason = new Option<string>("--reason") { Description = "Why.", Required = true };
+        var decide = new Command("decide", "Confirms or revokes one grant of the open review (officers).") { id, decision, reason };
+        decide.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
+        {
+            using var channel = gateway.OpenChannel(parseResult);
+            WriteReview(output, await new AccessClient(channel).DecideReviewItemAsync(new DecideReviewItemRequest
+            {
+                GrantId = parseResult.GetRequiredValue(id),
+                Confirm = parseResult.GetRequiredValue(decision) == "confirm",
+                Reason = parseResult.GetRequiredValue(reason),
+            }, cancellationToken: cancellationToken));
+        }));
+        return new Command("review", "Access reviews: every grant in force, confirmed or revoked by a deadline.") { open, show, decide };
+    }
+
+    private static void WriteReview(TextWriter output, AccessReview review)
+    {
+        output.WriteLine($"Review {review.ReviewId}, opened {Formats.Time(review.OpenedAt)} by {review.OpenedBy}, deadline {Formats.Time(review.Deadline)}{(review.Closed ? ", closed" : "")}");
+        var table = new TableWriter("GRANT", "PRINCIPAL", "TENANT", "VALID UNTIL", "LAST USED", "DECISION", "BY");
+        foreach (var item in review.Items)
+        {
+            table.AddRow(item.GrantId, item.Principal, item.TenantId, Formats.Time(item.ValidUntil), item.LastUsedAt is null ? "never" : Formats.Time(item.LastUsedAt),
+                item.Decision.ToString().Replace("REVIEW_DECISION_", "", StringComparison.Ordinal).ToLowerInvariant(), item.DecidedBy.Length == 0 ? "-" : item.DecidedBy);
+        }
+
+        table.WriteTo(output);
     }
 
     private static (Option<string> Principal, Option<string> Tenant) FilterOptions() =>

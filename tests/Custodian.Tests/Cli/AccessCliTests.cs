@@ -42,6 +42,23 @@ public sealed class AccessCliTests(AccessPlatform platform) : IClassFixture<Acce
     }
 
     [Fact]
+    public async Task OfficerOpensAReviewAndConfirmsAGrantFromTheCommandLine()
+    {
+        var officer = DevelopmentTokens.Mint(platform.Jwt, AccessPlatform.Officer, null, ["officer"], TimeSpan.FromMinutes(5));
+        var tenant = Platform.NewId("acme");
+        var grant = await platform.IssueAsync(Platform.NewId("staff"), tenant, ["s1"], [Custodian.Gateway.Protos.Access.Operation.Read], "10.0.0.0/8",
+            DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddHours(1));
+
+        var open = await CliRunner.RunAsync(CliRunner.Against(platform, officer, "access", "review", "open"));
+        var decide = await CliRunner.RunAsync(CliRunner.Against(platform, officer, "access", "review", "decide", grant.GrantId, "confirm", "--reason", "needed"));
+
+        Assert.Equal((0, 0), (open.ExitCode, decide.ExitCode));
+        Assert.Contains(grant.GrantId, open.Output);
+        Assert.Contains("never", open.Output);
+        Assert.Contains("confirmed", decide.Output);
+    }
+
+    [Fact]
     public async Task IssueWithABadNetworkNamesTheField()
     {
         var officer = DevelopmentTokens.Mint(platform.Jwt, AccessPlatform.Officer, null, ["officer"], TimeSpan.FromMinutes(5));
