@@ -54,6 +54,7 @@ public static class GatewayApp
         builder.Services.AddSingleton(gateway);
         builder.AddCustodianAuthentication();
         builder.Services.AddSingleton<RateLimitInterceptor>();
+        builder.Services.AddSingleton<GrantCache>();
         builder.Services.AddSingleton<AccessDecider>();
         builder.Services.AddGrpc(o =>
         {

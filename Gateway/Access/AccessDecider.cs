@@ -9,22 +9,24 @@ namespace Custodian.Gateway.Access;
 
 /// <summary>
 /// Decides every call on personal data: deny by default. A client application may act within its own
-/// tenant; anyone else needs an active grant of the principal that covers the method's declared
-/// operation, the subject, the current time and the caller's source address. Every decision, allow
-/// or deny, is recorded with the grant that allowed it.
+/// tenant; anyone else needs an active grant of the principal (from the <see cref="GrantCache"/>) that
+/// covers the method's declared operation, the subject, the current time and the caller's source
+/// address. Every decision, allow or deny, is recorded with the grant that allowed it.
 /// </summary>
 public sealed partial class AccessDecider
 {
     private readonly IClusterClient _cluster;
+    private readonly GrantCache _grants;
     private readonly TimeProvider _time;
     private readonly ILogger<AccessDecider> _logger;
     private readonly IReadOnlyList<IPNetwork> _trustedProxies;
     private readonly Counter<long> _decisions;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _lastUseSent = new();
 
-    public AccessDecider(IClusterClient cluster, TimeProvider time, ILogger<AccessDecider> logger, GatewayOptions options, IMeterFactory meters)
+    public AccessDecider(IClusterClient cluster, GrantCache grants, TimeProvider time, ILogger<AccessDecider> logger, GatewayOptions options, IMeterFactory meters)
     {
         _cluster = cluster;
+        _grants = grants;
         _time = time;
         _logger = logger;
         _trustedProxies = [.. options.TrustedProxies.Select(p => IPNetwork.Parse(p))];
@@ -65,11 +67,10 @@ public sealed partial class AccessDecider
         }
 
         var now = _time.GetUtcNow();
-        var principalGrain = _cluster.GetGrain<IPrincipalGrain>(principal);
-        var grant = (await principalGrain.GetGrantsAsync()).FirstOrDefault(g => g.Allows(operation, tenantId, subjectId, category, source, now));
+        var grant = (await _grants.GetAsync(principal)).FirstOrDefault(g => g.Allows(operation, tenantId, subjectId, category, source, now));
         if (grant is not null && UseWorthRecording(grant.GrantId, now))
         {
-            _ = principalGrain.RecordUseAsync(grant.GrantId, now); // one-way: reviews show which grants are used
+            _ = _cluster.GetGrain<IPrincipalGrain>(principal).RecordUseAsync(grant.GrantId, now); // one-way: reviews show which grants are used
         }
 
         return grant?.GrantId;

@@ -14,6 +14,13 @@ public interface IPrincipalGrain : IGrainWithStringKey
     [Alias("GetGrants")]
     Task<ImmutableArray<Grant>> GetGrantsAsync();
 
+    /// <summary>
+    /// Returns the grants and subscribes <paramref name="observer"/> (a gateway's cache) to every change
+    /// for <paramref name="lease"/>; a gateway renews its lease before it runs out.
+    /// </summary>
+    [Alias("Subscribe")]
+    Task<PrincipalGrants> SubscribeAsync(IPrincipalObserver observer, TimeSpan lease);
+
     /// <summary>Notes that a grant allowed a call (for access reviews: which grants are used).</summary>
     [Alias("RecordUse"), OneWay]
     Task RecordUseAsync(string grantId, DateTimeOffset at);

@@ -10,4 +10,7 @@ internal static partial class AccessLog
 
     [LoggerMessage(6002, LogLevel.Information, "Grant {GrantId} {Action} by {Actor}")]
     public static partial void GrantTransition(ILogger logger, string grantId, string action, string actor);
+
+    [LoggerMessage(6003, LogLevel.Warning, "A gateway's grant cache for {Principal} did not answer a change and was dropped; its lease bounds its staleness")]
+    public static partial void ObserverDropped(ILogger logger, string principal);
 }

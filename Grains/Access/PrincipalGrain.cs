@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Microsoft.Extensions.Logging;
 
 namespace Custodian.Access;
 
@@ -6,9 +7,21 @@ namespace Custodian.Access;
 /// A principal's grants that are in force or awaiting approval (each grant keeps its copy here
 /// current), and when each last allowed a call. Uses are saved at most once a minute per grant.
 /// </summary>
-public sealed class PrincipalGrain([PersistentState("principal", "secure")] IPersistentState<PrincipalState> state) : Grain, IPrincipalGrain
+public sealed class PrincipalGrain(
+    [PersistentState("principal", "secure")] IPersistentState<PrincipalState> state,
+    ILogger<PrincipalGrain> logger,
+    TimeProvider timeProvider) : Grain, IPrincipalGrain
 {
-    public Task<ImmutableArray<Grant>> GetGrantsAsync() => Task.FromResult(state.State.Grants.Values.ToImmutableArray());
+    private static readonly TimeSpan NotifyTimeout = TimeSpan.FromSeconds(5);
+    private readonly Dictionary<IPrincipalObserver, DateTimeOffset> _observers = [];
+
+    public Task<ImmutableArray<Grant>> GetGrantsAsync() => Task.FromResult(Grants());
+
+    public Task<PrincipalGrants> SubscribeAsync(IPrincipalObserver observer, TimeSpan lease)
+    {
+        _observers[observer] = timeProvider.GetUtcNow() + lease;
+        return Task.FromResult(new PrincipalGrants(state.State.Version, Grants()));
+    }
 
     public async Task RecordUseAsync(string grantId, DateTimeOffset at)
     {
@@ -27,6 +40,44 @@ public sealed class PrincipalGrain([PersistentState("principal", "secure")] IPer
         state.State.Grants = grant.Status is GrantStatus.Active or GrantStatus.AwaitingApproval
             ? state.State.Grants.SetItem(grant.GrantId, grant)
             : state.State.Grants.Remove(grant.GrantId);
+        state.State.Version++;
         await state.WriteStateAsync();
+        await NotifyAsync();
     }
+
+    /// <summary>
+    /// Tells every gateway cache with a live lease, and waits for them, so a revocation has reached
+    /// them when it returns. A cache that does not answer is dropped; its lease (seconds) bounds how
+    /// long it could go on using what it had.
+    /// </summary>
+    private async Task NotifyAsync()
+    {
+        var now = timeProvider.GetUtcNow();
+        foreach (var expired in _observers.Where(o => o.Value <= now).Select(o => o.Key).ToList())
+        {
+            _observers.Remove(expired);
+        }
+
+        var grants = new PrincipalGrants(state.State.Version, Grants());
+        var principal = this.GetPrimaryKeyString();
+        var failed = new List<IPrincipalObserver>();
+        await Task.WhenAll(_observers.Keys.ToList().Select(async observer =>
+        {
+            try
+            {
+                await observer.GrantsChangedAsync(principal, grants).WaitAsync(NotifyTimeout);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                failed.Add(observer);
+            }
+        }));
+        foreach (var observer in failed)
+        {
+            _observers.Remove(observer);
+            AccessLog.ObserverDropped(logger, principal);
+        }
+    }
+
+    private ImmutableArray<Grant> Grants() => [.. state.State.Grants.Values];
 }

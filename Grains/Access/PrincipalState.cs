@@ -9,6 +9,10 @@ public sealed class PrincipalState
     [Id(0)]
     public ImmutableDictionary<string, Grant> Grants { get; set; } = ImmutableDictionary<string, Grant>.Empty;
 
+    /// <summary>Incremented by every change of <see cref="Grants"/>.</summary>
+    [Id(2)]
+    public long Version { get; set; }
+
     [Id(1)]
     public ImmutableDictionary<string, DateTimeOffset> LastUses { get; set; } = ImmutableDictionary<string, DateTimeOffset>.Empty;
 }

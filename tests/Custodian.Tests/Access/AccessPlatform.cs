@@ -4,7 +4,7 @@ using Google.Protobuf.WellKnownTypes;
 
 namespace Custodian.Tests.Access;
 
-/// <summary>The platform with the two-person rule on and 127.0.0.1 as the one trusted proxy.</summary>
+/// <summary>The platform with the two-person rule on, 127.0.0.1 as the one trusted proxy, and rate limits out of the way.</summary>
 public sealed class AccessPlatform : Platform
 {
     public const string Officer = "officer-ada";
@@ -38,5 +38,7 @@ public sealed class AccessPlatform : Platform
     protected override IEnumerable<KeyValuePair<string, string?>> ExtraGatewaySettings() =>
     [
         new("Gateway:TrustedProxies:0", "127.0.0.1/32"),
+        new("Gateway:RateLimitPerSecond", "100000"),
+        new("Gateway:RateLimitBurst", "100000"),
     ];
 }

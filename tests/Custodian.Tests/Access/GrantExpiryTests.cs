@@ -51,7 +51,10 @@ public sealed class GrantExpiryTests(ProcessSiloPlatform platform) : IClassFixtu
             },
             TimeSpan.FromSeconds(60),
             e => e is RpcException);
-        var stored = await platform.Access("officer-ada", "officer").GetGrantAsync(new GetGrantRequest { GrantId = grant.GrantId });
+        var stored = await Poll.UntilAsync(
+            async () => await platform.Access("officer-ada", "officer").GetGrantAsync(new GetGrantRequest { GrantId = grant.GrantId }),
+            TimeSpan.FromSeconds(60),
+            e => e is RpcException { StatusCode: StatusCode.Unavailable or StatusCode.Internal });
 
         // Assert
         Assert.Equal("x@example.org", before.Record.Fields["email"]);
