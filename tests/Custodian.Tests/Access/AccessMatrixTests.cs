@@ -10,7 +10,7 @@ namespace Custodian.Tests.Access;
 public sealed class AccessMatrixTests(AccessPlatform platform, ITestOutputHelper output) : IClassFixture<AccessPlatform>
 {
     private static readonly string[] Roles = ["app", "staff", "officer", "dpo", "operator"];
-    private static readonly string[] Methods = ["PutRecord", "GetRecord", "ListCategories"];
+    private static readonly string[] Methods = ["PutRecord", "GetRecord", "ListCategories", "ShredSubject"];
 
     [Fact]
     public async Task OnlyTheOwnTenantsAppOrAMatchingGrantInsideItsWindowAndNetworkIsAllowed()
@@ -65,13 +65,16 @@ public sealed class AccessMatrixTests(AccessPlatform platform, ITestOutputHelper
             {
                 var principal = principals[(role, grant)];
                 var subjects = platform.SubjectsAs(principal, own, role);
+                var keys = new Custodian.Gateway.Protos.Keys.Keys.KeysClient(platform.Channel(Custodian.Hosting.DevelopmentTokens.Mint(platform.Jwt, principal, own, [role], TimeSpan.FromMinutes(10))));
                 foreach (var tenant in new[] { own, other })
                 {
                     foreach (var method in Methods)
                     {
                         tried++;
-                        var expectAllowed = tenant == own && ((role == "app") || (cidr == "inside" && window == "within"));
-                        var status = await CallAsync(subjects, method, tenant);
+                        // The grants allow read and write, never erase: only the tenant's own app may shred.
+                        var granted = cidr == "inside" && window == "within" && method != "ShredSubject";
+                        var expectAllowed = tenant == own && (role == "app" || granted);
+                        var status = await CallAsync(subjects, keys, method, tenant, $"e{tried}");
                         denied += status == StatusCode.PermissionDenied ? 1 : 0;
                         var allowed = status is StatusCode.OK or StatusCode.NotFound;
                         if (allowed != expectAllowed || (!expectAllowed && status != StatusCode.PermissionDenied))
@@ -95,7 +98,8 @@ public sealed class AccessMatrixTests(AccessPlatform platform, ITestOutputHelper
 
     private int DeniedLogLines() => platform.Logs.Lines.Count(l => l.Contains("Access denied:", StringComparison.Ordinal));
 
-    private static async Task<StatusCode> CallAsync(Custodian.Gateway.Protos.Subjects.Subjects.SubjectsClient subjects, string method, string tenant)
+    private static async Task<StatusCode> CallAsync(
+        Custodian.Gateway.Protos.Subjects.Subjects.SubjectsClient subjects, Custodian.Gateway.Protos.Keys.Keys.KeysClient keys, string method, string tenant, string eraseSubject)
     {
         try
         {
@@ -103,6 +107,9 @@ public sealed class AccessMatrixTests(AccessPlatform platform, ITestOutputHelper
             {
                 case "PutRecord":
                     await subjects.PutRecordAsync(new PutRecordRequest { TenantId = tenant, SubjectId = "s1", Record = SampleRecords.Contact("m@example.org") });
+                    break;
+                case "ShredSubject":
+                    await keys.ShredSubjectAsync(new Custodian.Gateway.Protos.Keys.ShredSubjectRequest { TenantId = tenant, SubjectId = eraseSubject, Reason = "matrix" });
                     break;
                 case "GetRecord":
                     await subjects.GetRecordAsync(new GetRecordRequest { TenantId = tenant, SubjectId = "s1", Category = "contact" });
