@@ -1,6 +1,7 @@
 using System.Net;
 using Azure.Data.Tables;
 using Custodian.Gateway.Access;
+using Custodian.Gateway.Audit;
 using Custodian.Gateway.Services;
 using Custodian.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -54,6 +55,10 @@ public static class GatewayApp
         builder.Services.AddSingleton(gateway);
         builder.AddCustodianAuthentication();
         builder.Services.AddSingleton<RateLimitInterceptor>();
+        var audit = builder.Configuration.GetSection(AuditOptions.Section).Get<AuditOptions>() ?? new();
+        builder.Services.AddSingleton(audit);
+        builder.Services.AddSingleton(AuditKeys.Load(audit));
+        builder.Services.AddSingleton<AuditWriter>();
         builder.Services.AddSingleton<GrantCache>();
         builder.Services.AddSingleton<AccessDecider>();
         builder.Services.AddGrpc(o =>

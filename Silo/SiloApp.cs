@@ -1,8 +1,10 @@
 using System.Net;
 using Azure.Data.Tables;
 using Custodian.Access;
+using Custodian.Audit;
 using Custodian.Backups;
 using Custodian.Hosting;
+using Custodian.Silo.Audit;
 using Custodian.Silo.Backups;
 using Custodian.Keys;
 using Custodian.Silo.Storage;
@@ -85,6 +87,8 @@ public static class SiloApp
         builder.Services.AddOptions<KeyRotationOptions>().BindConfiguration(KeyRotationOptions.Section);
         builder.Services.AddOptions<AccessPolicy>().BindConfiguration(AccessPolicy.Section);
         builder.AddCustodianBackups(silo, storage, tables, connectionString);
+        var auditKeys = AuditKeys.Load(builder.Configuration.GetSection(AuditOptions.Section).Get<AuditOptions>() ?? new());
+        builder.Services.AddSingleton<IAuditStore>(new TableAuditStore(tables.GetTableClient("CustodianAudit"), auditKeys));
         builder.Services.AddHealthChecks();
         return builder;
     }

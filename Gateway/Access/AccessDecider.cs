@@ -1,6 +1,8 @@
 using System.Diagnostics.Metrics;
 using System.Net;
 using Custodian.Access;
+using Custodian.Audit;
+using Custodian.Gateway.Audit;
 using Custodian.Gateway.Services;
 using Custodian.Hosting;
 using Grpc.Core;
@@ -17,16 +19,20 @@ public sealed partial class AccessDecider
 {
     private readonly IClusterClient _cluster;
     private readonly GrantCache _grants;
+    private readonly AuditWriter _audit;
+    private readonly AuditKeys _auditKeys;
     private readonly TimeProvider _time;
     private readonly ILogger<AccessDecider> _logger;
     private readonly IReadOnlyList<IPNetwork> _trustedProxies;
     private readonly Counter<long> _decisions;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _lastUseSent = new();
 
-    public AccessDecider(IClusterClient cluster, GrantCache grants, TimeProvider time, ILogger<AccessDecider> logger, GatewayOptions options, IMeterFactory meters)
+    public AccessDecider(IClusterClient cluster, GrantCache grants, AuditWriter audit, AuditKeys auditKeys, TimeProvider time, ILogger<AccessDecider> logger, GatewayOptions options, IMeterFactory meters)
     {
         _cluster = cluster;
         _grants = grants;
+        _audit = audit;
+        _auditKeys = auditKeys;
         _time = time;
         _logger = logger;
         _trustedProxies = [.. options.TrustedProxies.Select(p => IPNetwork.Parse(p))];
@@ -43,6 +49,20 @@ public sealed partial class AccessDecider
         var allowedBy = await AllowedByAsync(http, operation, principal, tenantId, subjectId, category, source);
 
         _decisions.Add(1, new KeyValuePair<string, object?>("operation", operation.ToString()), new KeyValuePair<string, object?>("outcome", allowedBy is null ? "deny" : "allow"));
+
+        // Fail closed: no decision takes effect, allow or deny, unless the trail holds it.
+        var target = subjectId is null ? $"tenant:{tenantId}" : _auditKeys.Subject(tenantId, subjectId);
+        try
+        {
+            await _audit.WriteAsync(new AuditRecord(_time.GetUtcNow(), principal, $"{operation}:{context.Method}", target,
+                allowedBy is null ? "denied" : "allowed", source.ToString(), allowedBy ?? ""));
+        }
+        catch (Exception e)
+        {
+            LogAuditUnavailable(_logger, e, context.Method);
+            throw new RpcException(new Status(StatusCode.Unavailable, "The audit trail cannot record this call right now, so nothing was done; retry later."));
+        }
+
         if (allowedBy is null)
         {
             LogDenied(_logger, principal, context.Method, operation, tenantId, subjectId ?? "-", source.ToString());
@@ -88,6 +108,9 @@ public sealed partial class AccessDecider
         _lastUseSent[grantId] = now;
         return true;
     }
+
+    [LoggerMessage(7003, LogLevel.Error, "{Method}: the audit trail could not record the access decision; the call was refused")]
+    private static partial void LogAuditUnavailable(ILogger logger, Exception exception, string method);
 
     [LoggerMessage(7001, LogLevel.Information, "Access allowed: {Principal} {Method} ({Operation}) tenant {TenantId} subject {SubjectId} from {Source} by {AllowedBy}")]
     private static partial void LogAllowed(ILogger logger, string principal, string method, Operation operation, string tenantId, string subjectId, string source, string allowedBy);

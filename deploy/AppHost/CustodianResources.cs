@@ -27,13 +27,15 @@ internal static class CustodianResources
             .WithTcpHealthCheck(region.TablePort);
     }
 
-    /// <summary>The cluster certificate and the JWT signing key, created on first run, that silos and the gateway share.</summary>
+    /// <summary>The cluster certificate, the JWT signing key and the audit key, created on first run, that silos and the gateway share.</summary>
     public static IResourceBuilder<ProjectResource> WithClusterSecrets(this IResourceBuilder<ProjectResource> project, string stateDirectory) =>
         project
             .WithEnvironment("ClusterTls__Certificate__Path", Path.Combine(stateDirectory, "certs", "cluster.pfx"))
             .WithEnvironment("ClusterTls__Certificate__CreateIfMissing", "true")
             .WithEnvironment("Jwt__SigningKeyFile", Path.Combine(stateDirectory, "jwt-signing.key"))
-            .WithEnvironment("Jwt__CreateSigningKeyIfMissing", "true");
+            .WithEnvironment("Jwt__CreateSigningKeyIfMissing", "true")
+            .WithEnvironment("Audit__KeyFile", Path.Combine(stateDirectory, "audit.key"))
+            .WithEnvironment("Audit__CreateKeyIfMissing", "true");
 
     /// <summary>
     /// An HTTPS endpoint the service binds itself (Kestrel <c>Listen</c>): shown in the dashboard, neither

@@ -37,6 +37,8 @@ internal static class AccessBenchmark
             ["ClusterTls:Certificate:CreateIfMissing"] = "true",
             ["Jwt:SigningKeyFile"] = Path.Combine(secrets, "jwt.key"),
             ["Jwt:CreateSigningKeyIfMissing"] = "true",
+            ["Audit:KeyFile"] = Path.Combine(secrets, "audit.key"),
+            ["Audit:CreateKeyIfMissing"] = "true",
         };
         var silo = SiloApp.Build([], (c, _) => c.AddInMemoryCollection(common.Concat(new Dictionary<string, string?>
         {

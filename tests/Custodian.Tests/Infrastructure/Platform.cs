@@ -227,6 +227,8 @@ public class Platform : IAsyncLifetime
         ["ClusterTls:Certificate:CreateIfMissing"] = "true",
         ["Jwt:SigningKeyFile"] = Path.Combine(SecretsFolder, "jwt.key"),
         ["Jwt:CreateSigningKeyIfMissing"] = "true",
+        ["Audit:KeyFile"] = Path.Combine(SecretsFolder, "audit.key"),
+        ["Audit:CreateKeyIfMissing"] = "true",
     };
 
     private Dictionary<string, string?> GatewaySettings()

@@ -64,6 +64,8 @@ public sealed class SiloStartupTests : IAsyncLifetime
         ["ClusterTls:Certificate:CreateIfMissing"] = "true",
         ["Jwt:SigningKeyFile"] = Path.Combine(_folder, "jwt.key"),
         ["Jwt:CreateSigningKeyIfMissing"] = "true",
+        ["Audit:KeyFile"] = Path.Combine(_folder, "audit.key"),
+        ["Audit:CreateKeyIfMissing"] = "true",
     };
 
     private async Task<List<string>> TablesAsync()

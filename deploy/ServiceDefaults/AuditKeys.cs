@@ -1,0 +1,62 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Custodian.Hosting;
+
+/// <summary>
+/// The audit trail's keys, derived (HKDF-SHA256) from one secret in a key file: one keys the hashes
+/// that stand for data subjects in the trail, the other signs published verification summaries.
+/// Destroying the secret makes the subject hashes unlinkable for good.
+/// </summary>
+public sealed class AuditKeys
+{
+    private readonly byte[] _subjectKey;
+    private readonly byte[] _summaryKey;
+
+    private AuditKeys(byte[] secret)
+    {
+        _subjectKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, 32, info: "custodian-audit-subject"u8.ToArray());
+        _summaryKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, 32, info: "custodian-audit-summary"u8.ToArray());
+    }
+
+    /// <summary>Loads the key file (base64 secret of at least 32 bytes), creating it in development.</summary>
+    public static AuditKeys Load(AuditOptions options)
+    {
+        if (string.IsNullOrWhiteSpace(options.KeyFile))
+        {
+            throw new InvalidOperationException("No audit key file is configured: set Audit:KeyFile.");
+        }
+
+        if (options.CreateKeyIfMissing)
+        {
+            SecretFiles.CreateOnce(options.KeyFile, () => Encoding.ASCII.GetBytes(Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))));
+        }
+
+        if (!File.Exists(options.KeyFile))
+        {
+            throw new InvalidOperationException($"The audit key file does not exist: {Path.GetFullPath(options.KeyFile)}");
+        }
+
+        byte[] secret;
+        try
+        {
+            secret = Convert.FromBase64String(File.ReadAllText(options.KeyFile).Trim());
+        }
+        catch (FormatException)
+        {
+            throw new InvalidOperationException($"The audit key file is not valid base64: {Path.GetFullPath(options.KeyFile)}");
+        }
+
+        return secret.Length >= 32
+            ? new AuditKeys(secret)
+            : throw new InvalidOperationException("The audit key must be at least 32 bytes.");
+    }
+
+    /// <summary>How a data subject appears in the trail: <c>subject:</c> and 22 characters of keyed hash.</summary>
+    public string Subject(string tenantId, string subjectId) =>
+        "subject:" + Convert.ToBase64String(HMACSHA256.HashData(_subjectKey, Encoding.UTF8.GetBytes($"{tenantId}/{subjectId}")))[..22];
+
+    /// <summary>The signature of a verification summary.</summary>
+    public string SignSummary(string partition, long count, string headHash) =>
+        Convert.ToHexString(HMACSHA256.HashData(_summaryKey, Encoding.UTF8.GetBytes($"{partition}\n{count}\n{headHash}"))).ToLowerInvariant();
+}
