@@ -5,7 +5,8 @@ namespace Custodian.Audit;
 /// <summary>
 /// A partition of the audit trail. Its head (sequence, hash) is read from the store when it activates
 /// and kept in memory; a batch is chained after it and stored in one atomic write before the grain
-/// answers, so a caller that was told "done" has its entry on disk.
+/// answers, so a caller that was told "done" has its entry on disk. Verification recomputes the
+/// chain and checks its end against the head, so a trail cut short is caught too.
 /// </summary>
 public sealed class AuditPartitionGrain(IAuditStore store) : Grain, IAuditPartitionGrain
 {
@@ -77,6 +78,20 @@ public sealed class AuditPartitionGrain(IAuditStore store) : Grain, IAuditPartit
             }
 
             previous = entry.Hash;
+        }
+
+        // A chain cut short is still a valid chain: compare its end with the head this grain holds
+        // in memory and the head stored with every append.
+        var stored = await store.HeadAsync(partition);
+        var expected = Math.Max(_sequence, stored?.Sequence ?? 0);
+        if (count < expected)
+        {
+            return new AuditVerification(partition, count, previous, count + 1, $"entries from {count + 1} on are missing; the head is at {expected}", "");
+        }
+
+        if (count > 0 && stored is { } head && head.Sequence == count && head.Hash != previous)
+        {
+            return new AuditVerification(partition, count, previous, count, "the last entry does not match the stored head", "");
         }
 
         return new AuditVerification(partition, count, previous, null, null, store.Sign(partition, count, previous));
