@@ -1,8 +1,9 @@
 using System.Diagnostics;
+using HdrHistogram;
 
 namespace Custodian.Benchmarks;
 
-/// <summary>Closed-loop measurement and the report lines both benchmarks print.</summary>
+/// <summary>Closed-loop and fixed-rate measurement, and the report lines both benchmarks print.</summary>
 internal static class Measure
 {
     /// <summary>Throughput of one run, and latency quantiles in milliseconds.</summary>
@@ -30,6 +31,48 @@ internal static class Measure
 
         double At(double quantile) => latencies[Math.Min(count - 1, (int)Math.Ceiling(quantile * count) - 1)];
     }
+
+    /// <summary>
+    /// Open loop at a fixed rate: op <c>i</c> is due at <c>i / <paramref name="ratePerSecond"/></c> seconds
+    /// and is started then whether or not earlier ops have finished. Its latency counts from when it was
+    /// due, not from when it was started, so a stall delays every op behind it and shows in the
+    /// percentiles (no coordinated omission). Latencies are in <see cref="Stopwatch"/> ticks.
+    /// </summary>
+    public static async Task<HistogramBase> FixedRateAsync(Func<int, Task> op, double ratePerSecond, int count)
+    {
+        var latencies = new LongConcurrentHistogram(1, TimeStamp.Minutes(1), 3);
+        var interval = Stopwatch.Frequency / ratePerSecond;
+        var running = new List<Task>(count);
+        var start = Stopwatch.GetTimestamp();
+        var started = 0;
+        while (started < count)
+        {
+            var due = Math.Min(count, (int)((Stopwatch.GetTimestamp() - start) / interval) + 1);
+            for (; started < due; started++)
+            {
+                running.Add(TimedAsync(started, start + (long)(started * interval)));
+            }
+
+            if (started < count)
+            {
+                // About 1 ms on Linux: an op may start up to that late, and its latency includes it.
+                await Task.Delay(1);
+            }
+        }
+
+        await Task.WhenAll(running);
+        return latencies;
+
+        async Task TimedAsync(int i, long dueAt)
+        {
+            await op(i);
+            latencies.RecordValue(Math.Max(1, Stopwatch.GetTimestamp() - dueAt));
+        }
+    }
+
+    /// <summary>A histogram's value at <paramref name="percentile"/>, in milliseconds.</summary>
+    public static double Milliseconds(HistogramBase latencies, double percentile) =>
+        latencies.GetValueAtPercentile(percentile) / OutputScalingFactor.TimeStampToMilliseconds;
 
     /// <summary>The round with the median throughput.</summary>
     public static Result Median(IReadOnlyList<Result> rounds) => rounds.OrderBy(r => r.Throughput).ElementAt(rounds.Count / 2);
