@@ -26,7 +26,6 @@ public static class SecureStorageExtensions
         {
             table.TableServiceClient = tables;
             table.TableName = options.StateTable;
-            table.DeleteStateOnClear = true;
             table.GrainStorageSerializer = new EnvelopeSerializer();
         });
         silo.Services.AddSingleton(keyRing);

@@ -19,7 +19,7 @@ public sealed class AccessService(IClusterClient cluster, TimeProvider time) : P
     {
         var grantId = "grant-" + Guid.NewGuid().ToString("N");
         var result = await cluster.GetGrain<IAccessGrantGrain>(grantId)
-            .IssueAsync(AccessMapper.ToDomain(request, time.GetUtcNow()), CallerScope.Actor(context), request.Justification, renewalOf: null);
+            .IssueAsync(AccessMapper.ToDomain(request, time.GetUtcNow()), Caller.Actor(context), request.Justification, renewalOf: null);
         return Map(result);
     }
 
@@ -27,14 +27,14 @@ public sealed class AccessService(IClusterClient cluster, TimeProvider time) : P
     public override async Task<Proto.Grant> ApproveGrant(Proto.GrantActionRequest request, ServerCallContext context)
     {
         CheckAction(request);
-        return Map(await Grain(request.GrantId).ApproveAsync(CallerScope.Actor(context), request.Reason));
+        return Map(await Grain(request.GrantId).ApproveAsync(Caller.Actor(context), request.Reason));
     }
 
     [Authorize(Roles = "officer")]
     public override async Task<Proto.Grant> RevokeGrant(Proto.GrantActionRequest request, ServerCallContext context)
     {
         CheckAction(request);
-        return Map(await Grain(request.GrantId).RevokeAsync(CallerScope.Actor(context), request.Reason));
+        return Map(await Grain(request.GrantId).RevokeAsync(Caller.Actor(context), request.Reason));
     }
 
     [Authorize(Roles = "officer")]
@@ -55,7 +55,7 @@ public sealed class AccessService(IClusterClient cluster, TimeProvider time) : P
             ValidUntil = request.ValidUntil?.ToDateTimeOffset() ?? now,
         };
         var grantId = "grant-" + Guid.NewGuid().ToString("N");
-        return Map(await cluster.GetGrain<IAccessGrantGrain>(grantId).IssueAsync(renewed, CallerScope.Actor(context), request.Justification, old.GrantId));
+        return Map(await cluster.GetGrain<IAccessGrantGrain>(grantId).IssueAsync(renewed, Caller.Actor(context), request.Justification, old.GrantId));
     }
 
     public override async Task<Proto.Grant> GetGrant(Proto.GetGrantRequest request, ServerCallContext context)
@@ -103,7 +103,7 @@ public sealed class AccessService(IClusterClient cluster, TimeProvider time) : P
 
     [Authorize(Roles = "officer")]
     public override async Task<Proto.AccessReview> OpenReview(Proto.OpenReviewRequest request, ServerCallContext context) =>
-        AccessMapper.ToProto(await Reviews().OpenAsync(CallerScope.Actor(context)));
+        AccessMapper.ToProto(await Reviews().OpenAsync(Caller.Actor(context)));
 
     public override async Task<Proto.AccessReview> GetReview(Proto.GetReviewRequest request, ServerCallContext context)
     {
@@ -120,7 +120,7 @@ public sealed class AccessService(IClusterClient cluster, TimeProvider time) : P
     public override async Task<Proto.AccessReview> DecideReviewItem(Proto.DecideReviewItemRequest request, ServerCallContext context)
     {
         CheckAction(new Proto.GrantActionRequest { GrantId = request.GrantId, Reason = request.Reason });
-        var (review, refusal) = await Reviews().DecideAsync(request.GrantId, request.Confirm, CallerScope.Actor(context), request.Reason);
+        var (review, refusal) = await Reviews().DecideAsync(request.GrantId, request.Confirm, Caller.Actor(context), request.Reason);
         if (review is null)
         {
             RpcErrors.FailedPrecondition(refusal ?? "The review refused this decision.");

@@ -12,7 +12,7 @@ namespace Custodian.Gateway.Services;
 public sealed class BackupsService(IClusterClient cluster, GatewayOptions gateway) : Proto.Backups.BackupsBase
 {
     public override async Task<Proto.BackupJob> StartBackup(Proto.StartBackupRequest request, ServerCallContext context) =>
-        ToProto(await Region().StartBackupAsync(CallerScope.Actor(context)));
+        ToProto(await Region().StartBackupAsync(Caller.Actor(context)));
 
     public override async Task<Proto.BackupJob> GetJob(Proto.GetJobRequest request, ServerCallContext context)
     {
@@ -38,7 +38,7 @@ public sealed class BackupsService(IClusterClient cluster, GatewayOptions gatewa
         Check(request.BackupId, "backup_id", violations);
         Check(request.Target, "target", violations);
         RpcErrors.ThrowIfAny(violations);
-        return ToProto(await Region().StartRestoreAsync(request.BackupId, request.Target, CallerScope.Actor(context)));
+        return ToProto(await Region().StartRestoreAsync(request.BackupId, request.Target, Caller.Actor(context)));
     }
 
     private static void Check(string value, string field, List<FieldViolation> violations)

@@ -23,7 +23,7 @@ public sealed class KeysService(IClusterClient cluster, GatewayOptions gateway, 
     [Authorize(Roles = "operator,officer")]
     public override async Task<Proto.RotationStatus> RotateKek(Proto.RotateKekRequest request, ServerCallContext context)
     {
-        var result = await Region().RotateAsync(CallerScope.Actor(context));
+        var result = await Region().RotateAsync(Caller.Actor(context));
         if (!result.Started)
         {
             RpcErrors.FailedPrecondition($"A rotation to {result.Status.TargetKekId} is still rewrapping ({result.Status.Remaining} data keys remaining).");
@@ -53,7 +53,7 @@ public sealed class KeysService(IClusterClient cluster, GatewayOptions gateway, 
         RpcErrors.ThrowIfAny(violations);
         await access.RequireAsync(context, request.TenantId, request.SubjectId);
         var erasure = await cluster.GetGrain<IDataSubjectGrain>(new SubjectRef(request.TenantId, request.SubjectId).GrainKey)
-            .ShredAsync(CallerScope.Actor(context), request.Reason);
+            .ShredAsync(Caller.Actor(context), request.Reason);
         return new Proto.ShredSubjectResponse { ReceiptId = erasure.ReceiptId, ErasedAt = Timestamp.FromDateTimeOffset(erasure.ErasedAt) };
     }
 

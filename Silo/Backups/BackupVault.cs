@@ -170,7 +170,6 @@ internal sealed class BackupVault(
             }
 
             var grainId = GrainOf(entity);
-            var (keyPartition, keyRow) = keys.Address(grainId);
             var key = await keys.FindRowAsync(grainId);
             if (tombstones.ContainsKey(grainId) || key is null)
             {
@@ -178,7 +177,7 @@ internal sealed class BackupVault(
             }
             else
             {
-                await targetKeys.UpsertEntityAsync(new TableEntity(key) { PartitionKey = keyPartition, RowKey = keyRow }, TableUpdateMode.Replace, cancellationToken);
+                await targetKeys.UpsertEntityAsync(key, TableUpdateMode.Replace, cancellationToken);
                 await targetStates.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
                 keysCopied++;
                 restored++;
