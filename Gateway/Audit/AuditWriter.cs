@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using Custodian.Audit;
 using Custodian.Hosting;
 
@@ -7,30 +9,59 @@ namespace Custodian.Gateway.Audit;
 /// <summary>
 /// Writes audit records to the region's trail with group commit: records queue per partition, and
 /// while one batch is being stored the next one gathers, so auditing costs one storage round trip
-/// per batch, not per call. A caller's task completes only once its record is durably stored, and
-/// fails when it could not be. A slow partition holds up only its own callers.
+/// per batch, not per call. A record goes to its actor's partition unless more than a full batch is
+/// waiting there, then to the least busy one: a slow partition holds up only what it already has. A caller's task
+/// completes only once its record is durably stored, and fails when it could not be.
 /// </summary>
-public sealed class AuditWriter
+public sealed class AuditWriter : IAuditTrail
 {
     private readonly Partition[] _partitions;
 
-    public AuditWriter(IClusterClient cluster, GatewayOptions gateway, AuditOptions options) =>
-        _partitions = [.. Enumerable.Range(0, Math.Max(1, options.Partitions))
-            .Select(n => new Partition(cluster.GetGrain<IAuditPartitionGrain>($"{gateway.Region}/{n}")))];
-
-    /// <summary>Stores the record; completes when it is durable. Records of one actor stay in one partition, in order.</summary>
-    public Task WriteAsync(AuditRecord record) =>
-        _partitions[(int)((uint)StringComparer.Ordinal.GetHashCode(record.Actor) % (uint)_partitions.Length)].EnqueueAsync(record);
-
-    private sealed class Partition(IAuditPartitionGrain grain)
+    public AuditWriter(IClusterClient cluster, GatewayOptions gateway, AuditOptions options, IMeterFactory meters)
     {
-        private readonly ConcurrentQueue<(AuditRecord Record, TaskCompletionSource Done)> _queue = new();
+        var meter = meters.Create("Custodian.Audit");
+        var lag = meter.CreateHistogram<double>("custodian.audit.lag", "s", "Time from a record's arrival to its durable storage");
+        var batches = meter.CreateHistogram<int>("custodian.audit.batch.size", "{record}", "Records stored per audit append");
+        var failures = meter.CreateCounter<long>("custodian.audit.failures", "{record}", "Records the trail could not store (their calls failed)");
+        _partitions = [.. Enumerable.Range(0, Math.Max(1, options.Partitions))
+            .Select(n => new Partition(cluster.GetGrain<IAuditPartitionGrain>($"{gateway.Region}/{n}"), lag, batches, failures))];
+        meter.CreateObservableGauge("custodian.audit.queued", () => _partitions.Sum(p => (long)p.Pending), "{record}", "Records waiting to be stored");
+    }
+
+    /// <summary>Stores the record; completes when it is durable.</summary>
+    public Task WriteAsync(AuditRecord record)
+    {
+        // An actor's records go to its own partition, where they batch with the others queued there;
+        // only when more than a full batch is already waiting (a slow or busy partition) do they
+        // move to the least busy one. Spreading earlier would split batches into more appends.
+        var start = (int)((uint)StringComparer.Ordinal.GetHashCode(record.Actor) % (uint)_partitions.Length);
+        var chosen = _partitions[start];
+        for (var i = 1; i < _partitions.Length && chosen.Pending > AuditPartitionLimits.MaxBatch; i++)
+        {
+            var candidate = _partitions[(start + i) % _partitions.Length];
+            if (candidate.Pending < chosen.Pending)
+            {
+                chosen = candidate;
+            }
+        }
+
+        return chosen.EnqueueAsync(record);
+    }
+
+    private sealed class Partition(IAuditPartitionGrain grain, Histogram<double> lag, Histogram<int> batches, Counter<long> failures)
+    {
+        private readonly ConcurrentQueue<(AuditRecord Record, TaskCompletionSource Done, long Since)> _queue = new();
         private int _flushing;
+        private int _pending;
+
+        /// <summary>Records queued or being stored.</summary>
+        public int Pending => Volatile.Read(ref _pending);
 
         public Task EnqueueAsync(AuditRecord record)
         {
             var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _queue.Enqueue((record, done));
+            Interlocked.Increment(ref _pending);
+            _queue.Enqueue((record, done, Stopwatch.GetTimestamp()));
             if (Interlocked.CompareExchange(ref _flushing, 1, 0) == 0)
             {
                 _ = Task.Run(FlushAsync);
@@ -43,7 +74,7 @@ public sealed class AuditWriter
         {
             while (true)
             {
-                var batch = new List<(AuditRecord Record, TaskCompletionSource Done)>(AuditPartitionLimits.MaxBatch);
+                var batch = new List<(AuditRecord Record, TaskCompletionSource Done, long Since)>(AuditPartitionLimits.MaxBatch);
                 while (batch.Count < AuditPartitionLimits.MaxBatch && _queue.TryDequeue(out var item))
                 {
                     batch.Add(item);
@@ -63,11 +94,21 @@ public sealed class AuditWriter
                 try
                 {
                     await grain.AppendAsync([.. batch.Select(b => b.Record)]);
-                    batch.ForEach(b => b.Done.TrySetResult());
+                    batches.Record(batch.Count);
+                    foreach (var (_, done, since) in batch)
+                    {
+                        lag.Record(Stopwatch.GetElapsedTime(since).TotalSeconds);
+                        done.TrySetResult();
+                    }
                 }
                 catch (Exception e)
                 {
+                    failures.Add(batch.Count);
                     batch.ForEach(b => b.Done.TrySetException(e));
+                }
+                finally
+                {
+                    Interlocked.Add(ref _pending, -batch.Count);
                 }
             }
         }

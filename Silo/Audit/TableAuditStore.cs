@@ -7,7 +7,7 @@ namespace Custodian.Silo.Audit;
 
 /// <summary>
 /// Audit partitions in a table of their own: one table partition per audit partition, one row per
-/// entry (row key = zero-padded sequence) plus a head row, written together in one transaction.
+/// appended batch (an <see cref="AuditSegment"/>) plus a head row, written together in one transaction.
 /// </summary>
 internal sealed class TableAuditStore(TableClient table, AuditKeys keys) : IAuditStore
 {
@@ -25,11 +25,12 @@ internal sealed class TableAuditStore(TableClient table, AuditKeys keys) : IAudi
     {
         await EnsureTableAsync();
         var pk = Key(partition);
-        var actions = entries.Select(e => new TableTransactionAction(TableTransactionActionType.Add, ToEntity(pk, e))).ToList();
         var last = entries[^1];
-        actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace,
-            new TableEntity(pk, HeadRow) { ["Sequence"] = last.Sequence, ["Hash"] = last.Hash }));
-        await table.SubmitTransactionAsync(actions);
+        await table.SubmitTransactionAsync(
+        [
+            new TableTransactionAction(TableTransactionActionType.Add, AuditSegment.Encode(pk, entries)),
+            new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(pk, HeadRow) { ["Sequence"] = last.Sequence, ["Hash"] = last.Hash }),
+        ]);
     }
 
     public async IAsyncEnumerable<(long KeySequence, AuditEntry Entry)> ReadAsync(string partition)
@@ -38,9 +39,17 @@ internal sealed class TableAuditStore(TableClient table, AuditKeys keys) : IAudi
         var pk = Key(partition);
         await foreach (var row in table.QueryAsync<TableEntity>(e => e.PartitionKey == pk))
         {
-            if (row.RowKey != HeadRow)
+            if (row.RowKey == HeadRow)
             {
-                yield return (long.Parse(row.RowKey, CultureInfo.InvariantCulture), FromEntity(row));
+                continue;
+            }
+
+            // Each entry's place is where the segment's key puts it: a segment moved, cut or padded shows.
+            var first = long.Parse(row.RowKey, CultureInfo.InvariantCulture);
+            var entries = AuditSegment.Decode(row);
+            for (var i = 0; i < entries.Count; i++)
+            {
+                yield return (first + i, entries[i]);
             }
         }
     }
@@ -50,8 +59,6 @@ internal sealed class TableAuditStore(TableClient table, AuditKeys keys) : IAudi
     /// <summary>The table partition of an audit partition (table keys may not contain '/').</summary>
     public static string Key(string partition) => partition.Replace('/', '-');
 
-    public static string RowKey(long sequence) => sequence.ToString("D19", CultureInfo.InvariantCulture);
-
     private async Task EnsureTableAsync()
     {
         if (!_created)
@@ -60,31 +67,4 @@ internal sealed class TableAuditStore(TableClient table, AuditKeys keys) : IAudi
             _created = true;
         }
     }
-
-    private static TableEntity ToEntity(string pk, AuditEntry e) => new(pk, RowKey(e.Sequence))
-    {
-        ["Sequence"] = e.Sequence,
-        ["At"] = e.Record.At,
-        ["Actor"] = e.Record.Actor,
-        ["Action"] = e.Record.Action,
-        ["Target"] = e.Record.Target,
-        ["Outcome"] = e.Record.Outcome,
-        ["SourceIp"] = e.Record.SourceIp,
-        ["GrantId"] = e.Record.GrantId,
-        ["PreviousHash"] = e.PreviousHash,
-        ["Hash"] = e.Hash,
-    };
-
-    private static AuditEntry FromEntity(TableEntity row) => new(
-        row.GetInt64("Sequence") ?? -1,
-        new AuditRecord(
-            row.GetDateTimeOffset("At") ?? DateTimeOffset.MinValue,
-            row.GetString("Actor") ?? "",
-            row.GetString("Action") ?? "",
-            row.GetString("Target") ?? "",
-            row.GetString("Outcome") ?? "",
-            row.GetString("SourceIp") ?? "",
-            row.GetString("GrantId") ?? ""),
-        row.GetString("PreviousHash") ?? "",
-        row.GetString("Hash") ?? "");
 }

@@ -2,14 +2,19 @@ using Custodian.Benchmarks;
 
 // `storage` (default): encrypted vs plain grain storage on the same Azurite, variants alternated in
 // rounds; the crypto alone; the rewrap rate of a KEK rotation. `access`: the gateway's read path with
-// the grant check vs the tenant-only check. Ratios within one run matter, not absolute figures.
-if (args.FirstOrDefault() == "access")
+// the grant check vs the tenant-only check. `audit [--in-memory-azurite]`: the read path audited vs unaudited. Ratios
+// within one run matter, not absolute figures.
+switch (args.FirstOrDefault())
 {
-    await AccessBenchmark.RunAsync();
-}
-else
-{
-    await StorageBenchmark.RunAsync();
+    case "access":
+        await AccessBenchmark.RunAsync();
+        break;
+    case "audit":
+        await AuditBenchmark.RunAsync(args.Contains("--in-memory-azurite"));
+        break;
+    default:
+        await StorageBenchmark.RunAsync();
+        break;
 }
 
 return 0;

@@ -1,8 +1,7 @@
-using System.Collections.Immutable;
-using Azure;
 using Azure.Data.Tables;
 using Custodian.Audit;
 using Custodian.Gateway.Protos.Subjects;
+using Custodian.Silo.Audit;
 using Custodian.Tests.Infrastructure;
 using Custodian.Tests.Subjects;
 using Grpc.Core;
@@ -37,10 +36,11 @@ public sealed class AuditTrailTests(Platform platform, ITestOutputHelper output)
             verifications.Add(await partition.VerifyAsync());
         }
 
-        Assert.Equal(["allowed", "allowed", "denied"], entries.Select(e => e.Record.Outcome));
-        Assert.Equal(["Write:/custodian.subjects.v1.Subjects/PutRecord", "Read:/custodian.subjects.v1.Subjects/GetRecord", "Read:/custodian.subjects.v1.Subjects/GetRecord"],
+        entries = [.. entries.OrderBy(e => e.Record.At)];
+        Assert.Equal(["allowed", "done", "allowed", "denied"], entries.Select(e => e.Record.Outcome));
+        Assert.Equal(["Write:/custodian.subjects.v1.Subjects/PutRecord", "Write:/custodian.subjects.v1.Subjects/PutRecord", "Read:/custodian.subjects.v1.Subjects/GetRecord", "Read:/custodian.subjects.v1.Subjects/GetRecord"],
             entries.Select(e => e.Record.Action));
-        Assert.Equal(["role:app", "role:app", ""], entries.Select(e => e.Record.GrantId));
+        Assert.Equal(["role:app", "role:app", "role:app", ""], entries.Select(e => e.Record.GrantId));
         Assert.All(entries, e => Assert.StartsWith("subject:", e.Record.Target));
         Assert.All(entries, e => Assert.DoesNotContain(subject, e.Record.Target));
         Assert.Equal(entries[0].Record.Target, entries[1].Record.Target); // the same subject correlates
@@ -52,41 +52,51 @@ public sealed class AuditTrailTests(Platform platform, ITestOutputHelper output)
     [Fact]
     public async Task ModifiedDeletedReorderedAndInsertedEntriesAreAllDetectedAtTheFirstBadOne()
     {
-        // Arrange: a partition of 20 entries of its own
+        // Arrange: a partition of its own with 20 entries in two stored segments (two appends of 10)
         var partitionKey = $"tamper/{Guid.NewGuid():N}";
         var partition = platform.SiloGrains.GetGrain<IAuditPartitionGrain>(partitionKey);
-        var records = Enumerable.Range(1, 20).Select(i => new AuditRecord(DateTimeOffset.UtcNow, $"actor-{i}", "Read:x", $"subject:{i}", "allowed", "127.0.0.1", "role:app"));
-        await partition.AppendAsync([.. records]);
-        var table = platform.Azurite.Tables.GetTableClient("CustodianAudit");
-        var pk = partitionKey.Replace('/', '-');
-        var original = await RowsAsync(table, pk);
-        Assert.True((await partition.VerifyAsync()).Intact);
-
-        var campaign = new List<(string Kind, long Expected, Func<Task> Tamper)>();
-        foreach (var k in new long[] { 1, 7, 20 })
+        foreach (var batch in Enumerable.Range(1, 20).Chunk(10))
         {
-            foreach (var field in new[] { "Actor", "Action", "Target", "Outcome", "SourceIp", "GrantId", "Hash", "PreviousHash" })
-            {
-                campaign.Add(($"modify {field}", k, () => UpdateAsync(table, pk, k, e => e[field] = e.GetString(field) + "x")));
-            }
-
-            campaign.Add(("modify time", k, () => UpdateAsync(table, pk, k, e => e["At"] = e.GetDateTimeOffset("At")!.Value.AddSeconds(1))));
-            campaign.Add(("delete", k, () => table.DeleteEntityAsync(pk, Row(k))));
-            if (k < 20)
-            {
-                campaign.Add(("reorder", k, () => SwapAsync(table, pk, original, k, k + 1)));
-                campaign.Add(("insert", k, () => InsertAsync(table, pk, original, k)));
-            }
+            await partition.AppendAsync([.. batch.Select(i => new AuditRecord(DateTimeOffset.UtcNow, $"actor-{i}", "Read:x", $"subject:{i}", "allowed", "127.0.0.1", "role:app"))]);
         }
 
-        campaign.Add(("append forged", 21, () => table.AddEntityAsync(Forged(pk, 21))));
+        var table = platform.Azurite.Tables.GetTableClient("CustodianAudit");
+        var pk = partitionKey.Replace('/', '-');
+        var original = await SegmentsAsync(table, pk);
+        Assert.Equal(2, original.Count);
+        Assert.True((await partition.VerifyAsync()).Intact);
+
+        var campaign = new List<(string Kind, long Expected, Func<List<AuditEntry>, List<AuditEntry>> Tamper)>();
+        foreach (var k in new long[] { 1, 7, 20 })
+        {
+            campaign.Add(("modify actor", k, e => Change(e, k, x => x with { Record = x.Record with { Actor = x.Record.Actor + "x" } })));
+            campaign.Add(("modify action", k, e => Change(e, k, x => x with { Record = x.Record with { Action = x.Record.Action + "x" } })));
+            campaign.Add(("modify target", k, e => Change(e, k, x => x with { Record = x.Record with { Target = x.Record.Target + "x" } })));
+            campaign.Add(("modify outcome", k, e => Change(e, k, x => x with { Record = x.Record with { Outcome = "denied" } })));
+            campaign.Add(("modify source", k, e => Change(e, k, x => x with { Record = x.Record with { SourceIp = "10.0.0.1" } })));
+            campaign.Add(("modify grant", k, e => Change(e, k, x => x with { Record = x.Record with { GrantId = "grant-x" } })));
+            campaign.Add(("modify time", k, e => Change(e, k, x => x with { Record = x.Record with { At = x.Record.At.AddSeconds(1) } })));
+            campaign.Add(("modify hash", k, e => Change(e, k, x => x with { Hash = new string('a', 64) })));
+            campaign.Add(("modify previous hash", k, e => Change(e, k, x => x with { PreviousHash = new string('b', 64) })));
+            campaign.Add(("modify sequence", k, e => Change(e, k, x => x with { Sequence = x.Sequence + 100 })));
+            campaign.Add(("delete", k, e => [.. e.Where(x => x.Sequence != k)]));
+        }
+
+        foreach (var k in new long[] { 1, 7, 10 })
+        {
+            campaign.Add(("reorder", k, e => [.. e.Select(x => x.Sequence == k ? e[(int)k] : x.Sequence == k + 1 ? e[(int)k - 1] : x)]));
+        }
+
+        foreach (var k in new long[] { 1, 7, 11 })
+        {
+            campaign.Add(("insert", k, e => [.. e.Take((int)k - 1), Forged(k), .. e.Skip((int)k - 1)]));
+        }
 
         // Act
         var detected = new Dictionary<string, int>();
         var missed = new List<string>();
-        foreach (var (kind, expected, tamper) in campaign)
+        async Task CheckAsync(string kind, long expected)
         {
-            await tamper();
             var verification = await partition.VerifyAsync();
             if (verification.FirstBadSequence == expected)
             {
@@ -97,8 +107,30 @@ public sealed class AuditTrailTests(Platform platform, ITestOutputHelper output)
                 missed.Add($"{kind} at {expected}: reported {verification.FirstBadSequence?.ToString() ?? "intact"}");
             }
 
-            await RestoreAsync(table, pk, original);
+            await WriteSegmentsAsync(table, pk, original);
         }
+
+        foreach (var (kind, expected, tamper) in campaign)
+        {
+            // The entries are altered inside the stored segments, which keep their row keys and sizes.
+            var altered = tamper([.. original.SelectMany(s => s.Entries)]);
+            var segments = new List<(string RowKey, IReadOnlyList<AuditEntry> Entries)>
+            {
+                (original[0].RowKey, altered.Take(10).ToList()),
+                (original[1].RowKey, altered.Skip(10).ToList()),
+            };
+            await WriteSegmentsAsync(table, pk, [.. segments.Where(s => s.Entries.Count > 0)]);
+            await CheckAsync(kind, expected);
+        }
+
+        await table.DeleteEntityAsync(pk, original[1].RowKey);
+        await CheckAsync("delete segment", 11);
+        await table.DeleteEntityAsync(pk, original[0].RowKey);
+        await CheckAsync("delete segment", 1);
+        await WriteSegmentsAsync(table, pk, [(original[0].RowKey, original[1].Entries), (original[1].RowKey, original[0].Entries)]);
+        await CheckAsync("swap segments", 1);
+        await WriteSegmentsAsync(table, pk, [.. original, (AuditSegment.RowKey(21), [Forged(21)])]);
+        await CheckAsync("append forged", 21);
 
         // Assert
         foreach (var (kind, count) in detected)
@@ -106,8 +138,9 @@ public sealed class AuditTrailTests(Platform platform, ITestOutputHelper output)
             output.WriteLine($"{kind}: {count} detected");
         }
 
-        output.WriteLine($"audit tamper campaign: {campaign.Count} alterations, {detected.Values.Sum()} detected at the first bad entry");
+        output.WriteLine($"audit tamper campaign: {campaign.Count + 4} alterations, {detected.Values.Sum()} detected at the first bad entry");
         Assert.Empty(missed);
+        Assert.Equal(campaign.Count + 4, detected.Values.Sum());
         Assert.True((await partition.VerifyAsync()).Intact);
     }
 
@@ -124,72 +157,40 @@ public sealed class AuditTrailTests(Platform platform, ITestOutputHelper output)
         return false;
     }
 
-    private static string Row(long sequence) => sequence.ToString("D19", System.Globalization.CultureInfo.InvariantCulture);
+    private static List<AuditEntry> Change(List<AuditEntry> entries, long sequence, Func<AuditEntry, AuditEntry> change) =>
+        [.. entries.Select(e => e.Sequence == sequence ? change(e) : e)];
 
-    private static async Task<ImmutableDictionary<string, TableEntity>> RowsAsync(TableClient table, string pk)
+    private static AuditEntry Forged(long sequence) =>
+        new(sequence, new AuditRecord(DateTimeOffset.UtcNow, "forger", "Read:x", "subject:forged", "allowed", "127.0.0.1", ""), new string('0', 64), new string('f', 64));
+
+    private static async Task<List<(string RowKey, IReadOnlyList<AuditEntry> Entries)>> SegmentsAsync(TableClient table, string pk)
     {
-        var rows = ImmutableDictionary.CreateBuilder<string, TableEntity>();
+        var segments = new List<(string, IReadOnlyList<AuditEntry>)>();
         await foreach (var row in table.QueryAsync<TableEntity>(e => e.PartitionKey == pk))
         {
-            rows[row.RowKey] = row;
+            if (row.RowKey != "head")
+            {
+                segments.Add((row.RowKey, AuditSegment.Decode(row)));
+            }
         }
 
-        return rows.ToImmutable();
+        return segments;
     }
 
-    private static async Task UpdateAsync(TableClient table, string pk, long sequence, Action<TableEntity> change)
-    {
-        var row = (await table.GetEntityAsync<TableEntity>(pk, Row(sequence))).Value;
-        change(row);
-        await table.UpdateEntityAsync(row, ETag.All, TableUpdateMode.Replace);
-    }
-
-    /// <summary>Entries k and k+1 trade places: each row gets the other's content.</summary>
-    private static async Task SwapAsync(TableClient table, string pk, ImmutableDictionary<string, TableEntity> original, long k, long next)
-    {
-        await table.UpsertEntityAsync(new TableEntity(original[Row(next)]) { RowKey = Row(k) }, TableUpdateMode.Replace);
-        await table.UpsertEntityAsync(new TableEntity(original[Row(k)]) { RowKey = Row(next) }, TableUpdateMode.Replace);
-    }
-
-    /// <summary>A forged entry at k; every later entry moves one place on.</summary>
-    private static async Task InsertAsync(TableClient table, string pk, ImmutableDictionary<string, TableEntity> original, long k)
-    {
-        var last = original.Keys.Where(r => r != "head").Max(r => long.Parse(r, System.Globalization.CultureInfo.InvariantCulture));
-        for (var s = last; s >= k; s--)
-        {
-            await table.UpsertEntityAsync(new TableEntity(original[Row(s)]) { RowKey = Row(s + 1) }, TableUpdateMode.Replace);
-        }
-
-        await table.UpsertEntityAsync(Forged(pk, k), TableUpdateMode.Replace);
-    }
-
-    private static TableEntity Forged(string pk, long sequence) => new(pk, Row(sequence))
-    {
-        ["Sequence"] = sequence,
-        ["At"] = DateTimeOffset.UtcNow,
-        ["Actor"] = "forger",
-        ["Action"] = "Read:x",
-        ["Target"] = "subject:forged",
-        ["Outcome"] = "allowed",
-        ["SourceIp"] = "127.0.0.1",
-        ["GrantId"] = "",
-        ["PreviousHash"] = new string('0', 64),
-        ["Hash"] = new string('f', 64),
-    };
-
-    private static async Task RestoreAsync(TableClient table, string pk, ImmutableDictionary<string, TableEntity> original)
+    /// <summary>Replaces the partition's segments (the head row stays as it is).</summary>
+    private static async Task WriteSegmentsAsync(TableClient table, string pk, IReadOnlyList<(string RowKey, IReadOnlyList<AuditEntry> Entries)> segments)
     {
         await foreach (var row in table.QueryAsync<TableEntity>(e => e.PartitionKey == pk))
         {
-            if (!original.ContainsKey(row.RowKey))
+            if (row.RowKey != "head")
             {
                 await table.DeleteEntityAsync(pk, row.RowKey);
             }
         }
 
-        foreach (var row in original.Values)
+        foreach (var (rowKey, entries) in segments)
         {
-            await table.UpsertEntityAsync(row, TableUpdateMode.Replace);
+            await table.UpsertEntityAsync(new TableEntity(AuditSegment.Encode(pk, entries)) { RowKey = rowKey }, TableUpdateMode.Replace);
         }
     }
 }

@@ -29,7 +29,11 @@ public sealed class AzuriteServer : IAsyncDisposable
 
     public BlobServiceClient Blobs => new(ConnectionString, new BlobClientOptions(BlobClientOptions.ServiceVersion.V2026_06_06));
 
-    public static async Task<AzuriteServer> StartAsync()
+    /// <summary>
+    /// Starts Azurite on free ports; <paramref name="inMemory"/> keeps its data in memory only (no
+    /// periodic save of the whole database to disk, which stalls it as the data grows).
+    /// </summary>
+    public static async Task<AzuriteServer> StartAsync(bool inMemory = false)
     {
         var script = Path.Combine(RepositoryRoot.Path, "node_modules", "azurite", "dist", "src", "azurite.js");
         if (!File.Exists(script))
@@ -43,7 +47,7 @@ public sealed class AzuriteServer : IAsyncDisposable
         {
             ArgumentList =
             {
-                script, "--silent", "--skipApiVersionCheck", "--disableProductStyleUrl", "--location", location,
+                script, "--silent", "--skipApiVersionCheck", "--disableProductStyleUrl",
                 "--blobHost", "127.0.0.1", "--blobPort", $"{blob}",
                 "--queueHost", "127.0.0.1", "--queuePort", $"{queue}",
                 "--tableHost", "127.0.0.1", "--tablePort", $"{table}",
@@ -52,6 +56,12 @@ public sealed class AzuriteServer : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        start.ArgumentList.Add(inMemory ? "--inMemoryPersistence" : "--location");
+        if (!inMemory)
+        {
+            start.ArgumentList.Add(location);
+        }
+
         var process = Process.Start(start) ?? throw new InvalidOperationException("node did not start");
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
