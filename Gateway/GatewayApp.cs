@@ -2,6 +2,7 @@ using System.Net;
 using Azure.Data.Tables;
 using Custodian.Gateway.Access;
 using Custodian.Gateway.Audit;
+using Custodian.Gateway.Security;
 using Custodian.Gateway.Services;
 using Custodian.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -59,12 +60,18 @@ public static class GatewayApp
         builder.Services.AddSingleton(audit);
         builder.Services.AddSingleton(AuditKeys.Load(audit));
         builder.Services.AddSingleton<AuditWriter>();
+        builder.Services.AddSingleton<ActivityMonitor>();
+        builder.Services.AddSingleton<IAuditTrail, ObservedAuditTrail>();
+        builder.Services.AddHostedService<ActivityReporter>();
+        builder.Services.AddSingleton<AuditInterceptor>();
+        builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, AuditedAuthorizationResultHandler>();
         builder.Services.AddSingleton<GrantCache>();
         builder.Services.AddSingleton<AccessDecider>();
         builder.Services.AddGrpc(o =>
         {
             o.Interceptors.Add<ErrorInterceptor>();
             o.Interceptors.Add<RateLimitInterceptor>();
+            o.Interceptors.Add<AuditInterceptor>();
         });
         builder.Services.AddGrpcReflection();
         builder.Services.AddGrpcHealthChecks(o => o.UseHealthChecksCache = false).AddCheck<ClusterHealthCheck>("cluster");
@@ -80,6 +87,7 @@ public static class GatewayApp
         app.MapGrpcService<KeysService>();
         app.MapGrpcService<BackupsService>();
         app.MapGrpcService<AccessService>();
+        app.MapGrpcService<SecurityReportsService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService().RequireAuthorization();
         return app;

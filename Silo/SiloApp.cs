@@ -7,6 +7,7 @@ using Custodian.Hosting;
 using Custodian.Silo.Audit;
 using Custodian.Silo.Backups;
 using Custodian.Keys;
+using Custodian.Security;
 using Custodian.Silo.Storage;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Orleans.Configuration;
@@ -86,6 +87,7 @@ public static class SiloApp
             policy.RequireAuthenticatedUser().RequireRole(CustodianClaims.OperatorRole));
         builder.Services.AddOptions<KeyRotationOptions>().BindConfiguration(KeyRotationOptions.Section);
         builder.Services.AddOptions<AccessPolicy>().BindConfiguration(AccessPolicy.Section);
+        builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(builder.Configuration.GetValidated<SecurityRules>(SecurityRules.Section)));
         builder.AddCustodianBackups(silo, storage, tables, connectionString);
         var auditKeys = AuditKeys.Load(builder.Configuration.GetSection(AuditOptions.Section).Get<AuditOptions>() ?? new());
         builder.Services.AddSingleton<IAuditStore>(new TableAuditStore(tables.GetTableClient("CustodianAudit"), auditKeys));

@@ -19,7 +19,7 @@ public sealed partial class AccessDecider
 {
     private readonly IClusterClient _cluster;
     private readonly GrantCache _grants;
-    private readonly AuditWriter _audit;
+    private readonly IAuditTrail _audit;
     private readonly AuditKeys _auditKeys;
     private readonly TimeProvider _time;
     private readonly ILogger<AccessDecider> _logger;
@@ -27,7 +27,7 @@ public sealed partial class AccessDecider
     private readonly Counter<long> _decisions;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _lastUseSent = new();
 
-    public AccessDecider(IClusterClient cluster, GrantCache grants, AuditWriter audit, AuditKeys auditKeys, TimeProvider time, ILogger<AccessDecider> logger, GatewayOptions options, IMeterFactory meters)
+    public AccessDecider(IClusterClient cluster, GrantCache grants, IAuditTrail audit, AuditKeys auditKeys, TimeProvider time, ILogger<AccessDecider> logger, GatewayOptions options, IMeterFactory meters)
     {
         _cluster = cluster;
         _grants = grants;
@@ -39,8 +39,25 @@ public sealed partial class AccessDecider
         _decisions = meters.Create("Custodian.Gateway").CreateCounter<long>("custodian.access.decisions", description: "Access decisions by operation and outcome");
     }
 
-    /// <summary>Returns what allowed the call (a grant id, or <c>role:app</c>); throws PERMISSION_DENIED otherwise.</summary>
+    /// <summary>
+    /// Decides the call and returns what allowed it (a grant id, or <c>role:app</c>) once the decision
+    /// is durably in the audit trail; throws PERMISSION_DENIED (recorded too) otherwise. For calls that
+    /// change something.
+    /// </summary>
     public async Task<string> RequireAsync(ServerCallContext context, string tenantId, string? subjectId, string? category = null)
+    {
+        var decision = await DecideAsync(context, tenantId, subjectId, category);
+        await decision.RecordedAsync();
+        return decision.AllowedBy;
+    }
+
+    /// <summary>
+    /// Decides the call; a denial is recorded and thrown as PERMISSION_DENIED. An allowed call may run
+    /// while its record is being stored, but nothing may go back to the caller before
+    /// <see cref="AccessDecision.RecordedAsync"/> has completed: for reads, which change nothing, the
+    /// storage round trip then overlaps the read instead of adding to it.
+    /// </summary>
+    public async Task<AccessDecision> DecideAsync(ServerCallContext context, string tenantId, string? subjectId, string? category = null)
     {
         var http = context.GetHttpContext();
         var operation = http.GetEndpoint()?.Metadata.GetMetadata<PerformsAttribute>()?.Operation ?? Operation.Unspecified;
@@ -52,25 +69,32 @@ public sealed partial class AccessDecider
 
         // Fail closed: no decision takes effect, allow or deny, unless the trail holds it.
         var target = subjectId is null ? $"tenant:{tenantId}" : _auditKeys.Subject(tenantId, subjectId);
-        try
-        {
-            await _audit.WriteAsync(new AuditRecord(_time.GetUtcNow(), principal, $"{operation}:{context.Method}", target,
-                allowedBy is null ? "denied" : "allowed", source.ToString(), allowedBy ?? ""));
-        }
-        catch (Exception e)
-        {
-            LogAuditUnavailable(_logger, e, context.Method);
-            throw new RpcException(new Status(StatusCode.Unavailable, "The audit trail cannot record this call right now, so nothing was done; retry later."));
-        }
-
+        var record = new AuditRecord(_time.GetUtcNow(), principal, $"{operation}:{context.Method}", target,
+            allowedBy is null ? "denied" : "allowed", source.ToString(), allowedBy ?? "");
+        var decision = new AccessDecision(allowedBy ?? "", Recorded(record, context.Method));
+        http.Items[AccessDecision.ItemKey] = decision;
         if (allowedBy is null)
         {
+            await decision.RecordedAsync();
             LogDenied(_logger, principal, context.Method, operation, tenantId, subjectId ?? "-", source.ToString());
             RpcErrors.PermissionDenied("No grant allows this operation on this subject, from this address, now.");
         }
 
         LogAllowed(_logger, principal, context.Method, operation, tenantId, subjectId ?? "-", source.ToString(), allowedBy);
-        return allowedBy;
+        return decision;
+    }
+
+    private async Task Recorded(AuditRecord record, string method)
+    {
+        try
+        {
+            await _audit.WriteAsync(record);
+        }
+        catch (Exception e)
+        {
+            LogAuditUnavailable(_logger, e, method);
+            throw new RpcException(new Status(StatusCode.Unavailable, "The audit trail cannot record this call right now, so nothing was done; retry later."));
+        }
     }
 
     private async Task<string?> AllowedByAsync(

@@ -9,7 +9,11 @@ using Proto = Custodian.Gateway.Protos.Subjects;
 
 namespace Custodian.Gateway.Services;
 
-/// <summary>The Subjects gRPC service: validates, checks the caller's tenant, calls the DataSubject grain.</summary>
+/// <summary>
+/// The Subjects gRPC service: validates, has the call decided (and audited), calls the DataSubject
+/// grain. A write waits for its audit record before it changes anything; a read overlaps the two but
+/// returns nothing before the record is stored.
+/// </summary>
 [Authorize]
 public sealed class SubjectsService(IClusterClient cluster, AccessDecider access) : Proto.Subjects.SubjectsBase
 {
@@ -51,9 +55,10 @@ public sealed class SubjectsService(IClusterClient cluster, AccessDecider access
         SubjectRef.Check(request.TenantId, request.SubjectId, violations);
         Identifiers.CheckCategory(request.Category, "category", violations);
         RpcErrors.ThrowIfAny(violations);
-        await access.RequireAsync(context, request.TenantId, request.SubjectId, request.Category);
+        var decision = await access.DecideAsync(context, request.TenantId, request.SubjectId, request.Category);
 
         var lookup = await Grain(request.TenantId, request.SubjectId).GetRecordAsync(request.Category);
+        await decision.RecordedAsync();
         if (lookup.Erasure is { } erasure)
         {
             return new Proto.GetRecordResponse { Erasure = SubjectMapper.ToProto(erasure) };
@@ -77,9 +82,10 @@ public sealed class SubjectsService(IClusterClient cluster, AccessDecider access
         var violations = new List<FieldViolation>();
         SubjectRef.Check(request.TenantId, request.SubjectId, violations);
         RpcErrors.ThrowIfAny(violations);
-        await access.RequireAsync(context, request.TenantId, request.SubjectId);
+        var decision = await access.DecideAsync(context, request.TenantId, request.SubjectId);
 
         var listing = await Grain(request.TenantId, request.SubjectId).ListCategoriesAsync();
+        await decision.RecordedAsync();
         var response = new Proto.ListCategoriesResponse
         {
             Erasure = listing.Erasure is { } erasure ? SubjectMapper.ToProto(erasure) : null,

@@ -29,6 +29,21 @@ public interface IPrincipalGrain : IGrainWithStringKey
     [Alias("GetLastUses")]
     Task<ImmutableDictionary<string, DateTimeOffset>> GetLastUsesAsync();
 
+    /// <summary>
+    /// Suspends every grant of the principal at once (a security alert): the gateways are told and
+    /// allow nothing by grant until an officer resumes it. Idempotent; the first suspension is kept.
+    /// </summary>
+    [Alias("Suspend")]
+    Task<Suspension> SuspendAsync(Suspension suspension);
+
+    /// <summary>Lifts a suspension; returns the one lifted, or null when there was none.</summary>
+    [Alias("Resume")]
+    Task<Suspension?> ResumeAsync(string officer, string reason);
+
+    /// <summary>The suspension in force, or null.</summary>
+    [Alias("GetSuspension")]
+    Task<Suspension?> GetSuspensionAsync();
+
     /// <summary>Called by a grant on every transition; replaces (or drops) the principal's copy.</summary>
     [Alias("GrantChanged")]
     Task GrantChangedAsync(Grant grant);

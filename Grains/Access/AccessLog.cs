@@ -13,4 +13,10 @@ internal static partial class AccessLog
 
     [LoggerMessage(6003, LogLevel.Warning, "A gateway's grant cache for {Principal} did not answer a change and was dropped; its lease bounds its staleness")]
     public static partial void ObserverDropped(ILogger logger, string principal);
+
+    [LoggerMessage(6004, LogLevel.Warning, "Every grant of {Principal} is suspended by security alert {AlertId} ({Rule})")]
+    public static partial void PrincipalSuspended(ILogger logger, string principal, string rule, string alertId);
+
+    [LoggerMessage(6005, LogLevel.Information, "The suspension of {Principal} (alert {AlertId}) was lifted by {Officer}")]
+    public static partial void PrincipalResumed(ILogger logger, string principal, string officer, string alertId);
 }

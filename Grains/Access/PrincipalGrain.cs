@@ -6,6 +6,8 @@ namespace Custodian.Access;
 /// <summary>
 /// A principal's grants that are in force or awaiting approval (each grant keeps its copy here
 /// current), and when each last allowed a call. Uses are saved at most once a minute per grant.
+/// A suspension (raised by a security alert, lifted by an officer) withholds every grant from the
+/// gateways without touching the grants themselves.
 /// </summary>
 public sealed class PrincipalGrain(
     [PersistentState("principal", "secure")] IPersistentState<PrincipalState> state,
@@ -34,6 +36,38 @@ public sealed class PrincipalGrain(
     }
 
     public Task<ImmutableDictionary<string, DateTimeOffset>> GetLastUsesAsync() => Task.FromResult(state.State.LastUses);
+
+    public async Task<Suspension> SuspendAsync(Suspension suspension)
+    {
+        if (state.State.Suspension is { } existing)
+        {
+            return existing;
+        }
+
+        state.State.Suspension = suspension;
+        state.State.Version++;
+        await state.WriteStateAsync();
+        AccessLog.PrincipalSuspended(logger, this.GetPrimaryKeyString(), suspension.Rule, suspension.AlertId);
+        await NotifyAsync();
+        return suspension;
+    }
+
+    public async Task<Suspension?> ResumeAsync(string officer, string reason)
+    {
+        if (state.State.Suspension is not { } lifted)
+        {
+            return null;
+        }
+
+        state.State.Suspension = null;
+        state.State.Version++;
+        await state.WriteStateAsync();
+        AccessLog.PrincipalResumed(logger, this.GetPrimaryKeyString(), officer, lifted.AlertId);
+        await NotifyAsync();
+        return lifted;
+    }
+
+    public Task<Suspension?> GetSuspensionAsync() => Task.FromResult(state.State.Suspension);
 
     public async Task GrantChangedAsync(Grant grant)
     {
@@ -79,5 +113,6 @@ public sealed class PrincipalGrain(
         }
     }
 
-    private ImmutableArray<Grant> Grants() => [.. state.State.Grants.Values];
+    /// <summary>The grants the gateways may use: none while the principal is suspended.</summary>
+    private ImmutableArray<Grant> Grants() => state.State.Suspension is null ? [.. state.State.Grants.Values] : [];
 }

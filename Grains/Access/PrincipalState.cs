@@ -13,6 +13,10 @@ public sealed class PrincipalState
     [Id(2)]
     public long Version { get; set; }
 
+    /// <summary>Set while a security alert has suspended every grant of the principal.</summary>
+    [Id(3)]
+    public Suspension? Suspension { get; set; }
+
     [Id(1)]
     public ImmutableDictionary<string, DateTimeOffset> LastUses { get; set; } = ImmutableDictionary<string, DateTimeOffset>.Empty;
 }

@@ -117,6 +117,18 @@ public class Platform : IAsyncLifetime
         await StartSiloAsync();
     }
 
+    /// <summary>Every audit entry of <paramref name="actor"/> in this region's partitions, oldest first.</summary>
+    public async Task<List<Custodian.Audit.AuditEntry>> AuditEntriesOfAsync(string actor)
+    {
+        var entries = new List<Custodian.Audit.AuditEntry>();
+        for (var n = 0; n < 4; n++)
+        {
+            entries.AddRange(await SiloGrains.GetGrain<Custodian.Audit.IAuditPartitionGrain>($"{Region}/{n}").QueryAsync(actor, null, null, null, null));
+        }
+
+        return [.. entries.OrderBy(e => e.Record.At)];
+    }
+
     /// <summary>A development token signed with this platform's key.</summary>
     public string Token(string? tenant, params string[] roles) =>
         DevelopmentTokens.Mint(Jwt, "test-" + Guid.NewGuid().ToString("N")[..8], tenant, roles, TimeSpan.FromMinutes(10));

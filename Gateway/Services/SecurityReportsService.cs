@@ -1,0 +1,90 @@
+using Custodian.Access;
+using Custodian.Security;
+using Custodian.Validation;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
+using Proto = Custodian.Gateway.Protos.Security;
+
+namespace Custodian.Gateway.Services;
+
+/// <summary>The SecurityReports gRPC service: alerts and per-principal statistics for officers and the DPO; officers lift suspensions.</summary>
+[Authorize(Roles = "officer,dpo")]
+public sealed class SecurityReportsService(IClusterClient cluster, GatewayOptions gateway) : Proto.SecurityReports.SecurityReportsBase
+{
+    private const int MaxPrincipalLength = 128;
+    private const int MaxReasonLength = 1000;
+
+    public override async Task<Proto.ListAlertsResponse> ListAlerts(Proto.ListAlertsRequest request, ServerCallContext context)
+    {
+        if (request.Limit is < 0 or > 1000)
+        {
+            RpcErrors.InvalidArgument([new FieldViolation("limit", "is 0 (for 100) to 1000")]);
+        }
+
+        var alerts = await cluster.GetGrain<ISecurityAlertsGrain>(gateway.Region)
+            .ListAsync(request.Since?.ToDateTimeOffset(), request.Limit == 0 ? 100 : request.Limit);
+        var response = new Proto.ListAlertsResponse();
+        response.Alerts.AddRange(alerts.Select(a => new Proto.Alert
+        {
+            AlertId = a.AlertId,
+            Rule = a.Rule,
+            Principal = a.Principal,
+            At = Timestamp.FromDateTimeOffset(a.At),
+            Detail = a.Detail,
+            Suspended = a.Suspended,
+            IncidentId = a.IncidentId ?? "",
+        }));
+        return response;
+    }
+
+    public override async Task<Proto.PrincipalActivity> GetActivity(Proto.GetActivityRequest request, ServerCallContext context)
+    {
+        CheckPrincipal(request.Principal, []);
+        var activity = await cluster.GetGrain<IPrincipalActivityGrain>($"{gateway.Region}/{request.Principal}").GetAsync();
+        var suspension = await cluster.GetGrain<IPrincipalGrain>(request.Principal).GetSuspensionAsync();
+        var response = new Proto.PrincipalActivity
+        {
+            Principal = activity.Principal,
+            BaselinePerMinute = activity.BaselinePerMinute,
+            KnownNetworks = activity.KnownNetworks,
+            Suspension = suspension is null ? null : ToProto(suspension),
+        };
+        response.Minutes.AddRange(activity.Minutes.Select(ToProto));
+        response.Hours.AddRange(activity.Hours.Select(ToProto));
+        return response;
+    }
+
+    [Authorize(Roles = "officer")]
+    public override async Task<Proto.ResumePrincipalResponse> ResumePrincipal(Proto.ResumePrincipalRequest request, ServerCallContext context)
+    {
+        var violations = new List<FieldViolation>();
+        if (string.IsNullOrWhiteSpace(request.Reason) || request.Reason.Length > MaxReasonLength)
+        {
+            violations.Add(new FieldViolation("reason", $"is required, at most {MaxReasonLength} characters"));
+        }
+
+        CheckPrincipal(request.Principal, violations);
+        var lifted = await cluster.GetGrain<IPrincipalGrain>(request.Principal).ResumeAsync(Caller.Actor(context), request.Reason);
+        if (lifted is null)
+        {
+            RpcErrors.NotFound("This principal is not suspended.");
+        }
+
+        return new Proto.ResumePrincipalResponse { Lifted = ToProto(lifted) };
+    }
+
+    private static void CheckPrincipal(string principal, List<FieldViolation> violations)
+    {
+        if (string.IsNullOrWhiteSpace(principal) || principal.Length > MaxPrincipalLength)
+        {
+            violations.Add(new FieldViolation("principal", $"is required, at most {MaxPrincipalLength} characters"));
+        }
+
+        RpcErrors.ThrowIfAny(violations);
+    }
+
+    private static Proto.Suspension ToProto(Suspension s) => new() { AlertId = s.AlertId, Rule = s.Rule, Since = Timestamp.FromDateTimeOffset(s.Since) };
+
+    private static Proto.ActivityBucket ToProto(ActivityBucket b) => new() { Start = Timestamp.FromDateTimeOffset(b.Start), Calls = b.Calls, Denied = b.Denied, Exports = b.Exports };
+}

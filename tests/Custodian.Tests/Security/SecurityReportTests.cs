@@ -1,0 +1,272 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using Custodian.Gateway.Protos.Access;
+using Custodian.Gateway.Protos.Security;
+using Custodian.Gateway.Protos.Subjects;
+using Custodian.Hosting;
+using Custodian.Incidents;
+using Custodian.Security;
+using Custodian.Tests.Infrastructure;
+using Custodian.Tests.Subjects;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Xunit.Abstractions;
+using SecurityClient = Custodian.Gateway.Protos.Security.SecurityReports.SecurityReportsClient;
+
+namespace Custodian.Tests.Security;
+
+public sealed class SecurityReportTests(SecurityPlatform platform, ITestOutputHelper output) : IClassFixture<SecurityPlatform>
+{
+    private const string Officer = "officer-sec";
+
+    [Fact]
+    public async Task ABurstOfReadsFiresTheVolumeRuleWithinOnePeriodAndTheNextReadIsDenied()
+    {
+        // Arrange: a staff member with a read grant on a tenant with one record
+        var tenant = Platform.NewId("acme");
+        var staff = Platform.NewId("staff");
+        await platform.Subjects(tenant).PutRecordAsync(new PutRecordRequest { TenantId = tenant, SubjectId = "s1", Record = SampleRecords.Contact("burst@example.org") });
+        await IssueReadGrantAsync(staff, tenant, "127.0.0.0/8");
+        var reader = platform.SubjectsAs(staff, null, "staff");
+        var read = new GetRecordRequest { TenantId = tenant, SubjectId = "s1", Category = "contact" };
+        using var alertsCounted = new AlertCounter();
+
+        // Act: a burst well above the per-minute threshold, then wait for the alert
+        var burst = SecurityPlatform.VolumePerMinute * 2;
+        for (var i = 0; i < burst; i++)
+        {
+            await reader.GetRecordAsync(read);
+        }
+
+        var burstEnded = DateTimeOffset.UtcNow;
+        var alert = await AlertAsync(a => a.Principal == staff && a.Rule == "volume");
+        var next = await Assert.ThrowsAsync<RpcException>(async () => await reader.GetRecordAsync(read));
+
+        // Assert
+        var delay = alert.At.ToDateTimeOffset() - burstEnded;
+        output.WriteLine($"{burst} reads; the volume alert came {delay.TotalMilliseconds:F0} ms after the burst (evaluation period {SecurityPlatform.EvaluationPeriod.TotalMilliseconds:F0} ms)");
+        Assert.True(delay <= SecurityPlatform.EvaluationPeriod + TimeSpan.FromMilliseconds(500), $"the alert came {delay} after the burst");
+        Assert.True(alert.Suspended);
+        Assert.Equal(StatusCode.PermissionDenied, next.StatusCode);
+        Assert.Contains($"{burst} calls in the minute", alert.Detail);
+        var incident = await platform.SiloGrains.GetGrain<IIncidentGrain>(alert.IncidentId).GetAsync();
+        Assert.Equal(IncidentStatus.Draft, incident!.Status);
+        Assert.Equal(alert.AlertId, incident.AlertId);
+        Assert.True(alertsCounted.Of("volume") >= 1);
+        var trail = await platform.AuditEntriesOfAsync(SecurityAlertsGrain.Actor);
+        Assert.Contains(trail, e => e.Record.Action == "Alert:volume" && e.Record.Target == "principal:" + staff && e.Record.GrantId == alert.AlertId);
+        Assert.DoesNotContain(platform.Logs.Lines, l => l.Contains("burst@example.org", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AnOfficerLiftsTheSuspensionAndTheGrantWorksAgain()
+    {
+        // Arrange: a suspended principal
+        var tenant = Platform.NewId("acme");
+        var staff = Platform.NewId("staff");
+        await platform.Subjects(tenant).PutRecordAsync(new PutRecordRequest { TenantId = tenant, SubjectId = "s1", Record = SampleRecords.Contact("lift@example.org") });
+        await IssueReadGrantAsync(staff, tenant, "127.0.0.0/8");
+        var reader = platform.SubjectsAs(staff, null, "staff");
+        var read = new GetRecordRequest { TenantId = tenant, SubjectId = "s1", Category = "contact" };
+        for (var i = 0; i <= SecurityPlatform.VolumePerMinute; i++)
+        {
+            await reader.GetRecordAsync(read);
+        }
+
+        await AlertAsync(a => a.Principal == staff && a.Suspended);
+        var officer = DevelopmentTokens.Mint(platform.Jwt, Officer, null, ["officer"], TimeSpan.FromMinutes(5));
+
+        // Act
+        var activity = await CliRunner.RunAsync(CliRunner.Against(platform, officer, "security", "activity", staff));
+        var resume = await CliRunner.RunAsync(CliRunner.Against(platform, officer, "security", "resume", staff, "--reason", "checked with the team lead"));
+        var again = await reader.GetRecordAsync(read);
+        var resumeTwice = await CliRunner.RunAsync(CliRunner.Against(platform, officer, "security", "resume", staff, "--reason", "again"));
+        var list = await CliRunner.RunAsync(CliRunner.Against(platform, officer, "security", "alerts"));
+
+        // Assert
+        Assert.Equal(0, activity.ExitCode);
+        Assert.Contains("Suspended:", activity.Output);
+        Assert.Contains("(volume)", activity.Output);
+        Assert.Equal(0, resume.ExitCode);
+        Assert.Contains("lifted", resume.Output);
+        Assert.Equal("lift@example.org", again.Record.Fields["email"]);
+        Assert.Equal(1, resumeTwice.ExitCode);
+        Assert.Contains("NotFound", resumeTwice.Error);
+        Assert.Contains(staff, list.Output);
+        Assert.Contains(await platform.AuditEntriesOfAsync(Officer), e => e.Record.Action.EndsWith("/ResumePrincipal", StringComparison.Ordinal) && e.Record.Outcome == "done");
+    }
+
+    [Fact]
+    public async Task RepeatedDenialsRaiseAnAlertWithoutSuspending()
+    {
+        // Arrange
+        var stranger = Platform.NewId("staff");
+        var reader = platform.SubjectsAs(stranger, null, "staff");
+
+        // Act
+        for (var i = 0; i < SecurityPlatform.DenialsCount; i++)
+        {
+            await Assert.ThrowsAsync<RpcException>(async () => await reader.GetRecordAsync(new GetRecordRequest { TenantId = "acme", SubjectId = $"s{i}", Category = "contact" }));
+        }
+
+        // Assert
+        var alert = await AlertAsync(a => a.Principal == stranger && a.Rule == "repeated-denials");
+        Assert.False(alert.Suspended);
+        Assert.Equal("", alert.IncidentId);
+        Assert.Contains($"{SecurityPlatform.DenialsCount} denied calls", alert.Detail);
+    }
+
+    [Fact]
+    public async Task ACallFromANewNetworkRaisesAnAlertOnceThePrincipalHasAHistory()
+    {
+        // Arrange: a grant for two networks; the first calls come from one of them
+        var tenant = Platform.NewId("acme");
+        var staff = Platform.NewId("staff");
+        await platform.Subjects(tenant).PutRecordAsync(new PutRecordRequest { TenantId = tenant, SubjectId = "s1", Record = SampleRecords.Contact("net@example.org") });
+        await IssueReadGrantAsync(staff, tenant, "10.0.0.0/8");
+        var reader = platform.SubjectsAs(staff, null, "staff");
+        var read = new GetRecordRequest { TenantId = tenant, SubjectId = "s1", Category = "contact" };
+        await reader.GetRecordAsync(read, new Metadata { { "X-Forwarded-For", "10.1.1.1" } });
+        await Poll.UntilAsync(async () => (await Activity(staff)).KnownNetworks == 1 ? true : throw new InvalidOperationException("the first network is not known yet"), TimeSpan.FromSeconds(20));
+        await reader.GetRecordAsync(read, new Metadata { { "X-Forwarded-For", "10.1.1.2" } }); // same /24
+
+        // Act
+        await reader.GetRecordAsync(read, new Metadata { { "X-Forwarded-For", "10.7.7.7" } });
+
+        // Assert
+        var alert = await AlertAsync(a => a.Principal == staff && a.Rule == "new-network");
+        Assert.Contains("1 network(s)", alert.Detail);
+        Assert.DoesNotContain("10.7.7", alert.Detail);
+        Assert.Equal(2, (await Activity(staff)).KnownNetworks);
+    }
+
+    [Fact]
+    public async Task TheRulesWeighAPrincipalAgainstItsOwnBaselineAndWorkingHours()
+    {
+        // Arrange: two principals' histories fed straight to their grains; a Saturday, 03:00 UTC
+        var busy = platform.SiloGrains.GetGrain<IPrincipalActivityGrain>($"{Platform.Region}/{Platform.NewId("busy-app")}");
+        var quiet = platform.SiloGrains.GetGrain<IPrincipalActivityGrain>($"{Platform.Region}/{Platform.NewId("quiet-staff")}");
+        var saturday = new DateTimeOffset(2026, 11, 21, 3, 0, 0, TimeSpan.Zero);
+        for (var h = 5; h >= 1; h--)
+        {
+            await busy.ReportAsync(Sample(saturday.AddHours(-h), calls: 6_000, appCalls: 6_000));
+            await quiet.ReportAsync(Sample(saturday.AddHours(-h), calls: 60, appCalls: 0));
+        }
+
+        // Act: both make 500 calls in one minute
+        var busyAlerts = await busy.ReportAsync(Sample(saturday, calls: 500, appCalls: 500));
+        var quietAlerts = await quiet.ReportAsync(Sample(saturday, calls: 500, appCalls: 0));
+        var busyStats = await busy.GetAsync();
+
+        // Assert: 500 a minute is 5 times the busy app's baseline of 100 (under the factor of 10) and
+        // 500 times the quiet person's baseline of 1; only people are held to working hours.
+        Assert.Equal(100, busyStats.BaselinePerMinute, precision: 6);
+        Assert.DoesNotContain(busyAlerts, a => a.Rule == "volume");
+        Assert.DoesNotContain(busyAlerts, a => a.Rule == "off-hours");
+        Assert.Contains(quietAlerts, a => a.Rule == "volume" && a.Detail.Contains("baseline 1.0 per minute", StringComparison.Ordinal));
+        Assert.Contains(quietAlerts, a => a.Rule == "off-hours");
+        Assert.Equal(6, busyStats.Hours.Length);
+    }
+
+    [Fact]
+    public async Task ManyDistinctSubjectsInAnHourAreABulkExport()
+    {
+        // Arrange
+        var principal = Platform.NewId("staff");
+        var grain = platform.SiloGrains.GetGrain<IPrincipalActivityGrain>($"{Platform.Region}/{principal}");
+        var at = DateTimeOffset.UtcNow;
+
+        // Act: 3 subjects, then 3 more in the same hour (the threshold is 5)
+        var first = await grain.ReportAsync(Sample(at, calls: 3, appCalls: 0, subjects: ["subject:a", "subject:b", "subject:c"]));
+        var second = await grain.ReportAsync(Sample(at.AddSeconds(1), calls: 3, appCalls: 0, subjects: ["subject:c", "subject:d", "subject:e", "subject:f"]));
+
+        // Assert
+        Assert.DoesNotContain(first, a => a.Rule == "bulk-export");
+        var alert = Assert.Single(second, a => a.Rule == "bulk-export");
+        Assert.StartsWith("6 distinct subjects", alert.Detail); // one past the threshold is enough to know
+        Assert.NotNull(alert.IncidentId);
+    }
+
+    [Fact]
+    public async Task OnlyOfficersAndTheDpoReadAlertsAndBadInputIsNamed()
+    {
+        var staffClient = new SecurityClient(platform.Channel(DevelopmentTokens.Mint(platform.Jwt, "staff-nosy", null, ["staff"], TimeSpan.FromMinutes(5))));
+        var dpo = new SecurityClient(platform.Channel(DevelopmentTokens.Mint(platform.Jwt, "dpo-1", null, ["dpo"], TimeSpan.FromMinutes(5))));
+
+        var denied = await Assert.ThrowsAsync<RpcException>(async () => await staffClient.ListAlertsAsync(new ListAlertsRequest()));
+        var badLimit = await Assert.ThrowsAsync<RpcException>(async () => await dpo.ListAlertsAsync(new ListAlertsRequest { Limit = 5000 }));
+        var noPrincipal = await Assert.ThrowsAsync<RpcException>(async () => await dpo.GetActivityAsync(new GetActivityRequest()));
+        var dpoResumes = await Assert.ThrowsAsync<RpcException>(async () => await dpo.ResumePrincipalAsync(new ResumePrincipalRequest { Principal = "x", Reason = "y" }));
+
+        Assert.Equal(StatusCode.PermissionDenied, denied.StatusCode);
+        Assert.Equal((StatusCode.InvalidArgument, StatusCode.InvalidArgument), (badLimit.StatusCode, noPrincipal.StatusCode));
+        Assert.Contains("limit", badLimit.Status.Detail);
+        Assert.Contains("principal", noPrincipal.Status.Detail);
+        Assert.Equal(StatusCode.PermissionDenied, dpoResumes.StatusCode);
+    }
+
+    private static ActivitySample Sample(DateTimeOffset at, int calls, int appCalls, string[]? subjects = null) =>
+        new(at, at.AddSeconds(1), calls, 0, 0, appCalls, [.. subjects ?? []], ["127.0.0.0/24"]);
+
+    /// <summary>Polls the alerts until one matches.</summary>
+    private Task<Alert> AlertAsync(Func<Alert, bool> match) =>
+        Poll.UntilAsync(async () => (await AlertsAsync()).FirstOrDefault(match) ?? throw new InvalidOperationException("no such alert yet"), TimeSpan.FromSeconds(20));
+
+    private async Task<List<Alert>> AlertsAsync()
+    {
+        var officer = new SecurityClient(platform.Channel(DevelopmentTokens.Mint(platform.Jwt, Officer, null, ["officer"], TimeSpan.FromMinutes(5))));
+        return [.. (await officer.ListAlertsAsync(new ListAlertsRequest { Limit = 1000 })).Alerts];
+    }
+
+    private async Task<Custodian.Gateway.Protos.Security.PrincipalActivity> Activity(string principal)
+    {
+        var officer = new SecurityClient(platform.Channel(DevelopmentTokens.Mint(platform.Jwt, Officer, null, ["officer"], TimeSpan.FromMinutes(5))));
+        return await officer.GetActivityAsync(new GetActivityRequest { Principal = principal });
+    }
+
+    private async Task IssueReadGrantAsync(string principal, string tenant, string cidr) =>
+        await platform.Access(Officer, "officer").IssueGrantAsync(new IssueGrantRequest
+        {
+            Principal = principal,
+            Scope = new GrantScope { TenantId = tenant },
+            Operations = { Custodian.Gateway.Protos.Access.Operation.Read },
+            Purpose = "support",
+            Justification = "ticket S-1",
+            Cidrs = { cidr },
+            ValidFrom = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddMinutes(-1)),
+            ValidUntil = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddHours(1)),
+        });
+
+    /// <summary>Counts <c>custodian.security.alerts</c> by rule while it lives.</summary>
+    private sealed class AlertCounter : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private readonly ConcurrentDictionary<string, long> _counts = new();
+
+        public AlertCounter()
+        {
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Name == "custodian.security.alerts")
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+            {
+                foreach (var tag in tags)
+                {
+                    if (tag.Key == "rule" && tag.Value is string rule)
+                    {
+                        _counts.AddOrUpdate(rule, value, (_, n) => n + value);
+                    }
+                }
+            });
+            _listener.Start();
+        }
+
+        public long Of(string rule) => _counts.GetValueOrDefault(rule);
+
+        public void Dispose() => _listener.Dispose();
+    }
+}
