@@ -90,7 +90,14 @@ public static class SiloApp
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(builder.Configuration.GetValidated<SecurityRules>(SecurityRules.Section)));
         builder.AddCustodianBackups(silo, storage, tables, connectionString);
         var auditKeys = AuditKeys.Load(builder.Configuration.GetSection(AuditOptions.Section).Get<AuditOptions>() ?? new());
-        builder.Services.AddSingleton<IAuditStore>(new TableAuditStore(tables.GetTableClient("CustodianAudit"), auditKeys));
+        // The trail may live in an account of its own (ConnectionStrings:Audit), e.g. one whose
+        // access policy allows appends only; by default it shares the region's account.
+        // Appends retry briefly: callers wait for their record, so an unreachable store should fail
+        // their calls within seconds rather than hold them.
+        var auditTables = new TableServiceClient(
+            builder.Configuration.GetConnectionString("Audit") is { Length: > 0 } audit ? audit : connectionString,
+            new TableClientOptions { Retry = { MaxRetries = 2, Delay = TimeSpan.FromMilliseconds(200), MaxDelay = TimeSpan.FromSeconds(1), NetworkTimeout = TimeSpan.FromSeconds(10) } });
+        builder.Services.AddSingleton<IAuditStore>(new TableAuditStore(auditTables.GetTableClient("CustodianAudit"), auditKeys));
         builder.Services.AddHealthChecks();
         return builder;
     }

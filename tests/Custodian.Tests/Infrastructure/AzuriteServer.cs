@@ -16,6 +16,7 @@ public sealed class AzuriteServer : IAsyncDisposable
     {
         _process = process;
         _location = location;
+        TablePort = tablePort;
         ConnectionString =
             $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};" +
             $"BlobEndpoint=http://127.0.0.1:{blobPort}/devstoreaccount1;" +
@@ -24,6 +25,13 @@ public sealed class AzuriteServer : IAsyncDisposable
     }
 
     public string ConnectionString { get; }
+
+    /// <summary>The port of the table service.</summary>
+    public int TablePort { get; }
+
+    /// <summary>A connection string whose table endpoint is <paramref name="port"/> (e.g. a proxy in front of this Azurite).</summary>
+    public string ConnectionStringWithTablePort(int port) =>
+        ConnectionString.Replace($"127.0.0.1:{TablePort}/", $"127.0.0.1:{port}/", StringComparison.Ordinal);
 
     public TableServiceClient Tables => new(ConnectionString);
 
