@@ -190,6 +190,22 @@ public class Platform : IAsyncLifetime
         await _silo.StartAsync();
     }
 
+    /// <summary>Starts one more in-process silo in this platform's cluster, on ports of its own; the caller stops it.</summary>
+    public async Task<WebApplication> StartAnotherSiloAsync()
+    {
+        var settings = SiloSettings();
+        settings["Silo:SiloPort"] = $"{FreePorts.Next()}";
+        settings["Silo:GatewayPort"] = $"{FreePorts.Next()}";
+        settings["Silo:AdminPort"] = $"{FreePorts.Next()}";
+        var silo = SiloApp.Build([], (c, l) =>
+        {
+            c.AddInMemoryCollection(settings);
+            l.AddProvider(Logs);
+        });
+        await silo.StartAsync();
+        return silo;
+    }
+
     /// <summary>Stops the silo gracefully.</summary>
     protected virtual async Task StopSiloAsync()
     {
