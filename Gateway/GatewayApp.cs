@@ -63,6 +63,7 @@ public static class GatewayApp
         builder.Services.AddSingleton<ActivityMonitor>();
         builder.Services.AddSingleton<IAuditTrail, ObservedAuditTrail>();
         builder.Services.AddHostedService<ActivityReporter>();
+        builder.Services.AddHostedService<ConfigurationAudit>();
         builder.Services.AddSingleton<AuditInterceptor>();
         builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, AuditedAuthorizationResultHandler>();
         builder.Services.AddSingleton<GrantCache>();

@@ -75,6 +75,10 @@ public static class SiloApp
                 services.GetRequiredService<IGrainFactory>().GetGrain<IBackupGrain>(silo.Region).EnsureScheduledAsync());
             orleans.AddStartupTask((services, _) =>
                 services.GetRequiredService<IGrainFactory>().GetGrain<IAccessReviewGrain>(IAccessReviewGrain.Key).EnsureScheduledAsync());
+            // Every start records the configuration it runs with; a silo that cannot record it does not start.
+            var configurationDigest = ConfigurationDigest.Of(builder.Configuration);
+            orleans.AddStartupTask((services, _) => services.GetRequiredService<IGrainFactory>().GetGrain<IAuditPartitionGrain>($"{silo.Region}/0").AppendAsync(
+                [new AuditRecord(DateTimeOffset.UtcNow, $"custodian:silo/{silo.Region}/{silo.Address}:{silo.SiloPort}", "Configuration:Start", "config:" + configurationDigest, "started", silo.Address, "")]));
         });
 
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(address, silo.AdminPort, listen =>

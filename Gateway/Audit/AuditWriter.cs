@@ -24,7 +24,7 @@ public sealed class AuditWriter : IAuditTrail
         var batches = meter.CreateHistogram<int>("custodian.audit.batch.size", "{record}", "Records stored per audit append");
         var failures = meter.CreateCounter<long>("custodian.audit.failures", "{record}", "Records the trail could not store (their calls failed)");
         _partitions = [.. Enumerable.Range(0, Math.Max(1, options.Partitions))
-            .Select(n => new Partition(cluster.GetGrain<IAuditPartitionGrain>($"{gateway.Region}/{n}"), lag, batches, failures))];
+            .Select(n => new Partition(() => cluster.GetGrain<IAuditPartitionGrain>($"{gateway.Region}/{n}"), lag, batches, failures))];
         meter.CreateObservableGauge("custodian.audit.queued", () => _partitions.Sum(p => (long)p.Pending), "{record}", "Records waiting to be stored");
     }
 
@@ -48,8 +48,10 @@ public sealed class AuditWriter : IAuditTrail
         return chosen.EnqueueAsync(record);
     }
 
-    private sealed class Partition(IAuditPartitionGrain grain, Histogram<double> lag, Histogram<int> batches, Counter<long> failures)
+    /// <summary>One partition's queue; its grain reference is made on first use, once the client knows the cluster.</summary>
+    private sealed class Partition(Func<IAuditPartitionGrain> grainReference, Histogram<double> lag, Histogram<int> batches, Counter<long> failures)
     {
+        private IAuditPartitionGrain? _grain;
         private readonly ConcurrentQueue<(AuditRecord Record, TaskCompletionSource Done, long Since)> _queue = new();
         private int _flushing;
         private int _pending;
@@ -93,7 +95,7 @@ public sealed class AuditWriter : IAuditTrail
 
                 try
                 {
-                    await grain.AppendAsync([.. batch.Select(b => b.Record)]);
+                    await (_grain ??= grainReference()).AppendAsync([.. batch.Select(b => b.Record)]);
                     batches.Record(batch.Count);
                     foreach (var (_, done, since) in batch)
                     {

@@ -1,6 +1,7 @@
 using Custodian.Gateway.Protos.Access;
 using Custodian.Gateway.Protos.Subjects;
 using Custodian.Tests.Infrastructure;
+using Microsoft.Extensions.Configuration;
 using Custodian.Tests.Subjects;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
@@ -85,6 +86,38 @@ public sealed class AdministrativeAuditTests(Platform platform)
         Assert.Single(entries.Select(e => e.Record.Target).Distinct());
         Assert.All(entries, e => Assert.StartsWith("subject:", e.Record.Target));
         Assert.All(entries, e => Assert.DoesNotContain(subject, e.Record.Target));
+    }
+
+    [Fact]
+    public async Task TheSiloAndTheGatewayRecordTheConfigurationTheyStartedWith()
+    {
+        var entries = await Poll.UntilAsync(async () =>
+        {
+            var found = new List<Custodian.Audit.AuditEntry>();
+            for (var n = 0; n < 4; n++)
+            {
+                found.AddRange(await platform.SiloGrains.GetGrain<Custodian.Audit.IAuditPartitionGrain>($"{Platform.Region}/{n}").QueryAsync(null, "Configuration:Start", null, null, null));
+            }
+
+            return found.Select(e => e.Record.Actor.Split('/')[0]).Distinct().Count() == 2 ? found : throw new InvalidOperationException("not both yet");
+        }, TimeSpan.FromSeconds(30));
+
+        Assert.Contains(entries, e => e.Record.Actor.StartsWith("custodian:silo/", StringComparison.Ordinal));
+        Assert.Contains(entries, e => e.Record.Actor.StartsWith("custodian:gateway/", StringComparison.Ordinal));
+        Assert.All(entries, e => Assert.Matches("^config:sha256:[0-9a-f]{32}$", e.Record.Target));
+    }
+
+    [Fact]
+    public void TheConfigurationDigestChangesWithASettingButNotWithASecret()
+    {
+        static string Digest(params (string Key, string Value)[] settings) => Custodian.Hosting.ConfigurationDigest.Of(
+            new ConfigurationBuilder().AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value))).Build());
+
+        var baseline = Digest(("Access:MaximumDuration", "08:00:00"), ("Tls:Certificate:Password", "one"), ("Unrelated:Thing", "x"));
+
+        Assert.NotEqual(baseline, Digest(("Access:MaximumDuration", "09:00:00"), ("Tls:Certificate:Password", "one"), ("Unrelated:Thing", "x")));
+        Assert.Equal(baseline, Digest(("Access:MaximumDuration", "08:00:00"), ("Tls:Certificate:Password", "two"), ("Unrelated:Thing", "x")));
+        Assert.Equal(baseline, Digest(("Access:MaximumDuration", "08:00:00"), ("Tls:Certificate:Password", "one"), ("Unrelated:Thing", "y")));
     }
 
     private static IssueGrantRequest NewGrant(string principal) => new()
