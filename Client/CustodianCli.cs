@@ -21,6 +21,7 @@ public static class CustodianCli
         KeysCommands.Create(output, error),
         BackupCommands.Create(output, error),
         AccessCommands.Create(output, error),
+        AuditCommands.Create(output, error),
     };
 
     /// <summary>

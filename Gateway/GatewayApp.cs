@@ -80,6 +80,7 @@ public static class GatewayApp
         app.MapGrpcService<KeysService>();
         app.MapGrpcService<BackupsService>();
         app.MapGrpcService<AccessService>();
+        app.MapGrpcService<AuditService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService().RequireAuthorization();
         return app;

@@ -32,25 +32,55 @@ internal sealed class TableAuditStore(TableClient table, AuditKeys keys) : IAudi
         await table.SubmitTransactionAsync(actions);
     }
 
-    public async IAsyncEnumerable<(long KeySequence, AuditEntry Entry)> ReadAsync(string partition)
+    public async IAsyncEnumerable<(long KeySequence, AuditEntry Entry)> ReadAsync(
+        string partition, AuditQuery query, long afterSequence = 0, long throughSequence = long.MaxValue)
     {
         await EnsureTableAsync();
-        var pk = Key(partition);
-        await foreach (var row in table.QueryAsync<TableEntity>(e => e.PartitionKey == pk))
+        await foreach (var row in table.QueryAsync<TableEntity>(Filter(Key(partition), query, afterSequence, throughSequence)))
         {
-            if (row.RowKey != HeadRow)
-            {
-                yield return (long.Parse(row.RowKey, CultureInfo.InvariantCulture), FromEntity(row));
-            }
+            var key = long.TryParse(row.RowKey, NumberStyles.None, CultureInfo.InvariantCulture, out var sequence) ? sequence : -1;
+            yield return (key, FromEntity(row));
         }
     }
 
     public string Sign(string partition, long count, string headHash) => keys.SignSummary(partition, count, headHash);
 
+    public string SignRange(string partition, long count, long firstSequence, long lastSequence, string headHash) =>
+        keys.SignRangeSummary(partition, count, firstSequence, lastSequence, headHash);
+
+    /// <summary>
+    /// The OData filter of a read: the table partition, the row keys (which also leave out the head row,
+    /// "head" sorting after every digit) and each given field. Every value goes through
+    /// <see cref="TableClient.CreateQueryFilter(FormattableString)"/>, which quotes and escapes it.
+    /// </summary>
+    public static string Filter(string tablePartition, AuditQuery query, long afterSequence, long throughSequence)
+    {
+        List<string> clauses =
+        [
+            TableClient.CreateQueryFilter($"PartitionKey eq {tablePartition}"),
+            TableClient.CreateQueryFilter($"RowKey gt {RowKey(Math.Max(0, afterSequence))}"),
+            TableClient.CreateQueryFilter($"RowKey le {RowKey(Math.Max(0, throughSequence))}"),
+        ];
+        AddIfGiven(clauses, query.Actor, a => $"Actor eq {a}");
+        AddIfGiven(clauses, query.Action, a => $"Action eq {a}");
+        AddIfGiven(clauses, query.Target, t => $"Target eq {t}");
+        AddIfGiven(clauses, query.From, f => $"At ge {f}");
+        AddIfGiven(clauses, query.Until, u => $"At lt {u}");
+        return string.Join(" and ", clauses);
+    }
+
     /// <summary>The table partition of an audit partition (table keys may not contain '/').</summary>
     public static string Key(string partition) => partition.Replace('/', '-');
 
     public static string RowKey(long sequence) => sequence.ToString("D19", CultureInfo.InvariantCulture);
+
+    private static void AddIfGiven<T>(List<string> clauses, T? value, Func<T, FormattableString> clause)
+    {
+        if (value is not null)
+        {
+            clauses.Add(TableClient.CreateQueryFilter(clause(value)));
+        }
+    }
 
     private async Task EnsureTableAsync()
     {

@@ -144,6 +144,12 @@ public class Platform : IAsyncLifetime
     public Custodian.Gateway.Protos.Access.Access.AccessClient Access(string principal, params string[] roles) =>
         new(Channel(DevelopmentTokens.Mint(Jwt, principal, null, roles, TimeSpan.FromMinutes(10))));
 
+    /// <summary>An Audit client calling as a principal with <paramref name="roles"/>.</summary>
+    public Custodian.Gateway.Protos.Audit.Audit.AuditClient Audit(params string[] roles) => new(Channel(Token(null, roles)));
+
+    /// <summary>The platform's audit keys (subject hashes, summary signatures), as silo and gateway load them.</summary>
+    public AuditKeys AuditKeys => AuditKeys.Load(new AuditOptions { KeyFile = Path.Combine(SecretsFolder, "audit.key") });
+
     /// <summary>A Subjects client calling as <paramref name="principal"/> with <paramref name="roles"/> (and a tenant claim when given).</summary>
     public SubjectsClient SubjectsAs(string principal, string? tenant, params string[] roles) =>
         new(Channel(DevelopmentTokens.Mint(Jwt, principal, tenant, roles, TimeSpan.FromMinutes(10))));
