@@ -59,7 +59,7 @@ internal static class BackupCommands
 
     private static Command Status(GatewayConnection gateway, TextWriter output, TextWriter error)
     {
-        var json = JsonOption();
+        var json = Formats.JsonOption();
         var command = new Command("status", "Shows the running backup or restore, or the last one.") { json };
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
@@ -78,7 +78,7 @@ internal static class BackupCommands
 
     private static Command List(GatewayConnection gateway, TextWriter output, TextWriter error)
     {
-        var json = JsonOption();
+        var json = Formats.JsonOption();
         var command = new Command("list", "Lists the complete backups still retained, newest first.") { json };
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
@@ -177,5 +177,4 @@ internal static class BackupCommands
 
     private static Option<bool> WaitOption() => new("--wait") { Description = "Follow the job, a line a second, until it ends." };
 
-    private static Option<bool> JsonOption() => new("--json") { Description = "Print the response as JSON (the protobuf JSON mapping)." };
 }

@@ -8,12 +8,19 @@ namespace Custodian.Cli;
 internal static class CommandErrors
 {
     /// <summary>Runs <paramref name="work"/>; RPC failures and failed jobs exit with 1, unusable input with 2, each as one clear message.</summary>
-    public static async Task<int> RunAsync(TextWriter error, Func<Task> work)
-    {
-        try
+    public static Task<int> RunAsync(TextWriter error, Func<Task> work) =>
+        RunAsync(error, async () =>
         {
             await work();
             return ExitCodes.Success;
+        });
+
+    /// <summary>Runs <paramref name="work"/>, which chooses the exit code when it completes; failures as above.</summary>
+    public static async Task<int> RunAsync(TextWriter error, Func<Task<int>> work)
+    {
+        try
+        {
+            return await work();
         }
         catch (RpcException e)
         {

@@ -11,4 +11,7 @@ public static class ExitCodes
 
     /// <summary>The command line or a file it names was not usable; nothing was called.</summary>
     public const int UsageError = 2;
+
+    /// <summary>A verification ran and found the audit trail broken; what broke was printed.</summary>
+    public const int TrailBroken = 3;
 }

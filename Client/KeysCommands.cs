@@ -46,7 +46,7 @@ internal static class KeysCommands
 
     private static Command Status(GatewayConnection gateway, TextWriter output, TextWriter error)
     {
-        var json = JsonOption();
+        var json = Formats.JsonOption();
         var command = new Command("status", "Shows the KEK versions in use and the last rotation's progress.") { json };
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
@@ -90,7 +90,7 @@ internal static class KeysCommands
     private static Command Receipt(GatewayConnection gateway, TextWriter output, TextWriter error)
     {
         var id = new Argument<string>("receipt-id") { Description = "The receipt id a shred returned." };
-        var json = JsonOption();
+        var json = Formats.JsonOption();
         var command = new Command("receipt", "Shows a shred receipt. Officers only.") { id, json };
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
@@ -143,5 +143,4 @@ internal static class KeysCommands
         table.WriteTo(output);
     }
 
-    private static Option<bool> JsonOption() => new("--json") { Description = "Print the response as JSON (the protobuf JSON mapping)." };
 }

@@ -89,6 +89,7 @@ public static class GatewayApp
         app.MapGrpcService<BackupsService>();
         app.MapGrpcService<AccessService>();
         app.MapGrpcService<SecurityReportsService>();
+        app.MapGrpcService<AuditService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService().RequireAuthorization();
         return app;

@@ -1,9 +1,12 @@
 namespace Custodian.Audit;
 
 /// <summary>
-/// The result of recomputing a partition's chain: how many entries, the head hash, and the first
-/// broken entry (sequence and reason) when there is one. <see cref="Signature"/> (HMAC-SHA256 over
-/// partition, count and head) lets the summary be published and checked later.
+/// The result of recomputing a partition's chain, whole or over a time range: how many entries were
+/// checked (sequences <see cref="FirstSequence"/> to <see cref="LastSequence"/>, 0 when none), the hash of
+/// the last good one, and the first broken entry (sequence and reason) when there is one. When intact,
+/// <see cref="Signature"/> lets the summary be published and checked later: HMAC-SHA256 over partition,
+/// count and head for a whole partition; for a range, with another key, over partition, count, first and
+/// last sequence and head, so that neither kind passes for the other.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("Custodian.Audit.AuditVerification")]
 public sealed record AuditVerification(
@@ -12,7 +15,9 @@ public sealed record AuditVerification(
     [property: Id(2)] string HeadHash,
     [property: Id(3)] long? FirstBadSequence,
     [property: Id(4)] string? Reason,
-    [property: Id(5)] string Signature)
+    [property: Id(5)] string Signature,
+    [property: Id(6)] long FirstSequence,
+    [property: Id(7)] long LastSequence)
 {
     /// <summary>True when every entry checked out.</summary>
     public bool Intact => FirstBadSequence is null;

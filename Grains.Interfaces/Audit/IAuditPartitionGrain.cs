@@ -1,10 +1,12 @@
 using System.Collections.Immutable;
+using Orleans.Concurrency;
 
 namespace Custodian.Audit;
 
 /// <summary>
 /// One partition of the audit trail (keyed <c>region/n</c>): appends batches to its hash chain,
-/// durably, before it answers; verifies and queries the chain.
+/// durably, before it answers; verifies and queries the chain. Verification and queries only read
+/// storage, so they interleave with appends rather than hold them up.
 /// </summary>
 [Alias("Custodian.Audit.IAuditPartitionGrain")]
 public interface IAuditPartitionGrain : IGrainWithStringKey
@@ -13,11 +15,15 @@ public interface IAuditPartitionGrain : IGrainWithStringKey
     [Alias("Append")]
     Task<long> AppendAsync(ImmutableArray<AuditRecord> records);
 
-    /// <summary>Recomputes the whole chain as stored and reports the first broken entry, if any.</summary>
-    [Alias("Verify")]
-    Task<AuditVerification> VerifyAsync();
+    /// <summary>
+    /// Recomputes the chain as stored and reports the first broken entry, if any: the whole chain and its
+    /// head without a range; with one, the entries whose time is in [<paramref name="from"/>, <paramref name="until"/>)
+    /// (either bound optional), linked to the stored entry before them.
+    /// </summary>
+    [Alias("Verify"), AlwaysInterleave]
+    Task<AuditVerification> VerifyAsync(DateTimeOffset? from = null, DateTimeOffset? until = null);
 
-    /// <summary>Entries by actor, action, target and time (each optional), oldest first.</summary>
-    [Alias("Query")]
-    Task<ImmutableArray<AuditEntry>> QueryAsync(string? actor, string? action, string? target, DateTimeOffset? from, DateTimeOffset? until);
+    /// <summary>At most <paramref name="limit"/> (1 to 1000) entries matching <paramref name="query"/> after sequence <paramref name="afterSequence"/>, oldest first.</summary>
+    [Alias("QueryPage"), AlwaysInterleave]
+    Task<AuditPage> QueryAsync(AuditQuery query, long afterSequence, int limit);
 }

@@ -6,7 +6,8 @@ namespace Custodian.Audit;
 /// A partition of the audit trail. Its head (sequence, hash) is read from the store when it activates
 /// and kept in memory; a batch is chained after it and stored in one atomic write before the grain
 /// answers, so a caller that was told "done" has its entry on disk. Verification recomputes the
-/// chain and checks its end against the head, so a trail cut short is caught too.
+/// chain and checks its end against the head, so a trail cut short is caught too; a range is
+/// checked from the stored entry before it to the one after it. Queries are filtered by the store.
 /// </summary>
 public sealed class AuditPartitionGrain(IAuditStore store) : Grain, IAuditPartitionGrain
 {
@@ -58,58 +59,179 @@ public sealed class AuditPartitionGrain(IAuditStore store) : Grain, IAuditPartit
         return sequence;
     }
 
-    public async Task<AuditVerification> VerifyAsync()
+    public async Task<AuditVerification> VerifyAsync(DateTimeOffset? from = null, DateTimeOffset? until = null)
     {
         var partition = this.GetPrimaryKeyString();
-        long count = 0;
-        var previous = AuditEntry.Genesis;
-        await foreach (var (keySequence, entry) in store.ReadAsync(partition))
+        var ranged = from is not null || until is not null;
+
+        // A whole chain starts at 1 after the genesis hash; a range starts wherever its first entry is.
+        var walk = new ChainWalk(ranged ? 0 : 1, AuditEntry.Genesis);
+        await foreach (var (key, entry) in store.ReadAsync(partition, new AuditQuery(From: from, Until: until)))
         {
-            count++;
-            var reason =
-                keySequence != count ? $"entry {count} is missing or out of place (found sequence {keySequence})"
-                : entry.Sequence != keySequence ? "the entry's sequence does not match its position"
-                : entry.PreviousHash != previous ? "the previous-hash link is broken"
-                : AuditEntry.ComputeHash(entry.Sequence, entry.Record, entry.PreviousHash) != entry.Hash ? "the entry's content does not match its hash"
-                : null;
-            if (reason is not null)
+            if (walk.Next == 0 && await LinkRangeStartAsync(partition, key, walk) is { } broken)
             {
-                return new AuditVerification(partition, count, previous, count, reason, "");
+                return broken;
             }
 
-            previous = entry.Hash;
+            if (key > walk.Next)
+            {
+                // A gap: entries whose time lies outside the range (clocks of writers differ) or that are gone.
+                await foreach (var (gapKey, gapEntry) in store.ReadAsync(partition, AuditQuery.All, walk.Next - 1, key - 1))
+                {
+                    if (walk.Step(gapKey, gapEntry) is { } gapReason)
+                    {
+                        return Broken(partition, walk, walk.Next, gapReason);
+                    }
+                }
+            }
+
+            if (walk.Step(key, entry) is { } reason)
+            {
+                return Broken(partition, walk, walk.Next, reason);
+            }
         }
 
-        // A chain cut short is still a valid chain: compare its end with the head this grain holds
-        // in memory and the head stored with every append.
-        var stored = await store.HeadAsync(partition);
-        var expected = Math.Max(_sequence, stored?.Sequence ?? 0);
-        if (count < expected)
+        if (ranged && walk.Count == 0)
         {
-            return new AuditVerification(partition, count, previous, count + 1, $"entries from {count + 1} on are missing; the head is at {expected}", "");
+            return new AuditVerification(partition, 0, AuditEntry.Genesis, null, null, store.SignRange(partition, 0, 0, 0, AuditEntry.Genesis), 0, 0);
         }
 
-        if (count > 0 && stored is { } head && head.Sequence == count && head.Hash != previous)
+        if (await CheckEndAsync(partition, walk) is { } end)
         {
-            return new AuditVerification(partition, count, previous, count, "the last entry does not match the stored head", "");
+            return end;
         }
 
-        return new AuditVerification(partition, count, previous, null, null, store.Sign(partition, count, previous));
+        var last = walk.Next - 1;
+        var signature = ranged
+            ? store.SignRange(partition, walk.Count, walk.First, last, walk.Previous)
+            : store.Sign(partition, walk.Count, walk.Previous);
+        return new AuditVerification(partition, walk.Count, walk.Previous, null, null, signature, walk.First, last);
     }
 
-    public async Task<ImmutableArray<AuditEntry>> QueryAsync(string? actor, string? action, string? target, DateTimeOffset? from, DateTimeOffset? until)
+    public async Task<AuditPage> QueryAsync(AuditQuery query, long afterSequence, int limit)
     {
-        var found = ImmutableArray.CreateBuilder<AuditEntry>();
-        await foreach (var (_, entry) in store.ReadAsync(this.GetPrimaryKeyString()))
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfNegative(afterSequence);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, AuditPartitionLimits.MaxPage);
+        var found = ImmutableArray.CreateBuilder<AuditEntry>(limit);
+        await foreach (var (key, entry) in store.ReadAsync(this.GetPrimaryKeyString(), query, afterSequence))
         {
-            var r = entry.Record;
-            if ((actor is null || r.Actor == actor) && (action is null || r.Action == action) && (target is null || r.Target == target)
-                && (from is null || r.At >= from) && (until is null || r.At < until))
+            if (key < 0)
             {
-                found.Add(entry);
+                continue; // not an entry's row; verification reports it
             }
+
+            if (found.Count == limit)
+            {
+                return new AuditPage(found.MoveToImmutable(), More: true);
+            }
+
+            // Paging follows stored positions; a row whose own sequence disagrees fails verification anyway.
+            found.Add(entry.Sequence == key ? entry : entry with { Sequence = key });
         }
 
-        return found.ToImmutable();
+        return new AuditPage(found.ToImmutable(), More: false);
+    }
+
+    /// <summary>Links a range's first entry to the stored entry before it, which must itself be sound.</summary>
+    private async Task<AuditVerification?> LinkRangeStartAsync(string partition, long first, ChainWalk walk)
+    {
+        if (first <= 1)
+        {
+            walk.Next = Math.Max(first, 1);
+            return null;
+        }
+
+        var before = await ReadOneAsync(partition, first - 1);
+        var reason = before is null
+            ? $"entry {first - 1}, the one before the range, is missing"
+            : ChainWalk.Check(first - 1, first - 1, before, before.PreviousHash);
+        if (reason is not null)
+        {
+            return Broken(partition, walk, first - 1, reason);
+        }
+
+        (walk.Next, walk.Previous) = (first, before!.Hash);
+        return null;
+    }
+
+    /// <summary>
+    /// Compares where the chain ended with the head this grain holds and the head stored with every append:
+    /// an entry missing after it, an entry beyond the head, or a last entry that is not the head is a break.
+    /// Appends that land while this runs are linked on, not reported.
+    /// </summary>
+    private async Task<AuditVerification?> CheckEndAsync(string partition, ChainWalk walk)
+    {
+        var last = walk.Next - 1;
+        var stored = await store.HeadAsync(partition);
+        var head = Math.Max(_sequence, stored?.Sequence ?? 0);
+        if (last < head)
+        {
+            var next = await ReadOneAsync(partition, last + 1);
+            var reason = next is null
+                ? $"entries from {last + 1} on are missing; the head is at {head}"
+                : ChainWalk.Check(last + 1, last + 1, next, walk.Previous);
+            return reason is null ? null : Broken(partition, walk, last + 1, reason);
+        }
+
+        if (last > head)
+        {
+            return Broken(partition, walk, head + 1, $"entries from {head + 1} on lie beyond the head ({head}); this partition never appended them");
+        }
+
+        var headMismatch = (_sequence == last && _head != walk.Previous) || (stored is { } s && s.Sequence == last && s.Hash != walk.Previous);
+        return last > 0 && headMismatch ? Broken(partition, walk, last, "the last entry does not match the stored head") : null;
+    }
+
+    private async Task<AuditEntry?> ReadOneAsync(string partition, long sequence)
+    {
+        await foreach (var (_, entry) in store.ReadAsync(partition, AuditQuery.All, sequence - 1, sequence))
+        {
+            return entry;
+        }
+
+        return null;
+    }
+
+    private static AuditVerification Broken(string partition, ChainWalk walk, long sequence, string reason) =>
+        new(partition, walk.Count, walk.Previous, sequence, reason, "", walk.First, walk.Count == 0 ? 0 : walk.Next - 1);
+
+    /// <summary>Where a verification has got to: the next sequence expected and the hash it must link to.</summary>
+    private sealed class ChainWalk(long next, string previous)
+    {
+        /// <summary>The next sequence expected; 0 while a range has not found its first entry.</summary>
+        public long Next { get; set; } = next;
+
+        /// <summary>The hash of the last good entry (or of the entry before the range).</summary>
+        public string Previous { get; set; } = previous;
+
+        /// <summary>Good entries so far.</summary>
+        public long Count { get; private set; }
+
+        /// <summary>The first good entry's sequence, 0 before there is one.</summary>
+        public long First { get; private set; }
+
+        /// <summary>Checks the entry stored at <paramref name="key"/> and moves on; the reason it is bad, or null.</summary>
+        public string? Step(long key, AuditEntry entry)
+        {
+            var reason = Check(Next, key, entry, Previous);
+            if (reason is null)
+            {
+                First = Count == 0 ? key : First;
+                Count++;
+                (Next, Previous) = (key + 1, entry.Hash);
+            }
+
+            return reason;
+        }
+
+        /// <summary>Why the entry stored at <paramref name="key"/> is not entry <paramref name="expected"/> linked to <paramref name="previous"/>, or null.</summary>
+        public static string? Check(long expected, long key, AuditEntry entry, string previous) =>
+            key != expected ? $"entry {expected} is missing or out of place"
+            : entry.Sequence != key ? "the entry's sequence does not match its position"
+            : entry.PreviousHash != previous ? "the previous-hash link is broken"
+            : AuditEntry.ComputeHash(entry.Sequence, entry.Record, entry.PreviousHash) != entry.Hash ? "the entry's content does not match its hash"
+            : null;
     }
 }

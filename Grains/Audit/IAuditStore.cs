@@ -12,9 +12,17 @@ public interface IAuditStore
     /// </summary>
     Task AppendAsync(string partition, IReadOnlyList<AuditEntry> entries);
 
-    /// <summary>The partition's entries in stored order (ascending sequence as the keys say).</summary>
-    IAsyncEnumerable<(long KeySequence, AuditEntry Entry)> ReadAsync(string partition);
+    /// <summary>
+    /// The partition's entries stored at sequences after <paramref name="afterSequence"/> up to and including
+    /// <paramref name="throughSequence"/> that match <paramref name="query"/>, filtered by the store, in
+    /// ascending sequence as the keys say. A row whose key is not a sequence comes with key -1.
+    /// </summary>
+    IAsyncEnumerable<(long KeySequence, AuditEntry Entry)> ReadAsync(
+        string partition, AuditQuery query, long afterSequence = 0, long throughSequence = long.MaxValue);
 
-    /// <summary>HMAC-SHA256 (hex) of a verification summary, with the audit signing key.</summary>
+    /// <summary>HMAC-SHA256 (hex) of a whole partition's verification summary, with the audit signing key.</summary>
     string Sign(string partition, long count, string headHash);
+
+    /// <summary>HMAC-SHA256 (hex) of a range's verification summary, with a key of its own.</summary>
+    string SignRange(string partition, long count, long firstSequence, long lastSequence, string headHash);
 }

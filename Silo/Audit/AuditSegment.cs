@@ -8,7 +8,8 @@ namespace Custodian.Silo.Audit;
 /// <summary>
 /// One append of a partition as one table row: row key = the first sequence (zero-padded), the
 /// entries as UTF-8 JSON split over binary columns of at most 60 KiB (a table column holds 64 KiB,
-/// a row 1 MiB). One row per batch instead of one per entry keeps an append to two table
+/// a row 1 MiB), with the first and last sequence and the earliest and latest entry time for
+/// selecting segments. One row per batch instead of one per entry keeps an append to two table
 /// operations, the segment and the head, whatever the batch size.
 /// </summary>
 internal static class AuditSegment
@@ -25,6 +26,8 @@ internal static class AuditSegment
         {
             ["First"] = entries[0].Sequence,
             ["Last"] = entries[^1].Sequence,
+            ["MinAt"] = entries.Min(e => e.Record.At),
+            ["MaxAt"] = entries.Max(e => e.Record.At),
         };
         for (int offset = 0, n = 0; offset < json.Length; offset += ChunkBytes, n++)
         {

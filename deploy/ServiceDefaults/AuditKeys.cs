@@ -5,18 +5,21 @@ namespace Custodian.Hosting;
 
 /// <summary>
 /// The audit trail's keys, derived (HKDF-SHA256) from one secret in a key file: one keys the hashes
-/// that stand for data subjects in the trail, the other signs published verification summaries.
+/// that stand for data subjects in the trail, one signs published verification summaries of whole
+/// partitions, one those of time ranges (so that neither kind of summary passes for the other).
 /// Destroying the secret makes the subject hashes unlinkable for good.
 /// </summary>
 public sealed class AuditKeys
 {
     private readonly byte[] _subjectKey;
     private readonly byte[] _summaryKey;
+    private readonly byte[] _rangeSummaryKey;
 
     private AuditKeys(byte[] secret)
     {
         _subjectKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, 32, info: "custodian-audit-subject"u8.ToArray());
         _summaryKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, 32, info: "custodian-audit-summary"u8.ToArray());
+        _rangeSummaryKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, 32, info: "custodian-audit-range-summary"u8.ToArray());
     }
 
     /// <summary>Loads the key file (base64 secret of at least 32 bytes), creating it in development.</summary>
@@ -56,7 +59,14 @@ public sealed class AuditKeys
     public string Subject(string tenantId, string subjectId) =>
         "subject:" + Convert.ToBase64String(HMACSHA256.HashData(_subjectKey, Encoding.UTF8.GetBytes($"{tenantId}/{subjectId}")))[..22];
 
-    /// <summary>The signature of a verification summary.</summary>
+    /// <summary>The signature of a whole partition's verification summary.</summary>
     public string SignSummary(string partition, long count, string headHash) =>
-        Convert.ToHexString(HMACSHA256.HashData(_summaryKey, Encoding.UTF8.GetBytes($"{partition}\n{count}\n{headHash}"))).ToLowerInvariant();
+        Sign(_summaryKey, $"{partition}\n{count}\n{headHash}");
+
+    /// <summary>The signature of a time range's verification summary: the entries from <paramref name="firstSequence"/> to <paramref name="lastSequence"/>.</summary>
+    public string SignRangeSummary(string partition, long count, long firstSequence, long lastSequence, string headHash) =>
+        Sign(_rangeSummaryKey, $"{partition}\n{count}\n{firstSequence}\n{lastSequence}\n{headHash}");
+
+    private static string Sign(byte[] key, string summary) =>
+        Convert.ToHexString(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(summary))).ToLowerInvariant();
 }

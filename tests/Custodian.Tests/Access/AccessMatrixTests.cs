@@ -91,7 +91,7 @@ public sealed class AccessMatrixTests(AccessPlatform platform, ITestOutputHelper
         var audited = 0;
         for (var n = 0; n < 4; n++)
         {
-            var entries = await platform.SiloGrains.GetGrain<Custodian.Audit.IAuditPartitionGrain>($"{Platform.Region}/{n}").QueryAsync(null, null, null, null, null);
+            var entries = await Custodian.Tests.Audit.StoredTrail.EntriesAsync(platform.SiloGrains, $"{Platform.Region}/{n}");
             audited += entries.Count(e => e.Record.Outcome == "denied" && matrixPrincipals.Contains(e.Record.Actor));
         }
 

@@ -93,11 +93,7 @@ public sealed class AdministrativeAuditTests(Platform platform)
     {
         var entries = await Poll.UntilAsync(async () =>
         {
-            var found = new List<Custodian.Audit.AuditEntry>();
-            for (var n = 0; n < 4; n++)
-            {
-                found.AddRange(await platform.SiloGrains.GetGrain<Custodian.Audit.IAuditPartitionGrain>($"{Platform.Region}/{n}").QueryAsync(null, "Configuration:Start", null, null, null));
-            }
+            var found = await platform.AuditEntriesAsync(new Custodian.Audit.AuditQuery(Action: "Configuration:Start"));
 
             return found.Select(e => e.Record.Actor.Split('/')[0]).Distinct().Count() == 2 ? found : throw new InvalidOperationException("not both yet");
         }, TimeSpan.FromSeconds(30));

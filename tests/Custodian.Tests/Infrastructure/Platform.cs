@@ -118,12 +118,15 @@ public class Platform : IAsyncLifetime
     }
 
     /// <summary>Every audit entry of <paramref name="actor"/> in this region's partitions, oldest first.</summary>
-    public async Task<List<Custodian.Audit.AuditEntry>> AuditEntriesOfAsync(string actor)
+    public Task<List<Custodian.Audit.AuditEntry>> AuditEntriesOfAsync(string actor) => AuditEntriesAsync(new Custodian.Audit.AuditQuery(Actor: actor));
+
+    /// <summary>Every audit entry matching <paramref name="query"/> in this region's partitions, oldest first.</summary>
+    public async Task<List<Custodian.Audit.AuditEntry>> AuditEntriesAsync(Custodian.Audit.AuditQuery query)
     {
         var entries = new List<Custodian.Audit.AuditEntry>();
         for (var n = 0; n < 4; n++)
         {
-            entries.AddRange(await SiloGrains.GetGrain<Custodian.Audit.IAuditPartitionGrain>($"{Region}/{n}").QueryAsync(actor, null, null, null, null));
+            entries.AddRange(await Custodian.Tests.Audit.StoredTrail.EntriesAsync(SiloGrains, $"{Region}/{n}", query));
         }
 
         return [.. entries.OrderBy(e => e.Record.At)];
@@ -155,6 +158,12 @@ public class Platform : IAsyncLifetime
     /// <summary>An Access client calling as <paramref name="principal"/> with <paramref name="roles"/>.</summary>
     public Custodian.Gateway.Protos.Access.Access.AccessClient Access(string principal, params string[] roles) =>
         new(Channel(DevelopmentTokens.Mint(Jwt, principal, null, roles, TimeSpan.FromMinutes(10))));
+
+    /// <summary>An Audit client calling as a principal with <paramref name="roles"/>.</summary>
+    public Custodian.Gateway.Protos.Audit.Audit.AuditClient Audit(params string[] roles) => new(Channel(Token(null, roles)));
+
+    /// <summary>The platform's audit keys (subject hashes, summary signatures), as silo and gateway load them.</summary>
+    public AuditKeys AuditKeys => AuditKeys.Load(new AuditOptions { KeyFile = Path.Combine(SecretsFolder, "audit.key") });
 
     /// <summary>A Subjects client calling as <paramref name="principal"/> with <paramref name="roles"/> (and a tenant claim when given).</summary>
     public SubjectsClient SubjectsAs(string principal, string? tenant, params string[] roles) =>

@@ -1,0 +1,37 @@
+using Custodian.Audit;
+using Google.Protobuf.WellKnownTypes;
+using Proto = Custodian.Gateway.Protos.Audit;
+
+namespace Custodian.Gateway.Services;
+
+/// <summary>Maps audit verifications and entries to the Audit API's messages.</summary>
+internal static class AuditMapper
+{
+    public static Proto.PartitionVerification ToProto(AuditVerification verification) => new()
+    {
+        Partition = verification.Partition,
+        Count = verification.Count,
+        HeadHash = verification.HeadHash,
+        FirstBadSequence = verification.FirstBadSequence ?? 0,
+        Reason = verification.Reason ?? "",
+        Signature = verification.Signature,
+        Intact = verification.Intact,
+        FirstSequence = verification.FirstSequence,
+        LastSequence = verification.LastSequence,
+    };
+
+    public static Proto.AuditEntry ToProto(AuditEntry entry, string partition) => new()
+    {
+        Sequence = entry.Sequence,
+        Partition = partition,
+        At = Timestamp.FromDateTimeOffset(entry.Record.At),
+        Actor = entry.Record.Actor,
+        Action = entry.Record.Action,
+        Target = entry.Record.Target,
+        Outcome = entry.Record.Outcome,
+        SourceIp = entry.Record.SourceIp,
+        GrantId = entry.Record.GrantId,
+        PreviousHash = entry.PreviousHash,
+        Hash = entry.Hash,
+    };
+}

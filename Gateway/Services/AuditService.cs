@@ -1,0 +1,193 @@
+using Custodian.Audit;
+using Custodian.Hosting;
+using Custodian.Validation;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
+using Proto = Custodian.Gateway.Protos.Audit;
+
+namespace Custodian.Gateway.Services;
+
+/// <summary>
+/// The Audit gRPC service over the region's trail: verification for officers, the DPO and operators;
+/// queries, which name principals and (hashed) subjects, for officers and the DPO. Queries span every
+/// partition, merged by time, and page with a token holding each partition's position.
+/// </summary>
+[Authorize]
+public sealed partial class AuditService(
+    IClusterClient cluster, GatewayOptions gateway, AuditOptions audit, AuditKeys keys, ILogger<AuditService> logger) : Proto.Audit.AuditBase
+{
+    private const int MaxFieldLength = 256;
+    private const int DefaultPageSize = 100;
+
+    // Times a trail can hold; the protobuf range is wider than the table store's.
+    private static readonly DateTimeOffset Earliest = DateTimeOffset.UnixEpoch;
+    private static readonly DateTimeOffset Latest = new(9999, 12, 31, 0, 0, 0, TimeSpan.Zero);
+
+    private int Partitions => Math.Max(1, audit.Partitions);
+
+    [Authorize(Roles = "officer,dpo,operator")]
+    public override async Task<Proto.VerifyTrailResponse> VerifyTrail(Proto.VerifyTrailRequest request, ServerCallContext context)
+    {
+        var violations = new List<FieldViolation>();
+        if (request.HasPartition && (request.Partition < 0 || request.Partition >= Partitions))
+        {
+            violations.Add(new FieldViolation("partition", $"is 0 to {Partitions - 1}, a partition of this region"));
+        }
+
+        var (from, until) = CheckWindow(request.From, request.Until, violations);
+        RpcErrors.ThrowIfAny(violations);
+
+        var numbers = request.HasPartition ? [request.Partition] : Enumerable.Range(0, Partitions);
+        var verifications = await Task.WhenAll(numbers.Select(n => Partition(n).VerifyAsync(from, until)));
+        var response = new Proto.VerifyTrailResponse { Intact = verifications.All(v => v.Intact) };
+        foreach (var verification in verifications)
+        {
+            if (!verification.Intact)
+            {
+                LogBroken(logger, verification.Partition, verification.FirstBadSequence ?? 0, verification.Reason ?? "", Caller.Actor(context));
+            }
+
+            response.Partitions.Add(AuditMapper.ToProto(verification));
+        }
+
+        LogVerified(logger, Caller.Actor(context), verifications.Length, response.Intact, from is not null || until is not null);
+        return response;
+    }
+
+    [Authorize(Roles = "officer,dpo")]
+    public override async Task<Proto.QueryTrailResponse> QueryTrail(Proto.QueryTrailRequest request, ServerCallContext context)
+    {
+        var violations = new List<FieldViolation>();
+        CheckLength(request.Actor, "actor", violations);
+        CheckLength(request.Action, "action", violations);
+        CheckLength(request.Target, "target", violations);
+        var target = Target(request, violations);
+        var (from, until) = CheckWindow(request.From, request.Until, violations);
+        if (request.PageSize is < 0 or > AuditPartitionLimits.MaxPage)
+        {
+            violations.Add(new FieldViolation("page_size", $"is 0 to {AuditPartitionLimits.MaxPage} (0 means {DefaultPageSize})"));
+        }
+
+        var positions = request.PageToken.Length == 0 ? new long[Partitions] : AuditPageToken.Decode(request.PageToken, Partitions);
+        if (positions is null)
+        {
+            violations.Add(new FieldViolation("page_token", "is not a page token of this region's trail: pass next_page_token as it came"));
+        }
+
+        RpcErrors.ThrowIfAny(violations);
+
+        var query = new AuditQuery(NullIfEmpty(request.Actor), NullIfEmpty(request.Action), target, from, until);
+        var pageSize = request.PageSize == 0 ? DefaultPageSize : request.PageSize;
+        var pages = await Task.WhenAll(positions!.Select((after, n) => Partition(n).QueryAsync(query, after, pageSize)));
+
+        // Merge oldest first, taking from the front of each partition's page, so that each partition's
+        // position says exactly what was returned: no entry is skipped or returned twice.
+        var response = new Proto.QueryTrailResponse();
+        var taken = new int[pages.Length];
+        while (response.Entries.Count < pageSize && Oldest(pages, taken) is { } n)
+        {
+            var entry = pages[n].Entries[taken[n]++];
+            positions![n] = entry.Sequence;
+            response.Entries.Add(AuditMapper.ToProto(entry, PartitionKey(n)));
+        }
+
+        var more = pages.Select((page, n) => page.More || taken[n] < page.Entries.Length).Any(m => m);
+        response.NextPageToken = more ? AuditPageToken.Encode(positions!) : "";
+        return response;
+    }
+
+    /// <summary>The partition whose next entry is the oldest (ties to the lower partition), or null when all are used up.</summary>
+    private static int? Oldest(AuditPage[] pages, int[] taken)
+    {
+        int? oldest = null;
+        for (var n = 0; n < pages.Length; n++)
+        {
+            if (taken[n] < pages[n].Entries.Length
+                && (oldest is not { } o || pages[n].Entries[taken[n]].Record.At < pages[o].Entries[taken[o]].Record.At))
+            {
+                oldest = n;
+            }
+        }
+
+        return oldest;
+    }
+
+    /// <summary>The target to filter by: as given, or a subject's keyed hash, or a tenant's own target.</summary>
+    private string? Target(Proto.QueryTrailRequest request, List<FieldViolation> violations)
+    {
+        if (request.TenantId.Length == 0)
+        {
+            if (request.SubjectId.Length > 0)
+            {
+                violations.Add(new FieldViolation("tenant_id", "is required with subject_id"));
+            }
+
+            return NullIfEmpty(request.Target);
+        }
+
+        if (request.Target.Length > 0)
+        {
+            violations.Add(new FieldViolation("target", "cannot be combined with tenant_id and subject_id"));
+        }
+
+        Identifiers.CheckTenantId(request.TenantId, "tenant_id", violations);
+        if (request.SubjectId.Length == 0)
+        {
+            return $"tenant:{request.TenantId}";
+        }
+
+        Identifiers.CheckSubjectId(request.SubjectId, "subject_id", violations);
+        return keys.Subject(request.TenantId, request.SubjectId);
+    }
+
+    private static (DateTimeOffset? From, DateTimeOffset? Until) CheckWindow(Timestamp? from, Timestamp? until, List<FieldViolation> violations)
+    {
+        var start = CheckTime(from, "from", violations);
+        var end = CheckTime(until, "until", violations);
+        if (start is not null && end is not null && start >= end)
+        {
+            violations.Add(new FieldViolation("until", "must be later than from"));
+        }
+
+        return (start, end);
+    }
+
+    private static DateTimeOffset? CheckTime(Timestamp? time, string field, List<FieldViolation> violations)
+    {
+        if (time is null)
+        {
+            return null;
+        }
+
+        // Checked before converting: an out-of-range Timestamp throws on conversion.
+        if (time.Nanos is < 0 or > 999_999_999
+            || time.Seconds < Earliest.ToUnixTimeSeconds() || time.Seconds >= Latest.ToUnixTimeSeconds())
+        {
+            violations.Add(new FieldViolation(field, $"is not a time from {Earliest:yyyy-MM-dd} to {Latest:yyyy-MM-dd}"));
+            return null;
+        }
+
+        return time.ToDateTimeOffset();
+    }
+
+    private static void CheckLength(string value, string field, List<FieldViolation> violations)
+    {
+        if (value.Length > MaxFieldLength)
+        {
+            violations.Add(new FieldViolation(field, $"is longer than {MaxFieldLength} characters"));
+        }
+    }
+
+    private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
+
+    private string PartitionKey(int n) => $"{gateway.Region}/{n}";
+
+    private IAuditPartitionGrain Partition(int n) => cluster.GetGrain<IAuditPartitionGrain>(PartitionKey(n));
+
+    [LoggerMessage(7101, LogLevel.Information, "Audit trail verified by {Principal}: {Partitions} partition(s), intact {Intact}, time range {Ranged}")]
+    private static partial void LogVerified(ILogger logger, string principal, int partitions, bool intact, bool ranged);
+
+    [LoggerMessage(7102, LogLevel.Error, "Audit partition {Partition} is broken at entry {Sequence}: {Reason} (verified by {Principal})")]
+    private static partial void LogBroken(ILogger logger, string partition, long sequence, string reason, string principal);
+}
