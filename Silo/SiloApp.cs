@@ -8,6 +8,7 @@ using Custodian.Silo.Audit;
 using Custodian.Silo.Backups;
 using Custodian.Keys;
 using Custodian.Silo.Storage;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Orleans.Configuration;
 using Orleans.Dashboard;
@@ -69,7 +70,9 @@ public static class SiloApp
             orleans.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromMinutes(1) < keyRotation.ReminderPeriod ? TimeSpan.FromMinutes(1) : keyRotation.ReminderPeriod);
             orleans.AddSecureGrainStorage(tables, storage, keyRing);
             orleans.UseTls(clusterCertificate, tls => ClusterTls.Configure(tls, clusterCertificate, clusterTls));
+            // The dashboard's live log stream stays off (it answers 403): log lines name grains.
             orleans.AddDashboard(o => o.HideTrace = true);
+            orleans.AddActivityPropagation();
             orleans.AddStartupTask((services, _) =>
                 services.GetRequiredService<IGrainFactory>().GetGrain<IBackupGrain>(silo.Region).EnsureScheduledAsync());
             orleans.AddStartupTask((services, _) =>
@@ -81,13 +84,18 @@ public static class SiloApp
             listen.Protocols = HttpProtocols.Http1AndHttp2;
             listen.UseHttps(adminCertificate);
         }));
+        builder.AddCustodianTelemetry("custodian-silo");
         builder.AddCustodianAuthentication(acceptOperatorCookie: true);
         builder.Services.AddAuthorizationBuilder().AddPolicy(OperatorPolicy, policy =>
             policy.RequireAuthenticatedUser().RequireRole(CustodianClaims.OperatorRole));
         builder.Services.AddOptions<KeyRotationOptions>().BindConfiguration(KeyRotationOptions.Section);
         builder.Services.AddOptions<AccessPolicy>().BindConfiguration(AccessPolicy.Section);
         builder.AddCustodianBackups(silo, storage, tables, connectionString);
-        var auditKeys = AuditKeys.Load(builder.Configuration.GetSection(AuditOptions.Section).Get<AuditOptions>() ?? new());
+        var audit = builder.Configuration.GetSection(AuditOptions.Section).Get<AuditOptions>() ?? new();
+        var auditKeys = AuditKeys.Load(audit);
+        builder.Services.AddSingleton(silo);
+        builder.Services.AddSingleton(audit);
+        builder.Services.AddSingleton<OperatorLogin>();
         builder.Services.AddSingleton<IAuditStore>(new TableAuditStore(tables.GetTableClient("CustodianAudit"), auditKeys));
         builder.Services.AddHealthChecks();
         return builder;
@@ -111,7 +119,9 @@ public static class SiloApp
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapOrleansDashboard("/dashboard").RequireAuthorization(OperatorPolicy);
-        app.MapOperatorLogin();
+        app.MapGet("/login", () => OperatorLogin.FormPage());
+        app.MapPost("/login", (HttpContext context, [FromForm] string? token, OperatorLogin login) => login.LoginAsync(context, token))
+            .DisableAntiforgery();
         app.MapHealthChecks("/health");
         return app;
     }
