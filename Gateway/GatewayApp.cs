@@ -51,9 +51,11 @@ public static class GatewayApp
             client.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(connectionString));
             client.UseTls(clusterCertificate, tls => ClusterTls.Configure(tls, clusterCertificate, clusterTls));
             client.UseConnectionRetryFilter<ClusterConnectRetry>();
+            client.AddActivityPropagation();
         });
 
         builder.Services.AddSingleton(gateway);
+        builder.AddCustodianTelemetry("custodian-gateway");
         builder.AddCustodianAuthentication();
         builder.Services.AddSingleton<RateLimitInterceptor>();
         var audit = builder.Configuration.GetSection(AuditOptions.Section).Get<AuditOptions>() ?? new();

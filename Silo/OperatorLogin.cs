@@ -1,14 +1,30 @@
+using System.Net;
+using Custodian.Audit;
 using Custodian.Hosting;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
 
 namespace Custodian.Silo;
 
 /// <summary>
 /// A browser's way into the dashboard: an operator pastes a token (e.g. from
-/// <c>custodian token mint --role operator</c>); it is kept in an HttpOnly, Secure cookie and
-/// validated like a bearer token on every request.
+/// <c>custodian token mint --role operator</c>); it is validated like a bearer token, must carry the
+/// operator role, and is then kept in an HttpOnly, Secure cookie and validated again on every request.
+/// Every attempt is written to the region's audit trail first; a login the trail cannot record is refused.
 /// </summary>
-internal static class OperatorLogin
+internal sealed class OperatorLogin(
+    IGrainFactory grains,
+    SiloOptions silo,
+    AuditOptions audit,
+    IOptionsMonitor<JwtBearerOptions> jwt,
+    TimeProvider timeProvider,
+    ILogger<OperatorLogin> logger)
 {
+    /// <summary>The audit action of a dashboard login.</summary>
+    public const string Action = "DashboardLogin";
+
+    private const string Anonymous = "anonymous";
+
     private const string Form = """
         <!doctype html><html><head><title>Custodian operator login</title></head>
         <body><h1>Custodian operator login</h1>
@@ -16,19 +32,62 @@ internal static class OperatorLogin
         <button type="submit">Open dashboard</button></form></body></html>
         """;
 
-    public static void MapOperatorLogin(this WebApplication app)
+    /// <summary>The login form.</summary>
+    public static IResult FormPage(int statusCode = StatusCodes.Status200OK) => Results.Content(Form, "text/html", statusCode: statusCode);
+
+    /// <summary>
+    /// Checks the token, audits the attempt, and on success sets the cookie and opens the dashboard.
+    /// A refused token gets 401 and the form; an attempt the audit trail cannot record gets 503; neither sets a cookie.
+    /// </summary>
+    public async Task<IResult> LoginAsync(HttpContext context, string? token)
     {
-        app.MapGet("/login", () => Results.Content(Form, "text/html"));
-        app.MapPost("/login", (HttpContext context, [Microsoft.AspNetCore.Mvc.FromForm] string token) =>
+        var principal = string.IsNullOrEmpty(token)
+            ? null
+            : await jwt.Get(JwtBearerDefaults.AuthenticationScheme).ValidateAsync(token, context.RequestAborted);
+        var actor = principal?.FindFirst(CustodianClaims.Subject)?.Value is { Length: > 0 } subject ? subject : Anonymous;
+        var allowed = principal?.IsInRole(CustodianClaims.OperatorRole) == true;
+        var remote = context.Connection.RemoteIpAddress ?? IPAddress.None;
+        var record = new AuditRecord(
+            timeProvider.GetUtcNow(),
+            actor,
+            Action,
+            $"dashboard:{silo.Region}",
+            allowed ? "allowed" : "denied",
+            (remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote).ToString(),
+            allowed ? $"role:{CustodianClaims.OperatorRole}" : "");
+
+        try
         {
-            context.Response.Cookies.Append(AuthenticationExtensions.OperatorCookie, token, new CookieOptions
-            {
-                HttpOnly = true,
-                Secure = true,
-                SameSite = SameSiteMode.Strict,
-                Path = "/",
-            });
-            return Results.Redirect("/dashboard/");
-        }).DisableAntiforgery();
+            await Partition(actor).AppendAsync([record]);
+        }
+        catch (Exception e)
+        {
+            OperatorLoginLog.AuditFailed(logger, e, actor);
+            return Results.Text("The audit trail cannot record this login now; try again later.", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
+        if (!allowed)
+        {
+            OperatorLoginLog.Denied(logger, actor, principal is null ? "no valid token" : "not an operator");
+            return FormPage(StatusCodes.Status401Unauthorized);
+        }
+
+        OperatorLoginLog.Allowed(logger, actor);
+        context.Response.Cookies.Append(AuthenticationExtensions.OperatorCookie, token!, new CookieOptions
+        {
+            HttpOnly = true,
+            Secure = true,
+            SameSite = SameSiteMode.Strict,
+            Path = "/",
+        });
+        return Results.Redirect("/dashboard/");
+    }
+
+    /// <summary>The actor's partition of the region's trail, chosen as the gateway chooses it.</summary>
+    private IAuditPartitionGrain Partition(string actor)
+    {
+        var partitions = (uint)Math.Max(1, audit.Partitions);
+        var n = (uint)StringComparer.Ordinal.GetHashCode(actor) % partitions;
+        return grains.GetGrain<IAuditPartitionGrain>($"{silo.Region}/{n}");
     }
 }

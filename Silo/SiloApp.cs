@@ -9,6 +9,7 @@ using Custodian.Silo.Backups;
 using Custodian.Keys;
 using Custodian.Security;
 using Custodian.Silo.Storage;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Orleans.Configuration;
 using Orleans.Dashboard;
@@ -70,7 +71,9 @@ public static class SiloApp
             orleans.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromMinutes(1) < keyRotation.ReminderPeriod ? TimeSpan.FromMinutes(1) : keyRotation.ReminderPeriod);
             orleans.AddSecureGrainStorage(tables, storage, keyRing);
             orleans.UseTls(clusterCertificate, tls => ClusterTls.Configure(tls, clusterCertificate, clusterTls));
+            // The dashboard's live log stream stays off (it answers 403): log lines name grains.
             orleans.AddDashboard(o => o.HideTrace = true);
+            orleans.AddActivityPropagation();
             orleans.AddStartupTask((services, _) =>
                 services.GetRequiredService<IGrainFactory>().GetGrain<IBackupGrain>(silo.Region).EnsureScheduledAsync());
             orleans.AddStartupTask((services, _) =>
@@ -86,6 +89,7 @@ public static class SiloApp
             listen.Protocols = HttpProtocols.Http1AndHttp2;
             listen.UseHttps(adminCertificate);
         }));
+        builder.AddCustodianTelemetry("custodian-silo");
         builder.AddCustodianAuthentication(acceptOperatorCookie: true);
         builder.Services.AddAuthorizationBuilder().AddPolicy(OperatorPolicy, policy =>
             policy.RequireAuthenticatedUser().RequireRole(CustodianClaims.OperatorRole));
@@ -93,7 +97,11 @@ public static class SiloApp
         builder.Services.AddOptions<AccessPolicy>().BindConfiguration(AccessPolicy.Section);
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(builder.Configuration.GetValidated<SecurityRules>(SecurityRules.Section)));
         builder.AddCustodianBackups(silo, storage, tables, connectionString);
-        var auditKeys = AuditKeys.Load(builder.Configuration.GetSection(AuditOptions.Section).Get<AuditOptions>() ?? new());
+        var auditOptions = builder.Configuration.GetSection(AuditOptions.Section).Get<AuditOptions>() ?? new();
+        var auditKeys = AuditKeys.Load(auditOptions);
+        builder.Services.AddSingleton(silo);
+        builder.Services.AddSingleton(auditOptions);
+        builder.Services.AddSingleton<OperatorLogin>();
         // The trail may live in an account of its own (ConnectionStrings:Audit), e.g. one whose
         // access policy allows appends only; by default it shares the region's account.
         // Appends retry briefly: callers wait for their record, so an unreachable store should fail
@@ -124,7 +132,9 @@ public static class SiloApp
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapOrleansDashboard("/dashboard").RequireAuthorization(OperatorPolicy);
-        app.MapOperatorLogin();
+        app.MapGet("/login", () => OperatorLogin.FormPage());
+        app.MapPost("/login", (HttpContext context, [FromForm] string? token, OperatorLogin login) => login.LoginAsync(context, token))
+            .DisableAntiforgery();
         app.MapHealthChecks("/health");
         return app;
     }

@@ -79,6 +79,7 @@ public sealed class AccessGrantGrain(
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
+        this.RecordReminderLag(reminderName, status, timeProvider);
         var now = timeProvider.GetUtcNow();
         if (state.State.Grant is { Status: GrantStatus.Active or GrantStatus.AwaitingApproval } grant && now >= grant.Request.ValidUntil)
         {

@@ -92,6 +92,7 @@ public sealed class AccessReviewGrain(
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
+        this.RecordReminderLag(reminderName, status, timeProvider);
         if (reminderName == OpenReminder)
         {
             await OpenAsync("schedule");

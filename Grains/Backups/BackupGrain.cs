@@ -28,7 +28,11 @@ public sealed class BackupGrain(
         }
     }
 
-    public async Task ReceiveReminder(string reminderName, TickStatus status) => await StartBackupAsync("schedule");
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        this.RecordReminderLag(reminderName, status, timeProvider);
+        await StartBackupAsync("schedule");
+    }
 
     public Task<BackupJob> StartBackupAsync(string actor) =>
         Task.FromResult(Start(BackupJobKind.Backup, actor, async ct =>

@@ -62,6 +62,7 @@ public sealed class KeyManagementGrain(
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
+        this.RecordReminderLag(reminderName, status, timeProvider);
         if (state.State.Phase == RotationPhase.Rewrapping)
         {
             StartJob();

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using Custodian.Hosting;
 using Custodian.Tests.Infrastructure;
 
 namespace Custodian.Tests.Silo;
@@ -10,7 +12,7 @@ public sealed class DashboardTests(Platform platform)
     [Fact]
     public async Task DashboardIsUnauthorizedWithoutAnOperatorLogin()
     {
-        using var client = Client();
+        using var client = DashboardLogins.Client(platform);
 
         var response = await client.GetAsync("/dashboard/");
 
@@ -20,7 +22,7 @@ public sealed class DashboardTests(Platform platform)
     [Fact]
     public async Task DashboardIsForbiddenToANonOperator()
     {
-        using var client = Client();
+        using var client = DashboardLogins.Client(platform);
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", platform.Token("acme", "app"));
 
         var response = await client.GetAsync("/dashboard/");
@@ -31,7 +33,7 @@ public sealed class DashboardTests(Platform platform)
     [Fact]
     public async Task DashboardAnswersAnOperatorWithABearerToken()
     {
-        using var client = Client();
+        using var client = DashboardLogins.Client(platform);
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", platform.Token(null, "operator"));
 
         var response = await client.GetAsync("/dashboard/");
@@ -42,7 +44,7 @@ public sealed class DashboardTests(Platform platform)
     [Fact]
     public async Task DashboardNeverShowsAGrainsStateEvenToAnOperator()
     {
-        using var client = Client();
+        using var client = DashboardLogins.Client(platform);
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", platform.Token(null, "operator"));
 
         var response = await client.GetAsync("/dashboard/GrainState?grainId=acme/subj&grainType=Custodian.Subjects.DataSubjectGrain");
@@ -51,27 +53,86 @@ public sealed class DashboardTests(Platform platform)
     }
 
     [Fact]
-    public async Task OperatorLoginSetsASecureCookieThatOpensTheDashboard()
+    public async Task DashboardsLiveTraceStreamIsOffEvenForAnOperator()
     {
-        var cookies = new CookieContainer();
-        using var client = Client(cookies);
+        using var client = DashboardLogins.Client(platform);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", platform.Token(null, "operator"));
 
-        var login = await client.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string> { ["token"] = platform.Token(null, "operator") }));
+        var response = await client.GetAsync("/dashboard/Trace");
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task OperatorLoginIsAuditedAndSetsASecureCookieThatOpensTheDashboard()
+    {
+        // Arrange
+        var cookies = new CookieContainer();
+        using var client = DashboardLogins.Client(platform, cookies);
+        var actor = Platform.NewId("operator");
+        var since = DateTimeOffset.UtcNow;
+
+        var token = DevelopmentTokens.Mint(platform.Jwt, actor, null, ["operator"], TimeSpan.FromMinutes(10));
+
+        // Act
+        var login = await DashboardLogins.LoginAsync(client, token);
         var dashboard = await client.GetAsync("/dashboard/");
 
+        // Assert
         Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
         var cookie = Assert.Single(cookies.GetAllCookies());
         Assert.True(cookie.HttpOnly);
         Assert.True(cookie.Secure);
         Assert.Equal(HttpStatusCode.OK, dashboard.StatusCode);
+        var entry = Assert.Single(await DashboardLogins.EntriesAsync(platform, actor, since));
+        Assert.Equal(("allowed", $"dashboard:{Platform.Region}", "role:operator", "127.0.0.1"), (entry.Outcome, entry.Target, entry.GrantId, entry.SourceIp));
+        Assert.DoesNotContain(platform.Logs.Lines, l => l.Contains(token, StringComparison.Ordinal));
     }
 
-    private HttpClient Client(CookieContainer? cookies = null)
+    [Theory]
+    [InlineData("signed with another key")]
+    [InlineData("expired")]
+    public async Task LoginWithAnInvalidTokenIsRefusedAuditedAsAnonymousAndSetsNoCookie(string invalid)
     {
-        var handler = Platform.PinnedHandler(platform.AdminCertificate);
-        handler.AllowAutoRedirect = false;
-        handler.CookieContainer = cookies ?? new CookieContainer();
-        handler.UseCookies = cookies is not null;
-        return new HttpClient(handler) { BaseAddress = new Uri($"https://127.0.0.1:{platform.AdminPort}") };
+        // Arrange
+        var cookies = new CookieContainer();
+        using var client = DashboardLogins.Client(platform, cookies);
+        var actor = Platform.NewId("operator");
+        var token = invalid == "expired"
+            ? DevelopmentTokens.Mint(platform.Jwt, actor, null, ["operator"], TimeSpan.FromMinutes(10), DateTimeOffset.UtcNow.AddHours(-1))
+            : DevelopmentTokens.Mint(new JwtOptions { SigningKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) }, actor, null, ["operator"], TimeSpan.FromMinutes(10));
+        var since = DateTimeOffset.UtcNow;
+
+        // Act
+        var login = await DashboardLogins.LoginAsync(client, token);
+        var dashboard = await client.GetAsync("/dashboard/");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Unauthorized, login.StatusCode);
+        Assert.Contains("<form", await login.Content.ReadAsStringAsync());
+        Assert.Empty(cookies.GetAllCookies());
+        Assert.Equal(HttpStatusCode.Unauthorized, dashboard.StatusCode);
+        Assert.Empty(await DashboardLogins.EntriesAsync(platform, actor, since)); // an unproven name is not believed
+        var entry = Assert.Single(await DashboardLogins.EntriesAsync(platform, "anonymous", since));
+        Assert.Equal(("denied", $"dashboard:{Platform.Region}", ""), (entry.Outcome, entry.Target, entry.GrantId));
+    }
+
+    [Fact]
+    public async Task LoginWithAValidTokenWithoutTheOperatorRoleIsRefusedAndAudited()
+    {
+        // Arrange
+        var cookies = new CookieContainer();
+        using var client = DashboardLogins.Client(platform, cookies);
+        var actor = Platform.NewId("officer");
+        var since = DateTimeOffset.UtcNow;
+
+        // Act
+        var login = await DashboardLogins.LoginAsync(client, DevelopmentTokens.Mint(platform.Jwt, actor, null, ["officer", "app"], TimeSpan.FromMinutes(10)));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Unauthorized, login.StatusCode);
+        Assert.Empty(cookies.GetAllCookies());
+        var entry = Assert.Single(await DashboardLogins.EntriesAsync(platform, actor, since));
+        Assert.Equal(("denied", ""), (entry.Outcome, entry.GrantId));
     }
 }
