@@ -24,9 +24,9 @@ internal static class SecurityCommands
 
     private static Command Alerts(GatewayConnection gateway, TextWriter output, TextWriter error)
     {
-        var since = new Option<DateTimeOffset?>("--since") { Description = "Only alerts raised at or after this time (ISO 8601)." };
+        var since = new Option<string>("--since") { Description = "Only alerts raised at or after this time (ISO 8601; UTC unless it says otherwise)." };
         var limit = new Option<int>("--limit") { Description = "At most this many (1-1000).", DefaultValueFactory = _ => 100 };
-        var json = new Option<bool>("--json") { Description = "Print JSON instead of a table." };
+        var json = Formats.JsonOption();
         var command = new Command("alerts", "Lists the region's security alerts, newest first.") { since, limit, json };
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
@@ -34,7 +34,7 @@ internal static class SecurityCommands
             var request = new ListAlertsRequest { Limit = parseResult.GetValue(limit) };
             if (parseResult.GetValue(since) is { } from)
             {
-                request.Since = Timestamp.FromDateTimeOffset(from);
+                request.Since = Timestamp.FromDateTimeOffset(Formats.ParseTime(from, since.Name));
             }
 
             var response = await new SecurityClient(channel).ListAlertsAsync(request, cancellationToken: cancellationToken);
@@ -59,7 +59,7 @@ internal static class SecurityCommands
     private static Command Activity(GatewayConnection gateway, TextWriter output, TextWriter error)
     {
         var principal = new Argument<string>("principal") { Description = "The principal (token subject)." };
-        var json = new Option<bool>("--json") { Description = "Print JSON instead of a table." };
+        var json = Formats.JsonOption();
         var command = new Command("activity", "Shows a principal's calls, denials and exports by minute (last hour) and hour (last week).") { principal, json };
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {

@@ -18,6 +18,30 @@ internal static class AuditBenchmark
     private const int ReadsPerRound = 3_000;
     private static readonly int[] Concurrencies = [16, 64, 256];
 
+    /// <summary>
+    /// For profiling: only the audited (or, with <paramref name="audited"/> false, the unaudited) read
+    /// path, 256 callers, for <paramref name="seconds"/>; attach a profiler to this process meanwhile.
+    /// </summary>
+    public static async Task SoakAsync(bool audited, int seconds)
+    {
+        await using var cluster = await BenchCluster.StartAsync(inMemoryAzurite: true);
+        var channel = audited
+            ? await cluster.StartGatewayAsync()
+            : await cluster.StartGatewayAsync(services => services.AddSingleton<IAuditTrail, NoAuditTrail>());
+        var client = new SubjectsClient(channel("bench-app", "acme", "app"));
+        await client.PutRecordAsync(new PutRecordRequest { TenantId = "acme", SubjectId = "s0", Record = new Record { Category = "contact", Purpose = "bench", LegalBasis = LegalBasis.Contract, Fields = { ["email"] = "s0@example.org" } } });
+        Console.WriteLine($"soaking the {(audited ? "audited" : "unaudited")} read path for {seconds} s, process {Environment.ProcessId}");
+        using var trail = new TrailMeter();
+        var until = DateTime.UtcNow.AddSeconds(seconds);
+        var reads = 0;
+        while (DateTime.UtcNow < until)
+        {
+            reads += 20_000;
+            var result = await Measure.ClosedLoopAsync(_ => client.GetRecordAsync(new GetRecordRequest { TenantId = "acme", SubjectId = "s0", Category = "contact" }).ResponseAsync, 20_000, 256);
+            Console.WriteLine($"{result.Throughput:F0} reads/s; {trail.TakeSummary()}");
+        }
+    }
+
     public static async Task RunAsync(bool inMemoryAzurite)
     {
         await using var cluster = await BenchCluster.StartAsync(inMemoryAzurite);

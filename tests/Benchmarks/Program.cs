@@ -9,6 +9,9 @@ switch (args.FirstOrDefault())
     case "access":
         await AccessBenchmark.RunAsync();
         break;
+    case "audit-soak":
+        await AuditBenchmark.SoakAsync(audited: !args.Contains("--unaudited"), seconds: 40);
+        break;
     case "audit":
         await AuditBenchmark.RunAsync(args.Contains("--in-memory-azurite"));
         break;

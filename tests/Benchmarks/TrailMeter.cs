@@ -46,6 +46,11 @@ internal sealed class TrailMeter : IDisposable
         {
             var batches = Interlocked.Exchange(ref _batches, 0);
             var records = Interlocked.Exchange(ref _records, 0);
+            if (_lag.TotalCount == 0)
+            {
+                return "no audit records";
+            }
+
             var summary = $"audit lag p50 {_lag.GetValueAtPercentile(50) / 1000.0:F2} ms, p99 {_lag.GetValueAtPercentile(99) / 1000.0:F2} ms, max {_lag.GetMaxValue() / 1000.0:F2} ms; "
                 + $"{records} records in {batches} appends ({(batches == 0 ? 0 : (double)records / batches):F1} per append)";
             _lag = new LongHistogram(TimeStamp.Minutes(1), 3);
