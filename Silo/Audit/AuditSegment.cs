@@ -37,9 +37,17 @@ internal static class AuditSegment
         return row;
     }
 
-    /// <summary>The entries of a stored segment; an undecodable segment yields none (verification then reports the gap).</summary>
+    /// <summary>
+    /// The entries of a stored segment; an undecodable segment yields none (verification then reports
+    /// the gap). A row of the earlier layout, one entry per row with a column per field, yields that entry.
+    /// </summary>
     public static IReadOnlyList<AuditEntry> Decode(TableEntity row)
     {
+        if (!row.ContainsKey(Chunk + "0") && row.ContainsKey("Hash"))
+        {
+            return [FromEntryRow(row)];
+        }
+
         using var json = new MemoryStream();
         for (var n = 0; row.GetBinary(Chunk + n.ToString(CultureInfo.InvariantCulture)) is { } chunk; n++)
         {
@@ -55,4 +63,17 @@ internal static class AuditSegment
             return [];
         }
     }
+
+    private static AuditEntry FromEntryRow(TableEntity row) => new(
+        row.GetInt64("Sequence") ?? -1,
+        new AuditRecord(
+            row.GetDateTimeOffset("At") ?? DateTimeOffset.MinValue,
+            row.GetString("Actor") ?? "",
+            row.GetString("Action") ?? "",
+            row.GetString("Target") ?? "",
+            row.GetString("Outcome") ?? "",
+            row.GetString("SourceIp") ?? "",
+            row.GetString("GrantId") ?? ""),
+        row.GetString("PreviousHash") ?? "",
+        row.GetString("Hash") ?? "");
 }

@@ -74,19 +74,20 @@ internal sealed class TableAuditStore(TableClient table, AuditKeys keys) : IAudi
             TableClient.CreateQueryFilter($"PartitionKey eq {tablePartition}"),
             TableClient.CreateQueryFilter($"RowKey le {AuditSegment.RowKey(Math.Max(0, throughSequence))}"),
         ];
+        // Rows of the earlier layout (one entry each) have Sequence and At instead.
         if (afterSequence > 0)
         {
-            clauses.Add(TableClient.CreateQueryFilter($"Last gt {afterSequence}"));
+            clauses.Add(TableClient.CreateQueryFilter($"(Last gt {afterSequence} or Sequence gt {afterSequence})"));
         }
 
         if (query.From is { } from)
         {
-            clauses.Add(TableClient.CreateQueryFilter($"MaxAt ge {from}"));
+            clauses.Add(TableClient.CreateQueryFilter($"(MaxAt ge {from} or At ge {from})"));
         }
 
         if (query.Until is { } until)
         {
-            clauses.Add(TableClient.CreateQueryFilter($"MinAt lt {until}"));
+            clauses.Add(TableClient.CreateQueryFilter($"(MinAt lt {until} or At lt {until})"));
         }
 
         return string.Join(" and ", clauses);
