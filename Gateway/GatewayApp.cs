@@ -61,7 +61,8 @@ public static class GatewayApp
         var audit = builder.Configuration.GetSection(AuditOptions.Section).Get<AuditOptions>() ?? new();
         builder.Services.AddSingleton(audit);
         builder.Services.AddSingleton(AuditKeys.Load(audit));
-        builder.Services.AddSingleton<AuditWriter>();
+        builder.Services.AddSingleton(services => ActivatorUtilities.CreateInstance<AuditWriter>(services,
+            services.GetRequiredService<IClusterClient>(), services.GetRequiredService<GatewayOptions>(), services.GetRequiredService<AuditOptions>()));
         builder.Services.AddSingleton<ActivityMonitor>();
         builder.Services.AddSingleton<IAuditTrail, ObservedAuditTrail>();
         builder.Services.AddHostedService<ActivityReporter>();

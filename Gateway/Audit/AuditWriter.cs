@@ -18,13 +18,18 @@ public sealed class AuditWriter : IAuditTrail
     private readonly Partition[] _partitions;
 
     public AuditWriter(IClusterClient cluster, GatewayOptions gateway, AuditOptions options, IMeterFactory meters)
+        : this(n => cluster.GetGrain<IAuditPartitionGrain>($"{gateway.Region}/{n}"), options.Partitions, meters)
+    {
+    }
+
+    /// <summary>A writer over <paramref name="partitions"/> partitions whose grains <paramref name="partition"/> names (made on first use).</summary>
+    public AuditWriter(Func<int, IAuditPartitionGrain> partition, int partitions, IMeterFactory meters)
     {
         var meter = meters.Create("Custodian.Audit");
         var lag = meter.CreateHistogram<double>("custodian.audit.lag", "s", "Time from a record's arrival to its durable storage");
         var batches = meter.CreateHistogram<int>("custodian.audit.batch.size", "{record}", "Records stored per audit append");
         var failures = meter.CreateCounter<long>("custodian.audit.failures", "{record}", "Records the trail could not store (their calls failed)");
-        _partitions = [.. Enumerable.Range(0, Math.Max(1, options.Partitions))
-            .Select(n => new Partition(() => cluster.GetGrain<IAuditPartitionGrain>($"{gateway.Region}/{n}"), lag, batches, failures))];
+        _partitions = [.. Enumerable.Range(0, Math.Max(1, partitions)).Select(n => new Partition(() => partition(n), lag, batches, failures))];
         meter.CreateObservableGauge("custodian.audit.queued", () => _partitions.Sum(p => (long)p.Pending), "{record}", "Records waiting to be stored");
     }
 
