@@ -5,6 +5,8 @@ namespace Custodian.Gateway;
 /// <summary>Where the gateway listens and which region's cluster it serves.</summary>
 public sealed class GatewayOptions
 {
+    private IReadOnlyList<System.Net.IPNetwork>? _trustedProxyNetworks;
+
     /// <summary>The configuration section.</summary>
     public const string Section = "Gateway";
 
@@ -26,6 +28,12 @@ public sealed class GatewayOptions
 
     /// <summary>Networks (CIDR) of proxies whose X-Forwarded-For is believed; nobody else's is.</summary>
     public List<string> TrustedProxies { get; set; } = [];
+
+    /// <summary>
+    /// <see cref="TrustedProxies"/> parsed, once (a method, so that configuration binding never reads it
+    /// before the list is bound).
+    /// </summary>
+    public IReadOnlyList<System.Net.IPNetwork> TrustedProxyNetworks() => _trustedProxyNetworks ??= [.. TrustedProxies.Select(p => System.Net.IPNetwork.Parse(p))];
 
     /// <summary>Calls a principal may make per second, sustained.</summary>
     [Range(1, 1_000_000)]

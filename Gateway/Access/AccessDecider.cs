@@ -23,7 +23,7 @@ public sealed partial class AccessDecider
     private readonly AuditKeys _auditKeys;
     private readonly TimeProvider _time;
     private readonly ILogger<AccessDecider> _logger;
-    private readonly IReadOnlyList<IPNetwork> _trustedProxies;
+    private readonly GatewayOptions _options;
     private readonly Counter<long> _decisions;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _lastUseSent = new();
 
@@ -35,7 +35,7 @@ public sealed partial class AccessDecider
         _auditKeys = auditKeys;
         _time = time;
         _logger = logger;
-        _trustedProxies = [.. options.TrustedProxies.Select(p => IPNetwork.Parse(p))];
+        _options = options;
         _decisions = meters.Create("Custodian.Gateway").CreateCounter<long>("custodian.access.decisions", description: "Access decisions by operation and outcome");
     }
 
@@ -62,7 +62,7 @@ public sealed partial class AccessDecider
         var http = context.GetHttpContext();
         var operation = http.GetEndpoint()?.Metadata.GetMetadata<PerformsAttribute>()?.Operation ?? Operation.Unspecified;
         var principal = http.User.FindFirst(CustodianClaims.Subject)?.Value ?? "";
-        var source = SourceAddress.Of(http, _trustedProxies);
+        var source = SourceAddress.Of(http, _options);
         var allowedBy = await AllowedByAsync(http, operation, principal, tenantId, subjectId, category, source);
 
         _decisions.Add(1, new KeyValuePair<string, object?>("operation", operation.ToString()), new KeyValuePair<string, object?>("outcome", allowedBy is null ? "deny" : "allow"));

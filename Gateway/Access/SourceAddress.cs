@@ -8,6 +8,9 @@ namespace Custodian.Gateway.Access;
 /// </summary>
 internal static class SourceAddress
 {
+    /// <summary>The caller's address, believing X-Forwarded-For only from the gateway's trusted proxies.</summary>
+    public static IPAddress Of(HttpContext http, GatewayOptions options) => Of(http, options.TrustedProxyNetworks());
+
     public static IPAddress Of(HttpContext http, IReadOnlyList<IPNetwork> trustedProxies)
     {
         var remote = Normalize(http.Connection.RemoteIpAddress ?? IPAddress.None);

@@ -18,8 +18,6 @@ namespace Custodian.Gateway.Audit;
 /// </summary>
 public sealed partial class AuditInterceptor(IAuditTrail audit, AuditKeys keys, GatewayOptions options, TimeProvider time, ILogger<AuditInterceptor> logger) : Interceptor
 {
-    private readonly IReadOnlyList<System.Net.IPNetwork> _trustedProxies = [.. options.TrustedProxies.Select(p => System.Net.IPNetwork.Parse(p))];
-
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
@@ -37,7 +35,7 @@ public sealed partial class AuditInterceptor(IAuditTrail audit, AuditKeys keys, 
         }
 
         var actor = http.User.FindFirst(CustodianClaims.Subject)?.Value ?? "unknown";
-        var source = SourceAddress.Of(http, _trustedProxies).ToString();
+        var source = SourceAddress.Of(http, options).ToString();
         var action = operation is { } performed ? $"{performed}:{context.Method}" : $"Admin:{context.Method}";
         var target = AuditTarget.Of(request as IMessage, keys) ?? "-";
         var role = operation is null ? "role:" + RoleUsed(http, endpoint) : "";

@@ -15,8 +15,6 @@ public sealed partial class AuditedAuthorizationResultHandler(
     IAuditTrail audit, GatewayOptions options, TimeProvider time, ILogger<AuditedAuthorizationResultHandler> logger) : IAuthorizationMiddlewareResultHandler
 {
     private readonly AuthorizationMiddlewareResultHandler _default = new();
-    private readonly IReadOnlyList<System.Net.IPNetwork> _trustedProxies = [.. options.TrustedProxies.Select(p => System.Net.IPNetwork.Parse(p))];
-
     public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
     {
         if (!authorizeResult.Succeeded && context.Request.Path.Value?.StartsWith("/custodian.", StringComparison.Ordinal) == true)
@@ -26,7 +24,7 @@ public sealed partial class AuditedAuthorizationResultHandler(
             try
             {
                 await audit.WriteAsync(new AuditRecord(time.GetUtcNow(), actor, "Admin:" + context.Request.Path.Value, "-", reason,
-                    SourceAddress.Of(context, _trustedProxies).ToString(), ""));
+                    SourceAddress.Of(context, options).ToString(), ""));
             }
             catch (Exception e)
             {

@@ -23,12 +23,7 @@ public sealed class SecurityReportTests(SecurityPlatform platform, ITestOutputHe
     public async Task ABurstOfReadsFiresTheVolumeRuleWithinOnePeriodAndTheNextReadIsDenied()
     {
         // Arrange: a staff member with a read grant on a tenant with one record
-        var tenant = Platform.NewId("acme");
-        var staff = Platform.NewId("staff");
-        await platform.Subjects(tenant).PutRecordAsync(new PutRecordRequest { TenantId = tenant, SubjectId = "s1", Record = SampleRecords.Contact("burst@example.org") });
-        await IssueReadGrantAsync(staff, tenant, "127.0.0.0/8");
-        var reader = platform.SubjectsAs(staff, null, "staff");
-        var read = new GetRecordRequest { TenantId = tenant, SubjectId = "s1", Category = "contact" };
+        var (staff, reader, read) = await StaffReaderAsync("127.0.0.0/8", "burst@example.org");
         using var alertsCounted = new AlertCounter();
 
         // Act: a burst past the per-minute threshold (up to twice over, so that one minute holds more
@@ -75,12 +70,7 @@ public sealed class SecurityReportTests(SecurityPlatform platform, ITestOutputHe
     public async Task AnOfficerLiftsTheSuspensionAndTheGrantWorksAgain()
     {
         // Arrange: a suspended principal
-        var tenant = Platform.NewId("acme");
-        var staff = Platform.NewId("staff");
-        await platform.Subjects(tenant).PutRecordAsync(new PutRecordRequest { TenantId = tenant, SubjectId = "s1", Record = SampleRecords.Contact("lift@example.org") });
-        await IssueReadGrantAsync(staff, tenant, "127.0.0.0/8");
-        var reader = platform.SubjectsAs(staff, null, "staff");
-        var read = new GetRecordRequest { TenantId = tenant, SubjectId = "s1", Category = "contact" };
+        var (staff, reader, read) = await StaffReaderAsync("127.0.0.0/8", "lift@example.org");
         for (var i = 0; i <= SecurityPlatform.VolumePerMinute; i++)
         {
             await reader.GetRecordAsync(read);
@@ -132,13 +122,8 @@ public sealed class SecurityReportTests(SecurityPlatform platform, ITestOutputHe
     [Fact]
     public async Task ACallFromANewNetworkRaisesAnAlertOnceThePrincipalHasAHistory()
     {
-        // Arrange: a grant for two networks; the first calls come from one of them
-        var tenant = Platform.NewId("acme");
-        var staff = Platform.NewId("staff");
-        await platform.Subjects(tenant).PutRecordAsync(new PutRecordRequest { TenantId = tenant, SubjectId = "s1", Record = SampleRecords.Contact("net@example.org") });
-        await IssueReadGrantAsync(staff, tenant, "10.0.0.0/8");
-        var reader = platform.SubjectsAs(staff, null, "staff");
-        var read = new GetRecordRequest { TenantId = tenant, SubjectId = "s1", Category = "contact" };
+        // Arrange: a grant for 10.0.0.0/8; the first calls come from one network in it
+        var (staff, reader, read) = await StaffReaderAsync("10.0.0.0/8", "net@example.org");
         await reader.GetRecordAsync(read, new Metadata { { "X-Forwarded-For", "10.1.1.1" } });
         await Poll.UntilAsync(async () => (await Activity(staff)).KnownNetworks == 1 ? true : throw new InvalidOperationException("the first network is not known yet"), TimeSpan.FromSeconds(20));
         await reader.GetRecordAsync(read, new Metadata { { "X-Forwarded-For", "10.1.1.2" } }); // same /24
@@ -235,6 +220,16 @@ public sealed class SecurityReportTests(SecurityPlatform platform, ITestOutputHe
     {
         var officer = new SecurityClient(platform.Channel(DevelopmentTokens.Mint(platform.Jwt, Officer, null, ["officer"], TimeSpan.FromMinutes(5))));
         return await officer.GetActivityAsync(new GetActivityRequest { Principal = principal });
+    }
+
+    /// <summary>A new staff principal with a read grant from <paramref name="cidr"/> on a new tenant holding one contact record.</summary>
+    private async Task<(string Staff, Custodian.Gateway.Protos.Subjects.Subjects.SubjectsClient Reader, GetRecordRequest Read)> StaffReaderAsync(string cidr, string email)
+    {
+        var tenant = Platform.NewId("acme");
+        var staff = Platform.NewId("staff");
+        await platform.Subjects(tenant).PutRecordAsync(new PutRecordRequest { TenantId = tenant, SubjectId = "s1", Record = SampleRecords.Contact(email) });
+        await IssueReadGrantAsync(staff, tenant, cidr);
+        return (staff, platform.SubjectsAs(staff, null, "staff"), new GetRecordRequest { TenantId = tenant, SubjectId = "s1", Category = "contact" });
     }
 
     private async Task IssueReadGrantAsync(string principal, string tenant, string cidr) =>
