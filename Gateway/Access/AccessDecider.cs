@@ -72,7 +72,10 @@ public sealed partial class AccessDecider
         var record = new AuditRecord(_time.GetUtcNow(), principal, $"{operation}:{context.Method}", target,
             allowedBy is null ? "denied" : "allowed", source.ToString(), allowedBy ?? "");
         var decision = new AccessDecision(allowedBy ?? "", Recorded(record, context.Method));
-        http.Items[AccessDecision.ItemKey] = decision;
+        if (operation is not (Operation.Read or Operation.Export))
+        {
+            http.Items[AccessDecision.ItemKey] = decision; // for the outcome record that follows a change
+        }
         if (allowedBy is null)
         {
             await decision.RecordedAsync();

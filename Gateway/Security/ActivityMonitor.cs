@@ -30,32 +30,27 @@ public sealed partial class ActivityMonitor(IClusterClient cluster, GatewayOptio
         _current.GetOrAdd(record.Actor, _ => new Counts()).Add(record);
     }
 
-    /// <summary>Sends what was counted since the last call to the principals' grains; returns the alerts they raised.</summary>
-    public async Task<IReadOnlyList<SecurityAlert>> ReportAsync()
+    /// <summary>Sends what was counted since the last call to the principals' grains, which check the rules.</summary>
+    public async Task ReportAsync()
     {
         var counted = Interlocked.Exchange(ref _current, new ConcurrentDictionary<string, Counts>());
         var (start, end) = (_periodStart, time.GetUtcNow());
         _periodStart = end;
-        var alerts = new ConcurrentBag<SecurityAlert>();
         await Task.WhenAll(counted.Select(async pair =>
         {
             try
             {
-                foreach (var alert in await cluster.GetGrain<IPrincipalActivityGrain>($"{gateway.Region}/{pair.Key}").ReportAsync(pair.Value.ToSample(start, end)))
-                {
-                    alerts.Add(alert);
-                }
+                await cluster.GetGrain<IPrincipalActivityGrain>($"{gateway.Region}/{pair.Key}").ReportAsync(pair.Value.ToSample(start, end));
             }
             catch (Exception e)
             {
                 LogReportFailed(logger, e, pair.Key);
             }
         }));
-        return [.. alerts];
     }
 
     /// <summary>The network an address belongs to for the new-network rule: its /24 (IPv4) or /48 (IPv6).</summary>
-    public static string NetworkOf(string address)
+    private static string NetworkOf(string address)
     {
         if (!IPAddress.TryParse(address, out var ip))
         {

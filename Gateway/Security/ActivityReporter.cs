@@ -7,7 +7,7 @@ public sealed class ActivityReporter(ActivityMonitor monitor, IConfiguration con
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var period = configuration.GetSection(SecurityRules.Section).GetValue(nameof(SecurityRules.EvaluationPeriod), TimeSpan.FromSeconds(10));
+        var period = (configuration.GetSection(SecurityRules.Section).Get<SecurityRules>() ?? new()).EvaluationPeriod;
         using var timer = new PeriodicTimer(period, time);
         try
         {
