@@ -8,7 +8,7 @@ namespace Custodian.Cli;
 /// <summary><c>custodian access issue|approve|revoke|renew|show|log|export</c>: grants and the log of granted authorisations.</summary>
 internal static class AccessCommands
 {
-    private static readonly string[] OperationNames = ["read", "write", "export", "erase", "restrict"];
+    private static readonly string[] OperationNames = ["read", "write", "export", "erase", "restrict", "file-request"];
 
     public static Command Create(TextWriter output, TextWriter error)
     {

@@ -22,6 +22,7 @@ public static class CustodianCli
         BackupCommands.Create(output, error),
         AccessCommands.Create(output, error),
         SecurityCommands.Create(output, error),
+        RequestsCommands.Create(output, error),
         AuditCommands.Create(output, error),
     };
 

@@ -93,6 +93,7 @@ public static class GatewayApp
         app.MapGrpcService<AccessService>();
         app.MapGrpcService<SecurityReportsService>();
         app.MapGrpcService<AuditService>();
+        app.MapGrpcService<RequestsService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService().RequireAuthorization();
         return app;

@@ -21,4 +21,7 @@ public enum Operation
 
     /// <summary>Restrict or lift a restriction (Art. 18).</summary>
     Restrict = 5,
+
+    /// <summary>File a data-subject request for the subject (helpdesk staff entering an Art. 12 request).</summary>
+    FileRequest = 6,
 }

@@ -1,0 +1,177 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Custodian.Audit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+
+namespace Custodian.Requests;
+
+/// <summary>
+/// One data-subject request. Transitions follow <see cref="RequestLifecycle"/>; a refused one changes nothing,
+/// and a failed write leaves the request as it was. The tenant's register is told of every change. A reminder
+/// wakes the grain at the next warning point or the due date; each tick recomputes what is due from the stored
+/// times, so a duplicate or lost tick never repeats or skips a warning. Warnings and the overdue flag go to the
+/// audit trail (target: the request id, never the subject) before they are stored.
+/// </summary>
+public sealed class SubjectRequestGrain(
+    [PersistentState("request", "secure")] IPersistentState<SubjectRequestState> state,
+    IOptions<RequestsOptions> options,
+    IOptions<ClusterOptions> cluster,
+    ILogger<SubjectRequestGrain> logger,
+    [FromKeyedServices(RequestsOptions.ClockKey)] TimeProvider timeProvider) : Grain, ISubjectRequestGrain, IRemindable
+{
+    /// <summary>The actor that deadline warnings and overdue flags are recorded as.</summary>
+    public const string Actor = "custodian:requests";
+
+    private const string DeadlineReminder = "deadline";
+
+    /// <summary>The longest a reminder waits at once (a longer wait is a tick that finds nothing due and waits again).</summary>
+    private static readonly TimeSpan MaxWait = TimeSpan.FromDays(7);
+
+    public async Task<RequestResult> FileAsync(RequestFiling filing)
+    {
+        if (state.State.Request is not null)
+        {
+            return RequestResult.Refused("A request with this id was already filed.");
+        }
+
+        var (tenantId, requestId) = Key();
+        return await ApplyAsync(RequestLifecycle.File(tenantId, requestId, filing, timeProvider.GetUtcNow()), filing.EnteredBy);
+    }
+
+    public Task<SubjectRequest?> GetAsync() => Task.FromResult(state.State.Request);
+
+    public Task<RequestResult> CheckIdentityAsync(bool verified, string actor) =>
+        TransitionAsync(r => RequestLifecycle.CheckIdentity(r, verified, actor, timeProvider.GetUtcNow()), actor);
+
+    public Task<RequestResult> PauseAsync(string actor) =>
+        TransitionAsync(r => RequestLifecycle.Pause(r, actor, timeProvider.GetUtcNow()), actor);
+
+    public Task<RequestResult> ResumeAsync(string actor) =>
+        TransitionAsync(r => RequestLifecycle.Resume(r, actor, timeProvider.GetUtcNow()), actor);
+
+    public Task<RequestResult> ExtendAsync(int months, string reasons, string actor) =>
+        TransitionAsync(r => RequestLifecycle.Extend(r, months, reasons, actor, timeProvider.GetUtcNow()), actor);
+
+    public Task<RequestResult> CloseAsync(RequestClosing closing, string actor) =>
+        TransitionAsync(r => RequestLifecycle.Close(r, closing, actor, timeProvider.GetUtcNow()), actor);
+
+    public async Task<SubjectRequest?> CheckDeadlinesAsync()
+    {
+        if (state.State.Request is not { } request)
+        {
+            await UnscheduleAsync();
+            return null;
+        }
+
+        var now = timeProvider.GetUtcNow();
+        var (next, warned, wentOverdue) = RequestLifecycle.Tick(request, options.Value.WarningPoints, Actor, now);
+        if (warned.Length > 0 || wentOverdue)
+        {
+            // The trail first: if it cannot take the records, nothing is stored and the next tick tries again.
+            var target = "request:" + request.RequestId;
+            var records = warned
+                .Select(w => new AuditRecord(now, Actor, "Request:Warning", target, $"warned {w.Before.ToString("c", CultureInfo.InvariantCulture)} before due {w.DueAt:O}", "-", ""))
+                .ToImmutableArray();
+            if (wentOverdue)
+            {
+                records = records.Add(new AuditRecord(now, Actor, "Request:Overdue", target, $"overdue; due {request.DueAt:O}", "-", ""));
+            }
+
+            await GrainFactory.GetGrain<IAuditPartitionGrain>($"{cluster.Value.ClusterId}/0").AppendAsync(records);
+            await SaveAsync(next);
+            foreach (var warning in warned)
+            {
+                RequestLog.Warned(logger, next.TenantId, next.RequestId, warning.DueAt, warning.Before);
+            }
+
+            if (wentOverdue)
+            {
+                RequestLog.Overdue(logger, next.TenantId, next.RequestId, request.DueAt);
+            }
+        }
+
+        await ScheduleAsync(next);
+        return next;
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        this.RecordReminderLag(reminderName, status, timeProvider);
+        await CheckDeadlinesAsync();
+    }
+
+    private async Task<RequestResult> TransitionAsync(Func<SubjectRequest, RequestResult> transition, string actor) =>
+        state.State.Request is { } request ? await ApplyAsync(transition(request), actor) : RequestResult.Missing();
+
+    private async Task<RequestResult> ApplyAsync(RequestResult result, string actor)
+    {
+        if (result.Request is not { } next)
+        {
+            return result;
+        }
+
+        await SaveAsync(next);
+        await ScheduleAsync(next);
+        var last = next.History[^1];
+        RequestLog.Transition(logger, next.TenantId, next.RequestId, last.Action, actor, next.Status, next.DueAt);
+        return result;
+    }
+
+    /// <summary>Stores the request (restoring the previous one in memory if the write fails), then tells the register.</summary>
+    private async Task SaveAsync(SubjectRequest next)
+    {
+        var previous = state.State.Request;
+        state.State.Request = next;
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            state.State.Request = previous;
+            throw;
+        }
+
+        try
+        {
+            var register = GrainFactory.GetGrain<IRequestRegisterGrain>(next.TenantId);
+            await (next.Status == RequestStatus.Closed ? register.RemoveAsync(next.RequestId) : register.UpsertAsync(RequestSummary.Of(next)));
+        }
+        catch (Exception e)
+        {
+            RequestLog.RegisterNotUpdated(logger, e, next.TenantId, next.RequestId);
+        }
+    }
+
+    /// <summary>Sets the reminder to the next deadline point, or removes it when none will come.</summary>
+    private async Task ScheduleAsync(SubjectRequest request)
+    {
+        var now = timeProvider.GetUtcNow();
+        if (RequestLifecycle.NextDeadline(request, options.Value.WarningPoints, now) is not { } next)
+        {
+            await UnscheduleAsync();
+            return;
+        }
+
+        var wait = next - now;
+        await this.RegisterOrUpdateReminder(DeadlineReminder, wait < MaxWait ? wait : MaxWait, TimeSpan.FromMinutes(1));
+    }
+
+    private async Task UnscheduleAsync()
+    {
+        if (await this.GetReminder(DeadlineReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+    }
+
+    private (string TenantId, string RequestId) Key()
+    {
+        var key = this.GetPrimaryKeyString();
+        var slash = key.IndexOf('/', StringComparison.Ordinal);
+        return (key[..slash], key[(slash + 1)..]);
+    }
+}
