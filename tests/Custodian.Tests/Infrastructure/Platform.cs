@@ -195,6 +195,7 @@ public class Platform : IAsyncLifetime
         {
             c.AddInMemoryCollection(SiloSettings());
             l.AddProvider(Logs);
+            ConfigureSiloServices(l.Services); // the logging builder's collection is the silo's services
         });
         await _silo.StartAsync();
     }
@@ -224,6 +225,11 @@ public class Platform : IAsyncLifetime
             await _silo.DisposeAsync();
             _silo = null;
         }
+    }
+
+    /// <summary>Services a platform adds to an in-process silo before the silo's own (which then keep them), e.g. a fake clock.</summary>
+    protected virtual void ConfigureSiloServices(IServiceCollection services)
+    {
     }
 
     /// <summary>Settings a platform adds to, or overrides in, the silo's configuration.</summary>
