@@ -173,6 +173,37 @@ public sealed class RequestsApiTests(RequestsPlatform platform)
         Assert.Equal(StatusCode.PermissionDenied, asApp.StatusCode);
     }
 
+    [Fact]
+    public async Task ReasonsTypedAboutTheSubjectNeverReachTheLogsOrTheAuditTrail()
+    {
+        // Arrange
+        var tenant = Platform.NewId("acme");
+        var secret = Platform.NewId("reason-mentions-diagnosis");
+        var filed = await platform.RequestsAs("app-" + tenant, tenant, "app").FileRequestAsync(
+            new FileRequestRequest { TenantId = tenant, SubjectId = "s1", Kind = RequestKind.Access, Channel = RequestChannel.Api });
+        var officer = Officer();
+
+        // Act
+        await officer.ExtendRequestAsync(new ExtendRequestRequest { TenantId = tenant, RequestId = filed.RequestId, Months = 2, Reasons = "extension " + secret });
+        var closed = await officer.CloseRequestAsync(new CloseRequestRequest
+        {
+            TenantId = tenant, RequestId = filed.RequestId, Outcome = OutcomeKind.Refused, Reason = "refusal " + secret,
+            Ground = RefusalGround.ManifestlyUnfounded, SubjectToldOfRemedies = true,
+        });
+        var stored = await platform.Request(tenant, filed.RequestId).GetAsync();
+        var audited = await platform.AuditEntriesAsync(new AuditQuery(Target: "request:" + filed.RequestId));
+
+        // Assert
+        Assert.Contains(secret, closed.Request.Outcome.Reason);
+        Assert.Contains(secret, closed.Request.Extension.Reasons);
+        Assert.DoesNotContain(platform.Logs.Lines, l => l.Contains(secret, StringComparison.Ordinal));
+        Assert.NotEmpty(audited);
+        Assert.DoesNotContain(audited, e => $"{e.Record}".Contains(secret, StringComparison.Ordinal));
+        Assert.DoesNotContain(secret, stored!.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, stored.Outcome!.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, stored.Extension!.ToString(), StringComparison.Ordinal);
+    }
+
     /// <summary>A receipt time whose first month ends <paramref name="days"/> days from <paramref name="now"/> (give or take the calendar).</summary>
     private static DateTimeOffset DueDates(DateTimeOffset now, int days) => now.AddMonths(-1).AddDays(days);
 
