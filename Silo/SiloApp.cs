@@ -6,6 +6,7 @@ using Custodian.Backups;
 using Custodian.Hosting;
 using Custodian.Silo.Audit;
 using Custodian.Silo.Backups;
+using Custodian.Silo.Mail;
 using Custodian.Keys;
 using Custodian.Security;
 using Custodian.Silo.Storage;
@@ -97,6 +98,7 @@ public static class SiloApp
         builder.Services.AddOptions<AccessPolicy>().BindConfiguration(AccessPolicy.Section);
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(builder.Configuration.GetValidated<SecurityRules>(SecurityRules.Section)));
         builder.AddCustodianBackups(silo, storage, tables, connectionString);
+        builder.AddCustodianMail();
         var auditOptions = builder.Configuration.GetSection(AuditOptions.Section).Get<AuditOptions>() ?? new();
         var auditKeys = AuditKeys.Load(auditOptions);
         builder.Services.AddSingleton(silo);
