@@ -278,7 +278,7 @@ public sealed class SubjectsService(
 
         RpcErrors.ThrowIfAny(violations);
         await access.RequireAsync(context, request.TenantId, request.SubjectId);
-        var result = await Grain(request.TenantId, request.SubjectId).EraseAsync(Caller.Actor(context), request.Reason);
+        var result = await Grain(request.TenantId, request.SubjectId).EraseAsync(Caller.Actor(context), request.Reason, partial: true);
         var response = new Proto.EraseResponse
         {
             Erasure = result.Erasure is { } erasure ? SubjectMapper.ToProto(erasure) : null,

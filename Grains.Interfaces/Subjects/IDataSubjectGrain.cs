@@ -60,8 +60,9 @@ public interface IDataSubjectGrain : IGrainWithStringKey
 
     /// <summary>
     /// Erases the subject (Art. 17): crypto-shreds it unless a legal hold keeps some or all of its data;
-    /// then only what is not held is removed. Idempotent: a second erasure returns the same receipt.
+    /// then, with <paramref name="partial"/>, only what is not held is removed, and without it nothing.
+    /// Idempotent: a second erasure returns the same receipt.
     /// </summary>
     [Alias("Erase")]
-    Task<ErasureResult> EraseAsync(string actor, string reason);
+    Task<ErasureResult> EraseAsync(string actor, string reason, bool partial);
 }

@@ -253,7 +253,7 @@ public sealed class DataSubjectGrain(
         return Task.FromResult(new SubjectExport(records, s.Recipients, s.Restriction, [.. s.Objections.Values], s.Hold, null));
     }
 
-    public async Task<ErasureResult> EraseAsync(string actor, string reason)
+    public async Task<ErasureResult> EraseAsync(string actor, string reason, bool partial)
     {
         // Erased with a receipt: done. Erased without one (a copy whose key is gone): write the tombstone and receipt now.
         if (state.State.Erasure is { ReceiptId.Length: > 0 } done)
@@ -264,8 +264,8 @@ public sealed class DataSubjectGrain(
         var now = timeProvider.GetUtcNow();
         if (state.State.Hold is { } hold)
         {
-            var kept = state.State.Records.Keys.Where(hold.Covers).ToImmutableArray();
-            var erased = state.State.Records.Keys.Where(c => !hold.Covers(c)).ToImmutableArray();
+            var kept = state.State.Records.Keys.Where(c => hold.Covers(c) || !partial).ToImmutableArray();
+            var erased = state.State.Records.Keys.Where(c => !hold.Covers(c) && partial).ToImmutableArray();
             if (erased.Length > 0)
             {
                 await ChangeAsync(s => s.Records = s.Records.RemoveRange(erased));
