@@ -6,6 +6,7 @@ using Custodian.Backups;
 using Custodian.Hosting;
 using Custodian.Silo.Audit;
 using Custodian.Silo.Backups;
+using Custodian.Silo.Mail;
 using Custodian.Silo.Requests;
 using Custodian.Keys;
 using Custodian.Security;
@@ -98,6 +99,7 @@ public static class SiloApp
         builder.Services.AddOptions<AccessPolicy>().BindConfiguration(AccessPolicy.Section);
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(builder.Configuration.GetValidated<SecurityRules>(SecurityRules.Section)));
         builder.AddCustodianBackups(silo, storage, tables, connectionString);
+        builder.AddCustodianMail();
         builder.AddCustodianRequests();
         var auditOptions = builder.Configuration.GetSection(AuditOptions.Section).Get<AuditOptions>() ?? new();
         var auditKeys = AuditKeys.Load(auditOptions);

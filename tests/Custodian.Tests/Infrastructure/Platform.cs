@@ -15,8 +15,8 @@ using SubjectsClient = Custodian.Gateway.Protos.Subjects.Subjects.SubjectsClient
 namespace Custodian.Tests.Infrastructure;
 
 /// <summary>
-/// The whole platform on 127.0.0.1: a real Azurite, one silo of region <c>eu-west</c> and the
-/// gateway, with real TLS certificates, a real key file and a real JWT signing key, all created
+/// The whole platform on 127.0.0.1: a real Azurite, one silo of region <c>eu-west</c>, the
+/// gateway and an SMTP relay the silo delivers mail to, with real TLS certificates, a real key file and a real JWT signing key, all created
 /// fresh in a temp folder for this fixture. The silo runs in-process; <see cref="ProcessSiloPlatform"/>
 /// runs it as a child process that can be killed.
 /// </summary>
@@ -44,6 +44,12 @@ public class Platform : IAsyncLifetime
     }
 
     public AzuriteServer Azurite { get; private set; }
+
+    /// <summary>The SMTP relay the silo delivers mail to (<c>Mail:Host</c>/<c>Mail:Port</c>); it keeps every message it receives.</summary>
+    public SmtpRelay Mail { get; private set; } = null!;
+
+    /// <summary>The sender the silo puts on every mail (<c>Mail:From</c>).</summary>
+    public const string MailFrom = "custodian@relay.test";
 
     /// <summary>The folder of this platform's generated keys and certificates (gateway.crt, jwt.key, eu-west.kek.json, …).</summary>
     public string SecretsFolder { get; }
@@ -78,6 +84,7 @@ public class Platform : IAsyncLifetime
     public virtual async Task InitializeAsync()
     {
         Azurite ??= await AzuriteServer.StartAsync();
+        Mail = await SmtpRelay.StartAsync();
         await StartSiloAsync();
         _gateway = GatewayApp.Build([], (c, l) =>
         {
@@ -99,6 +106,11 @@ public class Platform : IAsyncLifetime
         }
 
         await StopSiloAsync();
+        if (Mail is not null)
+        {
+            await Mail.DisposeAsync();
+        }
+
         if (_ownsAzurite)
         {
             await Azurite.DisposeAsync();
@@ -250,6 +262,13 @@ public class Platform : IAsyncLifetime
         settings["SecureStorage:CreateKeyFileIfMissing"] = "true";
         settings["AdminTls:Certificate:Path"] = Path.Combine(SecretsFolder, "admin.pfx");
         settings["AdminTls:Certificate:CreateIfMissing"] = "true";
+        settings["Mail:Host"] = "127.0.0.1";
+        settings["Mail:Port"] = $"{Mail.Port}";
+        settings["Mail:From"] = MailFrom;
+        settings["Mail:Timeout"] = "00:00:05";
+        // Retries come quickly in tests: 200 ms after the first failure, doubling up to 2 s.
+        settings["Mail:InitialRetryDelay"] = "00:00:00.200";
+        settings["Mail:MaxRetryDelay"] = "00:00:02";
         foreach (var (key, value) in ExtraSiloSettings())
         {
             settings[key] = value;
