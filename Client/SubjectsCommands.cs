@@ -7,7 +7,10 @@ using SubjectsClient = Custodian.Gateway.Protos.Subjects.Subjects.SubjectsClient
 
 namespace Custodian.Cli;
 
-/// <summary><c>custodian subjects put|get|list</c>: the personal data held about one data subject, through the gateway.</summary>
+/// <summary>
+/// <c>custodian subjects put|get|list</c>: the personal data held about one data subject, through the
+/// gateway; the subject's rights are in <see cref="SubjectRightsCommands"/>.
+/// </summary>
 internal static class SubjectsCommands
 {
 
@@ -20,6 +23,7 @@ internal static class SubjectsCommands
             Get(gateway, output, error),
             List(gateway, output, error),
         };
+        SubjectRightsCommands.AddTo(subjects, gateway, output, error);
         gateway.AddOptionsTo(subjects);
         return subjects;
     }
@@ -46,9 +50,11 @@ internal static class SubjectsCommands
             CustomParser = ParseFields,
         };
 
+        var source = new Option<string>("--source") { Description = "Where the data came from: subject (the default: provided by the subject) or another identifier, e.g. crm-import." };
+        var retention = new Option<string>("--retention") { Description = "How long the data is kept, or the criteria (Art. 15(1)(d))." };
         var command = new Command("put", "Creates or replaces the record of one category of a subject.")
         {
-            tenant, subject, category, purpose, legalBasis, fields,
+            tenant, subject, category, purpose, legalBasis, fields, source, retention,
         };
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
@@ -58,6 +64,8 @@ internal static class SubjectsCommands
                 Category = parseResult.GetRequiredValue(category),
                 Purpose = parseResult.GetRequiredValue(purpose),
                 LegalBasis = LegalBasisNames.Parse(parseResult.GetRequiredValue(legalBasis)),
+                Source = parseResult.GetValue(source) ?? "",
+                Retention = parseResult.GetValue(retention) ?? "",
             };
             record.Fields.Add(parseResult.GetRequiredValue(fields));
             var request = new PutRecordRequest
@@ -80,8 +88,9 @@ internal static class SubjectsCommands
         var subject = SubjectOption();
         var category = CategoryOption();
         var json = new Option<bool>("--json") { Description = "Print the response as JSON (the protobuf JSON mapping)." };
+        var purpose = new Option<string>("--purpose") { Description = "The purpose of processing (for a client application; a grant's own purpose counts otherwise), e.g. billing or legal-claims." };
 
-        var command = new Command("get", "Shows the record of one category of a subject.") { tenant, subject, category, json };
+        var command = new Command("get", "Shows the record of one category of a subject.") { tenant, subject, category, json, purpose };
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
             using var channel = gateway.OpenChannel(parseResult);
@@ -90,6 +99,7 @@ internal static class SubjectsCommands
                 TenantId = parseResult.GetRequiredValue(tenant),
                 SubjectId = parseResult.GetRequiredValue(subject),
                 Category = parseResult.GetRequiredValue(category),
+                Purpose = parseResult.GetValue(purpose) ?? "",
             };
 
             var response = await new SubjectsClient(channel).GetRecordAsync(request, cancellationToken: cancellationToken);
@@ -171,16 +181,16 @@ internal static class SubjectsCommands
         return command;
     }
 
-    private static Option<string> TenantOption() =>
+    internal static Option<string> TenantOption() =>
         new("--tenant") { Description = "The tenant the subject belongs to.", Required = true };
 
-    private static Option<string> SubjectOption() =>
+    internal static Option<string> SubjectOption() =>
         new("--subject") { Description = "The subject's pseudonym, chosen by the tenant's app.", Required = true };
 
-    private static Option<string> CategoryOption() =>
+    internal static Option<string> CategoryOption() =>
         new("--category") { Description = "The category of personal data, e.g. contact or billing.", Required = true };
 
-    private static Dictionary<string, string> ParseFields(ArgumentResult result)
+    internal static Dictionary<string, string> ParseFields(ArgumentResult result)
     {
         var fields = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var token in result.Tokens)
@@ -202,7 +212,7 @@ internal static class SubjectsCommands
         return fields;
     }
 
-    private static string Erased(string subject, Erasure erasure) =>
+    internal static string Erased(string subject, Erasure erasure) =>
         $"Subject {subject} was erased at {Formats.Time(erasure.ErasedAt)}" + (erasure.ReceiptId.Length > 0 ? $" (receipt {erasure.ReceiptId})." : ".");
 
     private static string FormatTime(Timestamp? timestamp) => Formats.Time(timestamp);

@@ -5,6 +5,7 @@ using Custodian.Audit;
 using Custodian.Gateway.Audit;
 using Custodian.Gateway.Services;
 using Custodian.Hosting;
+using Custodian.Subjects;
 using Grpc.Core;
 
 namespace Custodian.Gateway.Access;
@@ -44,26 +45,27 @@ public sealed partial class AccessDecider
     /// is durably in the audit trail; throws PERMISSION_DENIED (recorded too) otherwise. For calls that
     /// change something.
     /// </summary>
-    public async Task<string> RequireAsync(ServerCallContext context, string tenantId, string? subjectId, string? category = null)
+    public async Task<AccessDecision> RequireAsync(ServerCallContext context, string tenantId, string? subjectId, string? category = null)
     {
         var decision = await DecideAsync(context, tenantId, subjectId, category);
         await decision.RecordedAsync();
-        return decision.AllowedBy;
+        return decision;
     }
 
     /// <summary>
     /// Decides the call; a denial is recorded and thrown as PERMISSION_DENIED. An allowed call may run
     /// while its record is being stored, but nothing may go back to the caller before
     /// <see cref="AccessDecision.RecordedAsync"/> has completed: for reads, which change nothing, the
-    /// storage round trip then overlaps the read instead of adding to it.
+    /// storage round trip then overlaps the read instead of adding to it. A client application's
+    /// <paramref name="declaredPurpose"/> is the decision's purpose; under a grant, the grant's purpose is.
     /// </summary>
-    public async Task<AccessDecision> DecideAsync(ServerCallContext context, string tenantId, string? subjectId, string? category = null)
+    public async Task<AccessDecision> DecideAsync(ServerCallContext context, string tenantId, string? subjectId, string? category = null, string? declaredPurpose = null)
     {
         var http = context.GetHttpContext();
         var operation = http.GetEndpoint()?.Metadata.GetMetadata<PerformsAttribute>()?.Operation ?? Operation.Unspecified;
         var principal = http.User.FindFirst(CustodianClaims.Subject)?.Value ?? "";
         var source = SourceAddress.Of(http, _options);
-        var allowedBy = await AllowedByAsync(http, operation, principal, tenantId, subjectId, category, source);
+        var (allowedBy, purpose) = await AllowedByAsync(http, operation, principal, tenantId, subjectId, category, source, declaredPurpose);
 
         _decisions.Add(1, new KeyValuePair<string, object?>("operation", operation.ToString()), new KeyValuePair<string, object?>("outcome", allowedBy is null ? "deny" : "allow"));
 
@@ -71,7 +73,7 @@ public sealed partial class AccessDecider
         var target = subjectId is null ? $"tenant:{tenantId}" : _auditKeys.Subject(tenantId, subjectId);
         var record = new AuditRecord(_time.GetUtcNow(), principal, $"{operation}:{context.Method}", target,
             allowedBy is null ? "denied" : "allowed", source.ToString(), allowedBy ?? "");
-        var decision = new AccessDecision(allowedBy ?? "", Recorded(record, context.Method));
+        var decision = new AccessDecision(allowedBy ?? "", purpose, Recorded(record, context.Method));
         if (operation is not (Operation.Read or Operation.Export))
         {
             http.Items[AccessDecision.ItemKey] = decision; // for the outcome record that follows a change
@@ -87,6 +89,19 @@ public sealed partial class AccessDecider
         return decision;
     }
 
+    /// <summary>
+    /// Records what followed an allowed decision on a subject (a read refused for its purpose, the digests
+    /// of a rectification) under <paramref name="action"/>; fails the call UNAVAILABLE when the trail
+    /// cannot take it.
+    /// </summary>
+    public Task RecordAsync(ServerCallContext context, string tenantId, string subjectId, string action, string outcome, AccessDecision decision)
+    {
+        var http = context.GetHttpContext();
+        var record = new AuditRecord(_time.GetUtcNow(), http.User.FindFirst(CustodianClaims.Subject)?.Value ?? "", action,
+            _auditKeys.Subject(tenantId, subjectId), outcome, SourceAddress.Of(http, _options).ToString(), decision.AllowedBy);
+        return Recorded(record, context.Method);
+    }
+
     private async Task Recorded(AuditRecord record, string method)
     {
         try
@@ -100,17 +115,17 @@ public sealed partial class AccessDecider
         }
     }
 
-    private async Task<string?> AllowedByAsync(
-        HttpContext http, Operation operation, string principal, string tenantId, string? subjectId, string? category, IPAddress source)
+    private async Task<(string? AllowedBy, string Purpose)> AllowedByAsync(
+        HttpContext http, Operation operation, string principal, string tenantId, string? subjectId, string? category, IPAddress source, string? declaredPurpose)
     {
         if (operation == Operation.Unspecified || principal.Length == 0)
         {
-            return null; // a method that declares no operation is closed
+            return (null, ""); // a method that declares no operation is closed
         }
 
         if (http.User.IsInRole(CustodianClaims.AppRole) && http.User.FindFirst(CustodianClaims.Tenant)?.Value == tenantId)
         {
-            return "role:app";
+            return ("role:app", ProcessingPurposes.Normalize(declaredPurpose));
         }
 
         var now = _time.GetUtcNow();
@@ -120,7 +135,7 @@ public sealed partial class AccessDecider
             _ = _cluster.GetGrain<IPrincipalGrain>(principal).RecordUseAsync(grant.GrantId, now); // one-way: reviews show which grants are used
         }
 
-        return grant?.GrantId;
+        return (grant?.GrantId, ProcessingPurposes.Normalize(grant?.Request.Purpose));
     }
 
     /// <summary>Reviews need when a grant was last used, to the minute: tell the principal at most once a minute per grant.</summary>

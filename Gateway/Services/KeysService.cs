@@ -52,8 +52,14 @@ public sealed class KeysService(IClusterClient cluster, GatewayOptions gateway, 
 
         RpcErrors.ThrowIfAny(violations);
         await access.RequireAsync(context, request.TenantId, request.SubjectId);
-        var erasure = await cluster.GetGrain<IDataSubjectGrain>(new SubjectRef(request.TenantId, request.SubjectId).GrainKey)
-            .ShredAsync(Caller.Actor(context), request.Reason);
+        var result = await cluster.GetGrain<IDataSubjectGrain>(new SubjectRef(request.TenantId, request.SubjectId).GrainKey)
+            .EraseAsync(Caller.Actor(context), request.Reason, partial: false);
+        var erasure = result.Erasure;
+        if (erasure is null)
+        {
+            RpcErrors.FailedPrecondition($"A legal hold (GDPR Art. 17(3), {result.Hold?.Ground}) keeps data of this subject: it cannot be crypto-shredded and nothing was erased. Subjects.Erase removes what the hold does not keep.");
+        }
+
         return new Proto.ShredSubjectResponse { ReceiptId = erasure.ReceiptId, ErasedAt = Timestamp.FromDateTimeOffset(erasure.ErasedAt) };
     }
 

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Custodian.Storage;
 using Custodian.Subjects;
+using Custodian.Validation;
 using Google.Protobuf.WellKnownTypes;
 using Proto = Custodian.Gateway.Protos.Subjects;
 
@@ -13,7 +14,9 @@ internal static class SubjectMapper
         record.Category,
         record.Purpose,
         (LegalBasis)(int)record.LegalBasis,
-        record.Fields.ToImmutableSortedDictionary(StringComparer.Ordinal));
+        record.Fields.ToImmutableSortedDictionary(StringComparer.Ordinal),
+        record.Source.Length == 0 ? null : record.Source,
+        record.Retention.Length == 0 ? null : record.Retention);
 
     public static Proto.Record ToProto(PersonalDataRecord record)
     {
@@ -22,6 +25,8 @@ internal static class SubjectMapper
             Category = record.Category,
             Purpose = record.Purpose,
             LegalBasis = (Proto.LegalBasis)(int)record.LegalBasis,
+            Source = record.Source ?? "",
+            Retention = record.Retention ?? "",
         };
         proto.Fields.Add(record.Fields);
         return proto;
@@ -41,4 +46,44 @@ internal static class SubjectMapper
         FieldCount = summary.FieldCount,
         UpdatedAt = Timestamp.FromDateTimeOffset(summary.UpdatedAt),
     };
+
+    /// <summary>Most recipients of one category.</summary>
+    public const int MaxRecipients = 50;
+
+    /// <summary>Checks and maps a category's recipients; violations name <c>recipients[i].field</c>.</summary>
+    public static ImmutableArray<Recipient> ToDomain(IReadOnlyList<Proto.Recipient> recipients, List<FieldViolation> violations)
+    {
+        if (recipients.Count > MaxRecipients)
+        {
+            violations.Add(new FieldViolation("recipients", $"has more than {MaxRecipients} recipients"));
+        }
+
+        for (var i = 0; i < recipients.Count; i++)
+        {
+            var r = recipients[i];
+            if (string.IsNullOrWhiteSpace(r.Name) || r.Name.Length > Recipient.MaxTextLength)
+            {
+                violations.Add(new FieldViolation($"recipients[{i}].name", $"is required, at most {Recipient.MaxTextLength} characters"));
+            }
+
+            if (!System.Net.Mail.MailAddress.TryCreate(r.Email, out var address) || address.Address != r.Email || r.Email.Length > 254)
+            {
+                violations.Add(new FieldViolation($"recipients[{i}].email", "is not a plain e-mail address (name@domain)"));
+            }
+
+            if (r.ThirdCountry.Length > Recipient.MaxTextLength)
+            {
+                violations.Add(new FieldViolation($"recipients[{i}].third_country", $"is longer than {Recipient.MaxTextLength} characters"));
+            }
+        }
+
+        return [.. recipients.Select(r => new Recipient(r.Name, r.Email, r.ThirdCountry.Length == 0 ? null : r.ThirdCountry))];
+    }
+
+    public static Proto.CategoryRecipients ToProto(string category, ImmutableArray<Recipient> recipients)
+    {
+        var proto = new Proto.CategoryRecipients { Category = category };
+        proto.Recipients.AddRange(recipients.Select(r => new Proto.Recipient { Name = r.Name, Email = r.Email, ThirdCountry = r.ThirdCountry ?? "" }));
+        return proto;
+    }
 }

@@ -1,7 +1,11 @@
+using System.Collections.Immutable;
 using Custodian.Access;
 using Custodian.Gateway.Access;
+using Custodian.Hosting;
+using Custodian.Storage;
 using Custodian.Subjects;
 using Custodian.Validation;
+using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
@@ -15,8 +19,12 @@ namespace Custodian.Gateway.Services;
 /// returns nothing before the record is stored.
 /// </summary>
 [Authorize]
-public sealed class SubjectsService(IClusterClient cluster, AccessDecider access) : Proto.Subjects.SubjectsBase
+public sealed class SubjectsService(
+    IClusterClient cluster, AccessDecider access, AuditKeys auditKeys, AuditOptions audit, GatewayOptions gateway, TimeProvider time) : Proto.Subjects.SubjectsBase
 {
+    private const int MaxGroundsLength = 2000;
+    private const int MaxReasonLength = 1000;
+
     [Performs(Operation.Write)]
     public override async Task<Proto.PutRecordResponse> PutRecord(Proto.PutRecordRequest request, ServerCallContext context)
     {
@@ -54,14 +62,27 @@ public sealed class SubjectsService(IClusterClient cluster, AccessDecider access
         var violations = new List<FieldViolation>();
         SubjectRef.Check(request.TenantId, request.SubjectId, violations);
         Identifiers.CheckCategory(request.Category, "category", violations);
-        RpcErrors.ThrowIfAny(violations);
-        var decision = await access.DecideAsync(context, request.TenantId, request.SubjectId, request.Category);
+        if (request.Purpose.Length > 0)
+        {
+            ProcessingPurposes.Check(request.Purpose, "purpose", violations);
+        }
 
-        var lookup = await Grain(request.TenantId, request.SubjectId).GetRecordAsync(request.Category);
+        RpcErrors.ThrowIfAny(violations);
+        var decision = await access.DecideAsync(context, request.TenantId, request.SubjectId, request.Category, request.Purpose);
+
+        var lookup = await Grain(request.TenantId, request.SubjectId).GetRecordAsync(request.Category, decision.Purpose);
         await decision.RecordedAsync();
         if (lookup.Erasure is { } erasure)
         {
             return new Proto.GetRecordResponse { Erasure = SubjectMapper.ToProto(erasure) };
+        }
+
+        if (lookup.Refusal != ReadRefusal.None)
+        {
+            await access.RecordAsync(context, request.TenantId, request.SubjectId, $"Read:{context.Method}", $"refused:{lookup.Refusal.ToString().ToLowerInvariant()}", decision);
+            RpcErrors.FailedPrecondition(lookup.Refusal == ReadRefusal.Restricted
+                ? "Processing of this subject is restricted (GDPR Art. 18): only storage, and reads for a purpose Art. 18(2) allows (consent, legal-claims, protect-others, public-interest)."
+                : "The subject objected to processing for this purpose (GDPR Art. 21).");
         }
 
         if (lookup.Record is null)
@@ -92,6 +113,230 @@ public sealed class SubjectsService(IClusterClient cluster, AccessDecider access
         };
         response.Categories.AddRange(listing.Categories.Select(SubjectMapper.ToProto));
         return response;
+    }
+
+    [Performs(Operation.Write)]
+    public override async Task<Proto.RectifyResponse> Rectify(Proto.RectifyRequest request, ServerCallContext context)
+    {
+        var violations = new List<FieldViolation>();
+        SubjectRef.Check(request.TenantId, request.SubjectId, violations);
+        Identifiers.CheckCategory(request.Category, "category", violations);
+        if (request.Fields.Count == 0)
+        {
+            violations.Add(new FieldViolation("fields", "needs at least one field to rectify"));
+        }
+
+        RpcErrors.ThrowIfAny(violations);
+        var decision = await access.RequireAsync(context, request.TenantId, request.SubjectId, request.Category);
+
+        var result = await Grain(request.TenantId, request.SubjectId)
+            .RectifyAsync(request.Category, request.Fields.ToImmutableSortedDictionary(StringComparer.Ordinal));
+        ThrowIfErased(result.Erasure);
+        if (result.NoSuchCategory)
+        {
+            RpcErrors.NotFound("The subject has no record in this category.");
+        }
+
+        if (!result.Done)
+        {
+            RpcErrors.InvalidArgument(result.Violations);
+        }
+
+        // Art. 16 evidence without the data: each change as keyed digests of the value before and after.
+        foreach (var change in result.Changes)
+        {
+            await access.RecordAsync(context, request.TenantId, request.SubjectId, $"Rectify:{request.Category}.{change.Field}",
+                $"before={auditKeys.Value(request.TenantId, request.SubjectId, change.Field, change.Before)} after={auditKeys.Value(request.TenantId, request.SubjectId, change.Field, change.After)}", decision);
+        }
+
+        var response = new Proto.RectifyResponse { UpdatedAt = Timestamp.FromDateTimeOffset(result.At!.Value), NoticesQueued = result.NoticesQueued };
+        response.ChangedFields.AddRange(result.Changes.Select(c => c.Field));
+        return response;
+    }
+
+    [Performs(Operation.Restrict)]
+    public override async Task<Proto.SubjectChangeResponse> Restrict(Proto.RestrictRequest request, ServerCallContext context)
+    {
+        var violations = new List<FieldViolation>();
+        SubjectRef.Check(request.TenantId, request.SubjectId, violations);
+        if (request.Ground == Proto.RestrictionGround.Unspecified || !System.Enum.IsDefined(request.Ground))
+        {
+            violations.Add(new FieldViolation("ground", "is required: one of Art. 18(1)(a)-(d)"));
+        }
+
+        RpcErrors.ThrowIfAny(violations);
+        await access.RequireAsync(context, request.TenantId, request.SubjectId);
+        return Done(await Grain(request.TenantId, request.SubjectId).RestrictAsync((RestrictionGround)(int)request.Ground, Caller.Actor(context)));
+    }
+
+    [Performs(Operation.Restrict)]
+    public override async Task<Proto.SubjectChangeResponse> LiftRestriction(Proto.LiftRestrictionRequest request, ServerCallContext context)
+    {
+        var violations = new List<FieldViolation>();
+        SubjectRef.Check(request.TenantId, request.SubjectId, violations);
+        if (request.SubjectInformedAt is null)
+        {
+            violations.Add(new FieldViolation("subject_informed_at", "is required: Art. 18(3) asks that the subject is informed before the restriction is lifted"));
+        }
+
+        RpcErrors.ThrowIfAny(violations);
+        await access.RequireAsync(context, request.TenantId, request.SubjectId);
+        return Done(await Grain(request.TenantId, request.SubjectId).LiftRestrictionAsync(request.SubjectInformedAt!.ToDateTimeOffset(), Caller.Actor(context)));
+    }
+
+    [Performs(Operation.Write)]
+    public override async Task<Proto.SubjectChangeResponse> Object(Proto.ObjectRequest request, ServerCallContext context)
+    {
+        var violations = new List<FieldViolation>();
+        SubjectRef.Check(request.TenantId, request.SubjectId, violations);
+        ProcessingPurposes.Check(request.Purpose, "purpose", violations);
+        RpcErrors.ThrowIfAny(violations);
+        await access.RequireAsync(context, request.TenantId, request.SubjectId);
+        return Done(await Grain(request.TenantId, request.SubjectId).ObjectAsync(request.Purpose, request.DirectMarketing));
+    }
+
+    [Authorize(Roles = "officer,dpo")]
+    public override async Task<Proto.SubjectChangeResponse> RecordCompellingGrounds(Proto.RecordCompellingGroundsRequest request, ServerCallContext context)
+    {
+        var violations = new List<FieldViolation>();
+        SubjectRef.Check(request.TenantId, request.SubjectId, violations);
+        ProcessingPurposes.Check(request.Purpose, "purpose", violations);
+        if (string.IsNullOrWhiteSpace(request.Grounds))
+        {
+            violations.Add(new FieldViolation("grounds", "is required"));
+        }
+        else if (request.Grounds.Length > MaxGroundsLength)
+        {
+            violations.Add(new FieldViolation("grounds", $"is longer than {MaxGroundsLength} characters"));
+        }
+
+        RpcErrors.ThrowIfAny(violations);
+        return Done(await Grain(request.TenantId, request.SubjectId).RecordCompellingGroundsAsync(request.Purpose, request.Grounds));
+    }
+
+    [Performs(Operation.Write)]
+    public override async Task<Proto.SubjectChangeResponse> SetRecipients(Proto.SetRecipientsRequest request, ServerCallContext context)
+    {
+        var violations = new List<FieldViolation>();
+        SubjectRef.Check(request.TenantId, request.SubjectId, violations);
+        Identifiers.CheckCategory(request.Category, "category", violations);
+        var recipients = SubjectMapper.ToDomain(request.Recipients, violations);
+        RpcErrors.ThrowIfAny(violations);
+        await access.RequireAsync(context, request.TenantId, request.SubjectId, request.Category);
+        return Done(await Grain(request.TenantId, request.SubjectId).SetRecipientsAsync(request.Category, recipients));
+    }
+
+    [Performs(Operation.Read)]
+    public override async Task<Proto.ListRecipientsResponse> ListRecipients(Proto.ListRecipientsRequest request, ServerCallContext context)
+    {
+        var violations = new List<FieldViolation>();
+        SubjectRef.Check(request.TenantId, request.SubjectId, violations);
+        RpcErrors.ThrowIfAny(violations);
+        var decision = await access.DecideAsync(context, request.TenantId, request.SubjectId);
+
+        var export = await Grain(request.TenantId, request.SubjectId).ExportAsync(portability: false);
+        await decision.RecordedAsync();
+        var response = new Proto.ListRecipientsResponse { Erasure = export.Erasure is { } erasure ? SubjectMapper.ToProto(erasure) : null };
+        response.Categories.AddRange(export.Recipients.Select(r => SubjectMapper.ToProto(r.Key, r.Value)));
+        return response;
+    }
+
+    [Performs(Operation.Export)]
+    public override async Task<Proto.ExportResponse> Export(Proto.ExportRequest request, ServerCallContext context)
+    {
+        var violations = new List<FieldViolation>();
+        SubjectRef.Check(request.TenantId, request.SubjectId, violations);
+        RpcErrors.ThrowIfAny(violations);
+        var decision = await access.DecideAsync(context, request.TenantId, request.SubjectId);
+
+        var subject = new SubjectRef(request.TenantId, request.SubjectId);
+        var export = await Grain(request.TenantId, request.SubjectId).ExportAsync(request.Portability);
+        await decision.RecordedAsync();
+        var accessLog = request.Portability || export.Erasure is not null
+            ? []
+            : await SubjectAccessLog.ReadAsync(cluster, gateway.Region, Math.Max(1, audit.Partitions), auditKeys.Subject(request.TenantId, request.SubjectId));
+        return new Proto.ExportResponse
+        {
+            Json = ByteString.CopyFrom(SubjectExportDocument.Write(subject, export, request.Portability, accessLog, time.GetUtcNow())),
+            AccessLogEntries = accessLog.Count,
+        };
+    }
+
+    [Performs(Operation.Erase)]
+    public override async Task<Proto.EraseResponse> Erase(Proto.EraseRequest request, ServerCallContext context)
+    {
+        var violations = new List<FieldViolation>();
+        SubjectRef.Check(request.TenantId, request.SubjectId, violations);
+        if (string.IsNullOrWhiteSpace(request.Reason))
+        {
+            violations.Add(new FieldViolation("reason", "is required"));
+        }
+        else if (request.Reason.Length > MaxReasonLength)
+        {
+            violations.Add(new FieldViolation("reason", $"is longer than {MaxReasonLength} characters"));
+        }
+
+        RpcErrors.ThrowIfAny(violations);
+        await access.RequireAsync(context, request.TenantId, request.SubjectId);
+        var result = await Grain(request.TenantId, request.SubjectId).EraseAsync(Caller.Actor(context), request.Reason, partial: true);
+        var response = new Proto.EraseResponse
+        {
+            Erasure = result.Erasure is { } erasure ? SubjectMapper.ToProto(erasure) : null,
+            HeldBy = (Proto.ErasureException)(int)(result.Hold?.Ground ?? ErasureException.Unspecified),
+            NoticesQueued = result.NoticesQueued,
+        };
+        response.ErasedCategories.AddRange(result.ErasedCategories);
+        response.KeptCategories.AddRange(result.KeptCategories);
+        return response;
+    }
+
+    [Authorize(Roles = "officer,dpo")]
+    public override async Task<Proto.SubjectChangeResponse> PlaceLegalHold(Proto.PlaceLegalHoldRequest request, ServerCallContext context)
+    {
+        var violations = new List<FieldViolation>();
+        SubjectRef.Check(request.TenantId, request.SubjectId, violations);
+        if (request.Ground == Proto.ErasureException.Unspecified || !System.Enum.IsDefined(request.Ground))
+        {
+            violations.Add(new FieldViolation("ground", "is required: one of Art. 17(3)(a)-(e)"));
+        }
+
+        foreach (var category in request.Categories)
+        {
+            Identifiers.CheckCategory(category, "categories", violations);
+        }
+
+        RpcErrors.ThrowIfAny(violations);
+        var hold = new LegalHold((ErasureException)(int)request.Ground, [.. request.Categories.Distinct()], time.GetUtcNow(), Caller.Actor(context));
+        return Done(await Grain(request.TenantId, request.SubjectId).PlaceLegalHoldAsync(hold));
+    }
+
+    [Authorize(Roles = "officer,dpo")]
+    public override async Task<Proto.SubjectChangeResponse> ReleaseLegalHold(Proto.ReleaseLegalHoldRequest request, ServerCallContext context)
+    {
+        var violations = new List<FieldViolation>();
+        SubjectRef.Check(request.TenantId, request.SubjectId, violations);
+        RpcErrors.ThrowIfAny(violations);
+        return Done(await Grain(request.TenantId, request.SubjectId).ReleaseLegalHoldAsync());
+    }
+
+    /// <summary>The response of a change that was made; a refusal or an erased subject is FAILED_PRECONDITION.</summary>
+    private static Proto.SubjectChangeResponse Done(SubjectChange change)
+    {
+        ThrowIfErased(change.Erasure);
+        if (!change.Done)
+        {
+            RpcErrors.FailedPrecondition(change.Refusal ?? "The change is not possible in the subject's current state.");
+        }
+
+        return new Proto.SubjectChangeResponse { At = Timestamp.FromDateTimeOffset(change.At!.Value), NoticesQueued = change.NoticesQueued };
+    }
+
+    private static void ThrowIfErased(ErasureRecord? erasure)
+    {
+        if (erasure is not null)
+        {
+            RpcErrors.FailedPrecondition("The subject was erased; nothing is held about it any more.");
+        }
     }
 
     private IDataSubjectGrain Grain(string tenantId, string subjectId) =>

@@ -1,5 +1,3 @@
-using Custodian.Storage;
-
 namespace Custodian.Subjects;
 
 /// <summary>
@@ -13,18 +11,58 @@ public interface IDataSubjectGrain : IGrainWithStringKey
     [Alias("PutRecord")]
     Task<PutRecordResult> PutRecordAsync(PersonalDataRecord record);
 
-    /// <summary>Returns the record of one category, none, or that the subject was erased.</summary>
+    /// <summary>
+    /// Returns the record of one category for processing with <paramref name="purpose"/>; none; that
+    /// the subject was erased; or a refusal when processing is restricted or objected to for the purpose.
+    /// </summary>
     [Alias("GetRecord")]
-    Task<RecordLookup> GetRecordAsync(string category);
+    Task<RecordLookup> GetRecordAsync(string category, string purpose);
 
     /// <summary>Lists the categories held, without their values, or that the subject was erased.</summary>
     [Alias("ListCategories")]
     Task<CategoryListing> ListCategoriesAsync();
 
+    /// <summary>Changes existing fields of one category (Art. 16); returns the values before and after for the caller to digest.</summary>
+    [Alias("Rectify")]
+    Task<RectificationResult> RectifyAsync(string category, System.Collections.Immutable.ImmutableSortedDictionary<string, string> fields);
+
+    /// <summary>Restricts processing (Art. 18): the data stays stored, reads are refused unless 18(2) allows the purpose.</summary>
+    [Alias("Restrict")]
+    Task<SubjectChange> RestrictAsync(RestrictionGround ground, string actor);
+
+    /// <summary>Lifts the restriction; refused unless the subject was informed beforehand (18(3)).</summary>
+    [Alias("LiftRestriction")]
+    Task<SubjectChange> LiftRestrictionAsync(DateTimeOffset subjectInformedAt, string actor);
+
+    /// <summary>Records the subject's objection to processing for one purpose (Art. 21).</summary>
+    [Alias("Object")]
+    Task<SubjectChange> ObjectAsync(string purpose, bool directMarketing);
+
+    /// <summary>Records compelling legitimate grounds that override an objection (21(1)); refused for direct marketing.</summary>
+    [Alias("RecordCompellingGrounds")]
+    Task<SubjectChange> RecordCompellingGroundsAsync(string purpose, string grounds);
+
+    /// <summary>Replaces the recipients of one category (Art. 19); an empty list removes them.</summary>
+    [Alias("SetRecipients")]
+    Task<SubjectChange> SetRecipientsAsync(string category, System.Collections.Immutable.ImmutableArray<Recipient> recipients);
+
+    /// <summary>Places or replaces a legal hold (Art. 17(3)) that keeps data from erasure.</summary>
+    [Alias("PlaceLegalHold")]
+    Task<SubjectChange> PlaceLegalHoldAsync(LegalHold hold);
+
+    /// <summary>Releases the legal hold.</summary>
+    [Alias("ReleaseLegalHold")]
+    Task<SubjectChange> ReleaseLegalHoldAsync();
+
+    /// <summary>Everything held about the subject, for an access (all) or portability (subject-provided only) export.</summary>
+    [Alias("Export")]
+    Task<SubjectExport> ExportAsync(bool portability);
+
     /// <summary>
-    /// Crypto-shreds the subject: its data key is destroyed, so every stored copy (current, replicated,
-    /// backed up) becomes unreadable. Idempotent: shredding an erased subject returns the first erasure.
+    /// Erases the subject (Art. 17): crypto-shreds it unless a legal hold keeps some or all of its data;
+    /// then, with <paramref name="partial"/>, only what is not held is removed, and without it nothing.
+    /// Idempotent: a second erasure returns the same receipt.
     /// </summary>
-    [Alias("Shred")]
-    Task<ErasureRecord> ShredAsync(string actor, string reason);
+    [Alias("Erase")]
+    Task<ErasureResult> EraseAsync(string actor, string reason, bool partial);
 }

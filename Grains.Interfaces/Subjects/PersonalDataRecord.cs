@@ -13,8 +13,22 @@ public sealed record PersonalDataRecord(
     [property: Id(0)] string Category,
     [property: Id(1)] string Purpose,
     [property: Id(2)] LegalBasis LegalBasis,
-    [property: Id(3)] ImmutableSortedDictionary<string, string> Fields)
+    [property: Id(3)] ImmutableSortedDictionary<string, string> Fields,
+    [property: Id(4)] string? Source = null,
+    [property: Id(5)] string? Retention = null)
 {
+    /// <summary>The <see cref="Source"/> of data the subject provided (the default).</summary>
+    public const string SubjectSource = "subject";
+
+    /// <summary>Longest source or retention text.</summary>
+    public const int MaxSourceLength = 64;
+
+    /// <summary>Longest retention text.</summary>
+    public const int MaxRetentionLength = 256;
+
+    /// <summary>True when the subject provided this data (Art. 20 portability covers only such data).</summary>
+    public bool ProvidedBySubject => string.IsNullOrEmpty(Source) || Source == SubjectSource;
+
     /// <summary>Largest record: field names plus values, in UTF-8 bytes.</summary>
     public const int MaxRecordBytes = 64 * 1024;
 
@@ -44,6 +58,17 @@ public sealed record PersonalDataRecord(
         if (!Enum.IsDefined(LegalBasis) || LegalBasis == LegalBasis.Unspecified)
         {
             violations.Add(new FieldViolation(fieldPrefix + "legal_basis", "is required (one of Art. 6(1)(a)-(f))"));
+        }
+
+        if (Source is { Length: > 0 } source
+            && (source.Length > MaxSourceLength || !char.IsAsciiLetterLower(source[0]) || source.Any(c => !char.IsAsciiLetterLower(c) && !char.IsAsciiDigit(c) && c != '-')))
+        {
+            violations.Add(new FieldViolation(fieldPrefix + "source", $"names where the data came from: \"{SubjectSource}\" (the default) or another lower-case identifier of letters, digits and '-', at most {MaxSourceLength} characters"));
+        }
+
+        if (Retention is { Length: > MaxRetentionLength })
+        {
+            violations.Add(new FieldViolation(fieldPrefix + "retention", $"is longer than {MaxRetentionLength} characters"));
         }
 
         if (Fields is null || Fields.IsEmpty)

@@ -5,7 +5,7 @@ namespace Custodian.Hosting;
 
 /// <summary>
 /// The audit trail's keys, derived (HKDF-SHA256) from one secret in a key file: one keys the hashes
-/// that stand for data subjects in the trail, one signs published verification summaries of whole
+/// that stand for data subjects in the trail, one those that stand for values (rectifications), one signs published verification summaries of whole
 /// partitions, one those of time ranges (so that neither kind of summary passes for the other).
 /// Destroying the secret makes the subject hashes unlinkable for good.
 /// </summary>
@@ -14,12 +14,14 @@ public sealed class AuditKeys
     private readonly byte[] _subjectKey;
     private readonly byte[] _summaryKey;
     private readonly byte[] _rangeSummaryKey;
+    private readonly byte[] _valueKey;
 
     private AuditKeys(byte[] secret)
     {
         _subjectKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, 32, info: "custodian-audit-subject"u8.ToArray());
         _summaryKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, 32, info: "custodian-audit-summary"u8.ToArray());
         _rangeSummaryKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, 32, info: "custodian-audit-range-summary"u8.ToArray());
+        _valueKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, 32, info: "custodian-audit-value"u8.ToArray());
     }
 
     /// <summary>Loads the key file (base64 secret of at least 32 bytes), creating it in development.</summary>
@@ -58,6 +60,14 @@ public sealed class AuditKeys
     /// <summary>How a data subject appears in the trail: <c>subject:</c> and 22 characters of keyed hash.</summary>
     public string Subject(string tenantId, string subjectId) =>
         "subject:" + Convert.ToBase64String(HMACSHA256.HashData(_subjectKey, Encoding.UTF8.GetBytes($"{tenantId}/{subjectId}")))[..22];
+
+    /// <summary>
+    /// How a personal-data value appears in the trail (e.g. a field before and after a rectification):
+    /// <c>hmac:</c> and 22 characters of keyed hash, bound to the subject and field, so equal values of
+    /// different subjects or fields do not correlate and a guessed value cannot be checked without the key.
+    /// </summary>
+    public string Value(string tenantId, string subjectId, string field, string value) =>
+        "hmac:" + Convert.ToBase64String(HMACSHA256.HashData(_valueKey, Encoding.UTF8.GetBytes($"{tenantId}/{subjectId}\n{field}\n{value}")))[..22];
 
     /// <summary>The signature of a whole partition's verification summary.</summary>
     public string SignSummary(string partition, long count, string headHash) =>

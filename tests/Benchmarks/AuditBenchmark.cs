@@ -42,9 +42,9 @@ internal static class AuditBenchmark
         }
     }
 
-    public static async Task RunAsync(bool inMemoryAzurite)
+    public static async Task RunAsync(bool inMemoryAzurite, bool storageOnOwnCore)
     {
-        await using var cluster = await BenchCluster.StartAsync(inMemoryAzurite);
+        await using var cluster = await BenchCluster.StartAsync(inMemoryAzurite, storageOnOwnCore);
         var audited = await cluster.StartGatewayAsync();
         var unaudited = await cluster.StartGatewayAsync(services => services.AddSingleton<IAuditTrail, NoAuditTrail>());
 
@@ -67,7 +67,7 @@ internal static class AuditBenchmark
 
         using var trail = new TrailMeter();
         Console.WriteLine();
-        Console.WriteLine($"Audit trail on the gateway read path — {Environment.ProcessorCount} cores, {ReadsPerRound} reads per variant per round, {Rounds} rounds (alternating), TLS + JWT, Azurite {(inMemoryAzurite ? "in memory" : "on disk")}, load average {LoadAverage()}");
+        Console.WriteLine($"Audit trail on the gateway read path — {Environment.ProcessorCount} cores, {ReadsPerRound} reads per variant per round, {Rounds} rounds (alternating), TLS + JWT, Azurite {(inMemoryAzurite ? "in memory" : "on disk")}{(storageOnOwnCore ? $" pinned to core {Environment.ProcessorCount - 1}, the rest to the other cores" : ", sharing all cores")}, load average {LoadAverage()}");
         var peaks = new Dictionary<int, (List<Measure.Result> On, List<Measure.Result> Off)>();
         foreach (var concurrency in Concurrencies)
         {

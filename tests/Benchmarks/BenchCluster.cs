@@ -25,9 +25,26 @@ internal sealed class BenchCluster : IAsyncDisposable
     private BenchCluster(AzuriteServer azurite, string secrets, WebApplication silo) =>
         (_azurite, _secrets, _silo) = (azurite, secrets, silo);
 
-    public static async Task<BenchCluster> StartAsync(bool inMemoryAzurite = false)
+    /// <summary>
+    /// Starts Azurite and the silo. With <paramref name="storageOnOwnCore"/>, Azurite is pinned to the
+    /// last core and this process (client, silo, gateways) to the others, as when storage is a service
+    /// of its own rather than an emulator sharing the cores with what is measured.
+    /// </summary>
+    public static async Task<BenchCluster> StartAsync(bool inMemoryAzurite = false, bool storageOnOwnCore = false)
     {
         var azurite = await AzuriteServer.StartAsync(inMemoryAzurite);
+        if (storageOnOwnCore)
+        {
+            var last = Environment.ProcessorCount - 1;
+            if (last < 1)
+            {
+                throw new InvalidOperationException("Pinning storage to a core of its own needs at least 2 cores.");
+            }
+
+            await PinAsync(azurite.ProcessId, $"{last}");
+            await PinAsync(Environment.ProcessId, last == 1 ? "0" : $"0-{last - 1}");
+        }
+
         var secrets = Directory.CreateTempSubdirectory("custodian-bench-").FullName;
         var silo = SiloApp.Build([], (c, _) => c.AddInMemoryCollection(Common(azurite, secrets).Concat(new Dictionary<string, string?>
         {
@@ -92,6 +109,21 @@ internal sealed class BenchCluster : IAsyncDisposable
         await _silo.StopAsync();
         await _azurite.DisposeAsync();
         Directory.Delete(_secrets, recursive: true);
+    }
+
+    /// <summary>Pins every thread of a process (and, by inheritance, its future threads) to <paramref name="cores"/>.</summary>
+    private static async Task PinAsync(int processId, string cores)
+    {
+        using var taskset = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("taskset", ["-a", "-p", "-c", cores, $"{processId}"])
+        {
+            RedirectStandardOutput = true,
+        }) ?? throw new InvalidOperationException("taskset did not start");
+        await taskset.StandardOutput.ReadToEndAsync();
+        await taskset.WaitForExitAsync();
+        if (taskset.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"taskset could not pin process {processId} to cores {cores} (exit code {taskset.ExitCode}).");
+        }
     }
 
     private static Dictionary<string, string?> Common(AzuriteServer azurite, string secrets) => new()

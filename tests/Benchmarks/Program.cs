@@ -2,7 +2,7 @@ using Custodian.Benchmarks;
 
 // `storage` (default): encrypted vs plain grain storage on the same Azurite, variants alternated in
 // rounds; the crypto alone; the rewrap rate of a KEK rotation. `access`: the gateway's read path with
-// the grant check vs the tenant-only check. `audit [--in-memory-azurite]`: the read path audited vs unaudited. Ratios
+// the grant check vs the tenant-only check. `audit [--in-memory-azurite] [--storage-own-core]`: the read path audited vs unaudited. Ratios
 // within one run matter, not absolute figures.
 switch (args.FirstOrDefault())
 {
@@ -13,7 +13,7 @@ switch (args.FirstOrDefault())
         await AuditBenchmark.SoakAsync(audited: !args.Contains("--unaudited"), seconds: 40);
         break;
     case "audit":
-        await AuditBenchmark.RunAsync(args.Contains("--in-memory-azurite"));
+        await AuditBenchmark.RunAsync(args.Contains("--in-memory-azurite"), args.Contains("--storage-own-core"));
         break;
     default:
         await StorageBenchmark.RunAsync();

@@ -12,13 +12,13 @@ public sealed class AccessPlatform : Platform
 
     /// <summary>Issues a grant as <see cref="Officer"/>.</summary>
     public async Task<Grant> IssueAsync(
-        string principal, string tenant, string[] subjects, Operation[] operations, string cidr, DateTimeOffset from, DateTimeOffset until, string justification = "ticket T-1")
+        string principal, string tenant, string[] subjects, Operation[] operations, string cidr, DateTimeOffset from, DateTimeOffset until, string justification = "ticket T-1", string purpose = "support case")
     {
         var request = new IssueGrantRequest
         {
             Principal = principal,
             Scope = new GrantScope { TenantId = tenant },
-            Purpose = "support case",
+            Purpose = purpose,
             Justification = justification,
             ValidFrom = Timestamp.FromDateTimeOffset(from),
             ValidUntil = Timestamp.FromDateTimeOffset(until),

@@ -97,7 +97,7 @@ public sealed class AuditOutageTests(AuditOutagePlatform platform, ITestOutputHe
         var stored = new List<string>();
         foreach (var (subject, _, _, _) in calls)
         {
-            if ((await platform.SiloGrains.GetGrain<IDataSubjectGrain>(new SubjectRef(tenant, subject).GrainKey).GetRecordAsync("contact")).Record is not null)
+            if ((await platform.SiloGrains.GetGrain<IDataSubjectGrain>(new SubjectRef(tenant, subject).GrainKey).GetRecordAsync("contact", "")).Record is not null)
             {
                 stored.Add(subject);
             }

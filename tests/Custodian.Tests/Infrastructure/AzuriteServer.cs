@@ -26,6 +26,9 @@ public sealed class AzuriteServer : IAsyncDisposable
 
     public string ConnectionString { get; }
 
+    /// <summary>The emulator's process id (e.g. to pin it to a core of its own in a benchmark).</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>The port of the table service.</summary>
     public int TablePort { get; }
 

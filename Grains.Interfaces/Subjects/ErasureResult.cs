@@ -1,0 +1,18 @@
+using System.Collections.Immutable;
+using Custodian.Storage;
+
+namespace Custodian.Subjects;
+
+/// <summary>
+/// The outcome of an erasure request (Art. 17). Without a legal hold the subject is crypto-shredded
+/// and <see cref="Erasure"/> is its tombstone and receipt (the same on every later request). Under a
+/// hold that covers everything nothing is erased; under a hold on some categories the others are
+/// removed (<see cref="ErasedCategories"/>) and the held ones kept (<see cref="KeptCategories"/>).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Custodian.Subjects.ErasureResult")]
+public sealed record ErasureResult(
+    [property: Id(0)] ErasureRecord? Erasure,
+    [property: Id(1)] ImmutableArray<string> ErasedCategories,
+    [property: Id(2)] ImmutableArray<string> KeptCategories,
+    [property: Id(3)] LegalHold? Hold,
+    [property: Id(4)] int NoticesQueued = 0);
