@@ -13,6 +13,6 @@ public enum MailDeliveryState
     /// <summary>The relay accepted it; its answer and the time are recorded.</summary>
     Delivered = 2,
 
-    /// <summary>The relay refused it permanently (a 5xx answer to the sender, a recipient or the message); not retried.</summary>
+    /// <summary>The relay refused it permanently (a 5xx answer to a recipient or to the message); not retried.</summary>
     Rejected = 3,
 }

@@ -74,7 +74,7 @@ public sealed class MailOutboxGrain(
     }
 
     public Task<MailDelivery?> GetAsync(string messageId) =>
-        Task.FromResult(state.State.Entries.TryGetValue(messageId, out var entry) ? entry.Delivery : null);
+        Task.FromResult(messageId is not null && state.State.Entries.TryGetValue(messageId, out var entry) ? entry.Delivery : null);
 
     public Task<ImmutableArray<MailDelivery>> ListAsync() =>
         Task.FromResult<ImmutableArray<MailDelivery>>([.. state.State.Entries.Values

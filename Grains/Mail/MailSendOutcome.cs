@@ -9,6 +9,6 @@ public enum MailSendOutcome
     /// <summary>Not delivered this time (relay unreachable, busy, a 4xx answer): retried later.</summary>
     Deferred = 2,
 
-    /// <summary>Refused for good (a 5xx answer to the sender, a recipient or the message): not retried.</summary>
+    /// <summary>Refused for good (a 5xx answer to a recipient or to the message): not retried.</summary>
     Rejected = 3,
 }

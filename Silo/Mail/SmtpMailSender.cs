@@ -11,6 +11,8 @@ namespace Custodian.Silo.Mail;
 /// <summary>
 /// Delivers one mail per SMTP conversation with MailKit: STARTTLS when the relay offers it, credentials
 /// when configured, the configured sender, and the outbox's message id as the Message-ID header.
+/// A 5xx refusal of a recipient or of the message is <see cref="MailSendOutcome.Rejected"/>; every other
+/// failure is <see cref="MailSendOutcome.Deferred"/> and retried.
 /// Failures become results whose reasons are SMTP codes or error names, never the relay's free text
 /// (which may quote addresses). Counts attempts in <c>custodian.mail.attempts</c> (meter <c>Custodian.Mail</c>).
 /// </summary>
@@ -54,8 +56,10 @@ public sealed class SmtpMailSender : IMailSender
             await client.DisconnectAsync(quit: true, cancellationToken);
             return MailSendResult.Accepted(answer);
         }
-        catch (SmtpCommandException e) when ((int)e.StatusCode >= 500 && e.ErrorCode != SmtpErrorCode.UnexpectedStatusCode)
+        catch (SmtpCommandException e) when ((int)e.StatusCode >= 500 && e.ErrorCode is SmtpErrorCode.RecipientNotAccepted or SmtpErrorCode.MessageNotAccepted)
         {
+            // Only the recipient or the message itself is refused for good; a refused sender or any other
+            // 5xx is the relay's configuration (authentication, From), which can be fixed: those are retried.
             return MailSendResult.Rejected($"relay answered {(int)e.StatusCode} ({e.ErrorCode})");
         }
         catch (SmtpCommandException e)
@@ -85,6 +89,8 @@ public sealed class SmtpMailSender : IMailSender
             Body = new TextPart("plain") { Text = mail.Body },
         };
         message.From.Add(MailboxAddress.Parse(_options.From));
+        // RFC 3834: an automated notice, so out-of-office replies and the like are not sent back.
+        message.Headers.Add("Auto-Submitted", "auto-generated");
         message.To.AddRange(mail.To.Select(MailboxAddress.Parse));
         if (mail.Reference is { } reference)
         {

@@ -27,6 +27,34 @@ internal static class CustodianResources
             .WithTcpHealthCheck(region.TablePort);
     }
 
+    /// <summary>
+    /// Adds smtp4dev (the repository's dotnet tool, <c>.config/dotnet-tools.json</c>) as the silos' SMTP relay:
+    /// it accepts every mail on 127.0.0.1:<paramref name="smtpPort"/>, relays nothing, and shows what arrived
+    /// in its web UI on <paramref name="webPort"/>. Messages are kept in memory only.
+    /// </summary>
+    public static IResourceBuilder<ExecutableResource> AddSmtp4dev(
+        this IDistributedApplicationBuilder builder, string repoRoot, string stateDirectory, int smtpPort, int webPort)
+    {
+        var location = Path.Combine(stateDirectory, "smtp4dev");
+        Directory.CreateDirectory(location);
+        return builder
+            .AddExecutable("smtp4dev", "dotnet", repoRoot,
+                "tool", "run", "smtp4dev", "--",
+                $"--urls=http://127.0.0.1:{webPort}", $"--smtpport={smtpPort}", "--bindaddress=127.0.0.1", "--hostname=localhost",
+                "--tlsmode=None", "--imapport=0", "--pop3port=0", "--db=", "--nousersettings", $"--baseappdatapath={location}")
+            .WithEndpoint(port: webPort, name: "http", scheme: "http", isProxied: false)
+            .WithEndpoint(port: smtpPort, name: "smtp", scheme: "tcp", isProxied: false)
+            .WithTcpHealthCheck(smtpPort);
+    }
+
+    /// <summary>Points a silo at the local SMTP relay.</summary>
+    public static IResourceBuilder<ProjectResource> WithMailRelay(this IResourceBuilder<ProjectResource> project, IResourceBuilder<ExecutableResource> relay, int smtpPort) =>
+        project
+            .WithEnvironment("Mail__Host", "127.0.0.1")
+            .WithEnvironment("Mail__Port", smtpPort.ToString())
+            .WithEnvironment("Mail__From", "custodian@localhost")
+            .WaitFor(relay);
+
     /// <summary>The cluster certificate, the JWT signing key and the audit key, created on first run, that silos and the gateway share.</summary>
     public static IResourceBuilder<ProjectResource> WithClusterSecrets(this IResourceBuilder<ProjectResource> project, string stateDirectory) =>
         project

@@ -2,12 +2,15 @@ using Custodian.AppHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-// The whole platform on 127.0.0.1, without Docker: per region an Azurite and a silo, plus the gateway.
+// The whole platform on 127.0.0.1, without Docker: per region an Azurite and a silo, plus the gateway and
+// smtp4dev, the SMTP relay every silo delivers its mail to.
 // Keys, certificates and Azurite data live under <repo>/.custodian and are created on first run.
 var builder = DistributedApplication.CreateBuilder(args);
 var repoRoot = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", ".."));
 var state = Path.Combine(repoRoot, ".custodian");
 const int GatewayPort = 7443;
+const int SmtpPort = 2525;
+const int MailUiPort = 5080;
 
 Region[] regions =
 [
@@ -15,6 +18,7 @@ Region[] regions =
     new("eu-north", BlobPort: 10100, SiloPort: 11112, GatewayPort: 30001, AdminPort: 8444),
 ];
 
+var mail = builder.AddSmtp4dev(repoRoot, state, SmtpPort, MailUiPort);
 var silos = regions.Select(region =>
 {
     var azurite = builder.AddAzurite(region, repoRoot, state);
@@ -30,6 +34,7 @@ var silos = regions.Select(region =>
         .WithEnvironment("AdminTls__Certificate__Path", Path.Combine(state, "certs", "admin.pfx"))
         .WithEnvironment("AdminTls__Certificate__CreateIfMissing", "true")
         .WithClusterSecrets(state)
+        .WithMailRelay(mail, SmtpPort)
         .WithOwnHttpsEndpoint("admin", region.AdminPort)
         .WithUrlForEndpoint("admin", url =>
         {
@@ -54,7 +59,7 @@ builder.Eventing.Subscribe<ResourceReadyEvent>(gateway.Resource, (e, _) =>
 {
     var logger = e.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Custodian.AppHost");
     var dashboards = string.Join(" and ", regions.Select(r => $"https://127.0.0.1:{r.AdminPort}/dashboard"));
-    AppHostLog.PlatformReady(logger, GatewayPort, dashboards, builder.Configuration["ASPNETCORE_URLS"] ?? "(see above)");
+    AppHostLog.PlatformReady(logger, GatewayPort, dashboards, $"http://127.0.0.1:{MailUiPort}", builder.Configuration["ASPNETCORE_URLS"] ?? "(see above)");
     return Task.CompletedTask;
 });
 

@@ -78,6 +78,9 @@ public class Platform : IAsyncLifetime
     /// <summary>The grain factory of the running in-process silo (for test set-up such as forcing deactivation).</summary>
     public IGrainFactory SiloGrains => SiloServices.GetRequiredService<IGrainFactory>();
 
+    /// <summary>The gateway's Orleans client: grain calls that work whether the silo runs in-process or as a child process.</summary>
+    public IClusterClient GatewayCluster => (_gateway ?? throw new InvalidOperationException("The gateway is not running.")).Services.GetRequiredService<IClusterClient>();
+
     /// <summary>The services of the running in-process silo.</summary>
     public IServiceProvider SiloServices => (_silo ?? throw new InvalidOperationException("The silo does not run in-process.")).Services;
 
