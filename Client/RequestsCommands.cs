@@ -43,7 +43,7 @@ internal static class RequestsCommands
         var subject = new Option<string>("--subject") { Description = "The subject's pseudonym.", Required = true };
         var kind = new Option<string>("--kind") { Description = "The right exercised.", Required = true };
         kind.AcceptOnlyFromAmong(KindNames);
-        var channel = new Option<string>("--channel") { Description = "api (a client application) or helpdesk (staff, officers).", DefaultValueFactory = _ => "helpdesk" };
+        var channel = new Option<string>("--channel") { Description = "api (a client application filing for its user) or helpdesk (staff and officers entering a request received otherwise).", Required = true };
         channel.AcceptOnlyFromAmong(ChannelNames);
         var received = new Option<string>("--received-at") { Description = "When a helpdesk request was received, if earlier than now (ISO 8601; UTC unless it says otherwise)." };
         var json = Formats.JsonOption();
