@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Custodian.Validation;
 
 namespace Custodian.Incidents;
 
@@ -113,6 +114,67 @@ public sealed record Incident(
 
     /// <summary>The tenants notices go to: the affected ones, or the key's tenant when none is recorded.</summary>
     public ImmutableArray<string> NoticeTenants => AffectedTenants.IsDefaultOrEmpty ? [TenantId] : AffectedTenants;
+
+    /// <summary>The Art. 33(3)(a)–(d) content the incident still lacks, by field name, in the order of the article.</summary>
+    public ImmutableArray<string> MissingParts()
+    {
+        var missing = ImmutableArray.CreateBuilder<string>();
+        if (string.IsNullOrWhiteSpace(Nature))
+        {
+            missing.Add("nature");
+        }
+
+        if (SubjectCategories.IsDefaultOrEmpty)
+        {
+            missing.Add("subject_categories");
+        }
+
+        if (ApproximateSubjects is null)
+        {
+            missing.Add("approximate_subjects");
+        }
+
+        if (RecordCategories.IsDefaultOrEmpty)
+        {
+            missing.Add("record_categories");
+        }
+
+        if (ApproximateRecords is null)
+        {
+            missing.Add("approximate_records");
+        }
+
+        if (string.IsNullOrWhiteSpace(ContactPoint))
+        {
+            missing.Add("contact_point");
+        }
+
+        if (string.IsNullOrWhiteSpace(LikelyConsequences))
+        {
+            missing.Add("likely_consequences");
+        }
+
+        if (string.IsNullOrWhiteSpace(Measures))
+        {
+            missing.Add("measures");
+        }
+
+        return missing.ToImmutable();
+    }
+
+    /// <summary>Longest incident id (the tenant-id character set).</summary>
+    public const int MaxIncidentIdLength = 64;
+
+    /// <summary>Checks an incident id: the tenant-id character set, at most <see cref="MaxIncidentIdLength"/> characters.</summary>
+    public static void CheckIncidentId(string? value, string field, List<FieldViolation> violations)
+    {
+        var before = violations.Count;
+        Identifiers.CheckTenantId(value, field, violations);
+        if (violations.Count == before && value!.Length > MaxIncidentIdLength)
+        {
+            violations.Add(new FieldViolation(field, $"is longer than {MaxIncidentIdLength} characters"));
+        }
+    }
 
     /// <summary>Ids only.</summary>
     public override string ToString() => $"Incident {{ {TenantId}/{IncidentId}, {Status}, Risk = {Risk}, Notices = {Notices.Length} }}";

@@ -12,22 +12,11 @@ public static class IncidentLifecycle
     /// <summary>Longest free text (nature, consequences, measures, contact point, delay reasons).</summary>
     public const int MaxTextLength = 4000;
 
-    /// <summary>Longest incident id (the tenant-id character set).</summary>
-    public const int MaxIncidentIdLength = 64;
-
     /// <summary>Most entries of one list (categories, tenants, subjects, key versions).</summary>
     public const int MaxListLength = 1000;
 
-    /// <summary>Checks an incident id: the tenant-id character set, at most <see cref="MaxIncidentIdLength"/> characters.</summary>
-    public static void CheckIncidentId(string? value, string field, List<FieldViolation> violations)
-    {
-        var before = violations.Count;
-        Identifiers.CheckTenantId(value, field, violations);
-        if (violations.Count == before && value!.Length > MaxIncidentIdLength)
-        {
-            violations.Add(new FieldViolation(field, $"is longer than {MaxIncidentIdLength} characters"));
-        }
-    }
+    /// <summary>Checks an incident id; see <see cref="Incident.CheckIncidentId"/>.</summary>
+    public static void CheckIncidentId(string? value, string field, List<FieldViolation> violations) => Incident.CheckIncidentId(value, field, violations);
 
     /// <summary>A new incident opened by an officer, or the fields that make the opening invalid.</summary>
     public static IncidentResult Open(string tenantId, string incidentId, IncidentOpening opening, DateTimeOffset now)
@@ -115,52 +104,8 @@ public static class IncidentLifecycle
         return IncidentResult.Ok(Record(incident with { Status = IncidentStatus.Closed, ClosedAt = now }, action, actor, now, ""));
     }
 
-    /// <summary>The Art. 33(3)(a)–(d) content the incident still lacks, by field name, in the order of the article.</summary>
-    public static ImmutableArray<string> MissingParts(Incident incident)
-    {
-        var missing = ImmutableArray.CreateBuilder<string>();
-        if (string.IsNullOrWhiteSpace(incident.Nature))
-        {
-            missing.Add("nature");
-        }
-
-        if (incident.SubjectCategories.IsDefaultOrEmpty)
-        {
-            missing.Add("subject_categories");
-        }
-
-        if (incident.ApproximateSubjects is null)
-        {
-            missing.Add("approximate_subjects");
-        }
-
-        if (incident.RecordCategories.IsDefaultOrEmpty)
-        {
-            missing.Add("record_categories");
-        }
-
-        if (incident.ApproximateRecords is null)
-        {
-            missing.Add("approximate_records");
-        }
-
-        if (string.IsNullOrWhiteSpace(incident.ContactPoint))
-        {
-            missing.Add("contact_point");
-        }
-
-        if (string.IsNullOrWhiteSpace(incident.LikelyConsequences))
-        {
-            missing.Add("likely_consequences");
-        }
-
-        if (string.IsNullOrWhiteSpace(incident.Measures))
-        {
-            missing.Add("measures");
-        }
-
-        return missing.ToImmutable();
-    }
+    /// <summary>The Art. 33(3)(a)–(d) content the incident still lacks; see <see cref="Incident.MissingParts"/>.</summary>
+    public static ImmutableArray<string> MissingParts(Incident incident) => incident.MissingParts();
 
     /// <summary>
     /// Whether <paramref name="notice"/> may be sent now: the notice as it will be recorded (without message ids), or
