@@ -23,6 +23,7 @@ public static class CustodianCli
         AccessCommands.Create(output, error),
         SecurityCommands.Create(output, error),
         RequestsCommands.Create(output, error),
+        IncidentsCommands.Create(output, error),
         AuditCommands.Create(output, error),
     };
 

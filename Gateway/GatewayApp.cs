@@ -94,6 +94,7 @@ public static class GatewayApp
         app.MapGrpcService<SecurityReportsService>();
         app.MapGrpcService<AuditService>();
         app.MapGrpcService<RequestsService>();
+        app.MapGrpcService<IncidentsService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService().RequireAuthorization();
         return app;

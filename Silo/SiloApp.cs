@@ -6,6 +6,7 @@ using Custodian.Backups;
 using Custodian.Hosting;
 using Custodian.Silo.Audit;
 using Custodian.Silo.Backups;
+using Custodian.Silo.Incidents;
 using Custodian.Silo.Mail;
 using Custodian.Silo.Requests;
 using Custodian.Keys;
@@ -101,6 +102,7 @@ public static class SiloApp
         builder.AddCustodianBackups(silo, storage, tables, connectionString);
         builder.AddCustodianMail();
         builder.AddCustodianRequests();
+        builder.AddCustodianIncidents();
         var auditOptions = builder.Configuration.GetSection(AuditOptions.Section).Get<AuditOptions>() ?? new();
         var auditKeys = AuditKeys.Load(auditOptions);
         builder.Services.AddSingleton(silo);

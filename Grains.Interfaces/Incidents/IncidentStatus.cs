@@ -1,6 +1,9 @@
 namespace Custodian.Incidents;
 
-/// <summary>Where a breach incident stands.</summary>
+/// <summary>
+/// Where a breach incident stands. Draft → Open (confirmed by an officer) → Closed; a draft may also be
+/// closed (dismissed, still in the register). Every other move is refused.
+/// </summary>
 [GenerateSerializer, Alias("Custodian.Incidents.IncidentStatus")]
 public enum IncidentStatus
 {
@@ -9,4 +12,10 @@ public enum IncidentStatus
 
     /// <summary>Opened as a draft (by a security-report rule) for the officer to assess.</summary>
     Draft = 1,
+
+    /// <summary>Opened or confirmed by an officer: assessed, notified, its deadline running.</summary>
+    Open = 2,
+
+    /// <summary>Closed with its remedial action; final, kept in the register.</summary>
+    Closed = 3,
 }

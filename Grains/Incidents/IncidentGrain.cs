@@ -1,8 +1,44 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Net.Mail;
+using Custodian.Audit;
+using Custodian.Keys;
+using Custodian.Mail;
+using Custodian.Subjects;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+
 namespace Custodian.Incidents;
 
-/// <summary>A breach incident, encrypted at rest like every state that may describe people.</summary>
-public sealed class IncidentGrain([PersistentState("incident", "secure")] IPersistentState<IncidentState> state) : Grain, IIncidentGrain
+/// <summary>
+/// A breach incident, encrypted at rest like every state that may describe people. Transitions follow
+/// <see cref="IncidentLifecycle"/>; a refused one changes nothing and a failed write leaves the incident as it was.
+/// A reminder wakes the grain at the next escalation point or the 72-hour deadline; each tick recomputes what is
+/// due from the stored times, so a duplicate or lost tick never repeats or skips an escalation. Escalations and
+/// notices go to the audit trail first (ids and counts only), then into the outbox of this incident
+/// (<c>incident:tenant/incident</c>) under stable message ids, then into the state; a retry after a failure in
+/// between finds the same mails already queued.
+/// </summary>
+public sealed class IncidentGrain(
+    [PersistentState("incident", "secure")] IPersistentState<IncidentState> state,
+    IOptions<IncidentsOptions> options,
+    IOptions<ClusterOptions> cluster,
+    IKeyCustody keys,
+    ILogger<IncidentGrain> logger,
+    [FromKeyedServices(IncidentsOptions.ClockKey)] TimeProvider timeProvider) : Grain, IIncidentGrain, IRemindable
 {
+    /// <summary>The actor escalations and the overdue flag are recorded as.</summary>
+    public const string Actor = "custodian:incidents";
+
+    /// <summary>The purpose a subject's contact record is read for (Art. 34 notice, a legal obligation).</summary>
+    public const string NoticePurpose = "breach-notification";
+
+    private const string DeadlineReminder = "deadline";
+    private static readonly TimeSpan MaxWait = TimeSpan.FromDays(7);
+    private readonly IncidentsOptions _options = options.Value;
+
     public async Task<Incident> OpenDraftAsync(DateTimeOffset awareAt, string nature, string openedBy, string? alertId)
     {
         if (state.State.Incident is { } existing)
@@ -10,10 +46,315 @@ public sealed class IncidentGrain([PersistentState("incident", "secure")] IPersi
             return existing;
         }
 
-        state.State.Incident = new Incident(this.GetPrimaryKeyString(), IncidentStatus.Draft, awareAt, nature, openedBy, alertId);
-        await state.WriteStateAsync();
-        return state.State.Incident;
+        var (tenantId, incidentId) = Key();
+        var draft = IncidentLifecycle.Draft(tenantId, incidentId, awareAt, nature, openedBy, alertId, timeProvider.GetUtcNow());
+        await SaveAsync(draft);
+        await ScheduleAsync(draft);
+        IncidentLog.Transition(logger, tenantId, incidentId, "drafted", openedBy, draft.Status);
+        return draft;
+    }
+
+    public async Task<IncidentResult> OpenAsync(IncidentOpening opening)
+    {
+        if (state.State.Incident is not null)
+        {
+            return IncidentResult.Refused("An incident with this id was already opened.");
+        }
+
+        var (tenantId, incidentId) = Key();
+        var result = await ApplyAsync(IncidentLifecycle.Open(tenantId, incidentId, opening, timeProvider.GetUtcNow()), opening.OpenedBy);
+        // Points already past at opening (awareness long ago) are sent now, each once.
+        return result.Incident is not null ? IncidentResult.Ok(await CheckDeadlinesAsync() ?? result.Incident) : result;
     }
 
     public Task<Incident?> GetAsync() => Task.FromResult(state.State.Incident);
+
+    public Task<IncidentResult> UpdateAsync(IncidentFacts facts, string actor) =>
+        TransitionAsync(i => IncidentLifecycle.Update(i, facts, actor, timeProvider.GetUtcNow()), actor);
+
+    public Task<IncidentResult> ConfirmAsync(string actor) =>
+        TransitionAsync(i => IncidentLifecycle.Confirm(i, actor, timeProvider.GetUtcNow()), actor);
+
+    public Task<IncidentResult> CloseAsync(string actor) =>
+        TransitionAsync(i => IncidentLifecycle.Close(i, actor, timeProvider.GetUtcNow()), actor);
+
+    public async Task<IncidentResult> SendNoticeAsync(NoticeRequest notice, string actor)
+    {
+        if (state.State.Incident is not { } incident)
+        {
+            return IncidentResult.Missing();
+        }
+
+        var now = timeProvider.GetUtcNow();
+        var (prepared, refusal) = IncidentLifecycle.PrepareNotice(incident, notice, actor, now);
+        if (prepared is null)
+        {
+            return refusal!;
+        }
+
+        var (recipients, exempt, unreachable, unconfigured) = await RecipientsAsync(incident, notice.Audience);
+        if (unconfigured.Length > 0)
+        {
+            return IncidentResult.Refused(
+                $"No {(notice.Audience == NoticeAudience.Authority ? "supervisory authority" : "customer contact")} address is configured for tenant(s) {string.Join(", ", unconfigured)} "
+                + $"({IncidentsOptions.Section}:Tenants:<tenant>:{(notice.Audience == NoticeAudience.Authority ? nameof(TenantContacts.AuthorityEmail) : nameof(TenantContacts.ContactEmail))}).");
+        }
+
+        var mails = recipients
+            .Select((r, i) => Render(incident, prepared, r.Tenant, r.Address, i, notice.Culture ?? CultureOf(r.Tenant)))
+            .ToImmutableArray();
+        var sent = prepared with { MessageIds = [.. mails.Select(m => m.MessageId)], ExemptSubjects = exempt, UnreachableSubjects = unreachable };
+        var next = IncidentLifecycle.Sent(incident, sent);
+
+        // The trail first, then the outbox (idempotent by message id), then the state.
+        await AuditAsync([new AuditRecord(now, actor, "Incident:Notice", Target(incident),
+            $"notice {sent.Number} {sent.Audience} {sent.Phase}: {mails.Length} mail(s), late={sent.Late}, exempt={exempt.Length}, unreachable={unreachable.Length}", "-", "")]);
+        await EnqueueAsync(mails);
+        await SaveAsync(next);
+        IncidentLog.NoticeQueued(logger, next.TenantId, next.IncidentId, sent.Number, sent.Audience, sent.Phase, mails.Length);
+        return IncidentResult.Ok(next);
+    }
+
+    public Task<ImmutableArray<MailDelivery>> GetDeliveriesAsync() =>
+        state.State.Incident is { } incident ? Outbox(incident).ListAsync() : Task.FromResult(ImmutableArray<MailDelivery>.Empty);
+
+    public async Task<Incident?> CheckDeadlinesAsync()
+    {
+        if (state.State.Incident is not { } incident)
+        {
+            await UnscheduleAsync();
+            return null;
+        }
+
+        var now = timeProvider.GetUtcNow();
+        var (next, escalate, wentOverdue) = IncidentLifecycle.Tick(incident, _options.EscalationPoints, Actor, now);
+        if (escalate.Length > 0 || wentOverdue)
+        {
+            var target = Target(incident);
+            var records = escalate
+                .Select(p => new AuditRecord(now, Actor, "Incident:Escalation", target, $"escalated {p.TotalHours:0.##} h after awareness; deadline {incident.DeadlineAt:O}", "-", ""))
+                .ToImmutableArray();
+            if (wentOverdue)
+            {
+                records = records.Add(new AuditRecord(now, Actor, "Incident:Overdue", target, $"overdue; the authority notice was due {incident.DeadlineAt:O}", "-", ""));
+            }
+
+            await AuditAsync(records);
+            await EnqueueAsync([.. escalate.Select(p => EscalationMail(incident, p)).OfType<OutgoingMail>()]);
+            await SaveAsync(next);
+            foreach (var point in escalate)
+            {
+                IncidentLog.Escalated(logger, next.TenantId, next.IncidentId, point, next.DeadlineAt);
+            }
+
+            if (wentOverdue)
+            {
+                IncidentLog.Overdue(logger, next.TenantId, next.IncidentId, next.DeadlineAt);
+            }
+        }
+
+        await ScheduleAsync(next);
+        return next;
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        this.RecordReminderLag(reminderName, status, timeProvider);
+        await CheckDeadlinesAsync();
+    }
+
+    private async Task<IncidentResult> TransitionAsync(Func<Incident, IncidentResult> transition, string actor) =>
+        state.State.Incident is { } incident ? await ApplyAsync(transition(incident), actor) : IncidentResult.Missing();
+
+    private async Task<IncidentResult> ApplyAsync(IncidentResult result, string actor)
+    {
+        if (result.Incident is not { } next)
+        {
+            return result;
+        }
+
+        await SaveAsync(next);
+        await ScheduleAsync(next);
+        IncidentLog.Transition(logger, next.TenantId, next.IncidentId, next.History[^1].Action, actor, next.Status);
+        return result;
+    }
+
+    /// <summary>Stores the incident (restoring the previous one in memory if the write fails), then updates the register.</summary>
+    private async Task SaveAsync(Incident next)
+    {
+        var previous = state.State.Incident;
+        state.State.Incident = next;
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            state.State.Incident = previous;
+            throw;
+        }
+
+        try
+        {
+            await GrainFactory.GetGrain<IIncidentRegisterGrain>(IIncidentRegisterGrain.Key).UpsertAsync(IncidentSummary.Of(next));
+        }
+        catch (Exception e)
+        {
+            IncidentLog.RegisterNotUpdated(logger, e, next.TenantId, next.IncidentId);
+        }
+    }
+
+    private async Task EnqueueAsync(ImmutableArray<OutgoingMail> mails)
+    {
+        if (mails.IsEmpty || state.State.Incident is not { } incident)
+        {
+            return;
+        }
+
+        var outbox = Outbox(incident);
+        var results = await Task.WhenAll(mails.Select(outbox.EnqueueAsync));
+        if (results.FirstOrDefault(r => !r.IsStored) is { } failed)
+        {
+            // Message ids are derived from the stored incident, so this is a bug, not a caller's mistake.
+            throw new InvalidOperationException($"The outbox refused a mail of incident {incident.TenantId}/{incident.IncidentId}: {failed.Outcome}.");
+        }
+    }
+
+    private async Task<(ImmutableArray<(string Tenant, string Address)> Recipients, ImmutableArray<string> Exempt, ImmutableArray<string> Unreachable, ImmutableArray<string> Unconfigured)>
+        RecipientsAsync(Incident incident, NoticeAudience audience)
+    {
+        if (audience != NoticeAudience.Subjects)
+        {
+            var contacts = incident.NoticeTenants
+                .Select(t => (Tenant: t, Address: _options.Tenants.GetValueOrDefault(t) is { } c ? audience == NoticeAudience.Authority ? c.AuthorityEmail : c.ContactEmail : null))
+                .ToList();
+            return ([.. contacts.Where(c => !string.IsNullOrEmpty(c.Address)).Select(c => (c.Tenant, c.Address!))], [], [],
+                [.. contacts.Where(c => string.IsNullOrEmpty(c.Address)).Select(c => c.Tenant)]);
+        }
+
+        // Art. 34(3)(a), derived: the affected data is the encrypted state, and no key-encryption-key version that
+        // still wraps data keys is among the compromised ones, so the data is unintelligible to whoever holds it.
+        var keysSafe = incident.EncryptedAtRest == true
+            && incident.CompromisedKeyVersions is { } compromised
+            && !compromised.Intersect(keys.KekIds, StringComparer.Ordinal).Any();
+        if (keysSafe)
+        {
+            return ([], incident.AffectedSubjects, [], []);
+        }
+
+        var lookups = await Task.WhenAll(incident.AffectedSubjects.Select(async s =>
+            (Subject: s, Lookup: await GrainFactory.GetGrain<IDataSubjectGrain>(s).GetRecordAsync(_options.ContactCategory, NoticePurpose))));
+        var recipients = ImmutableArray.CreateBuilder<(string, string)>();
+        var unreachable = ImmutableArray.CreateBuilder<string>();
+        foreach (var (subject, lookup) in lookups)
+        {
+            if (lookup.Record?.Record.Fields.GetValueOrDefault(_options.ContactField) is { } address
+                && MailAddress.TryCreate(address, out var parsed) && parsed.Address == address)
+            {
+                recipients.Add((subject[..subject.IndexOf('/', StringComparison.Ordinal)], address));
+            }
+            else
+            {
+                unreachable.Add(subject);
+            }
+        }
+
+        return (recipients.ToImmutable(), [], unreachable.ToImmutable(), []);
+    }
+
+    private OutgoingMail Render(Incident incident, IncidentNotice notice, string tenant, string address, int index, string? culture)
+    {
+        var strings = NoticeTemplates.Strings(culture);
+        string Known(string? value) => string.IsNullOrWhiteSpace(value) ? strings["unknown"] : value;
+        string KnownList(ImmutableArray<string> values) => values.IsDefaultOrEmpty ? strings["unknown"] : string.Join(", ", values);
+        string KnownNumber(long? value) => value?.ToString("N0", CultureInfo.GetCultureInfo(culture ?? NoticeTemplates.DefaultCulture)) ?? strings["unknown"];
+        var earlier = notice.References
+            .Select(n => incident.Notices[n - 1])
+            .Select(n => $"  - {n.Number}: {strings["phase_" + n.Phase.ToString().ToLowerInvariant() + "_title"]}, {n.SentAt:yyyy-MM-dd HH:mm} UTC")
+            .ToList();
+        var values = new Dictionary<string, string>
+        {
+            ["reference"] = $"{incident.TenantId}/{incident.IncidentId}/{notice.Number}",
+            ["tenant"] = tenant,
+            ["aware_at"] = $"{incident.AwareAt:yyyy-MM-dd HH:mm} UTC",
+            ["phase_title"] = strings[notice.Phase == NoticePhase.First ? "phase_first_title" : "phase_final_title"],
+            ["phase_text"] = strings[notice.Phase == NoticePhase.First ? "phase_first" : "phase_final"],
+            ["references"] = earlier.Count == 0 ? "" : strings["references"] + "\n" + string.Join("\n", earlier) + "\n",
+            ["delay"] = notice.DelayReasons is { } reasons ? "\n" + strings["delay"] + "\n" + reasons + "\n" : "",
+            ["nature"] = Known(incident.Nature),
+            ["subject_categories"] = KnownList(incident.SubjectCategories),
+            ["approximate_subjects"] = KnownNumber(incident.ApproximateSubjects),
+            ["record_categories"] = KnownList(incident.RecordCategories),
+            ["approximate_records"] = KnownNumber(incident.ApproximateRecords),
+            ["contact_point"] = Known(incident.ContactPoint),
+            ["consequences"] = Known(incident.LikelyConsequences),
+            ["measures"] = Known(incident.Measures),
+            ["missing"] = notice.MissingParts.IsEmpty ? "" : "\n" + strings["missing"] + " " + string.Join(", ", notice.MissingParts) + "\n",
+        };
+        var (subject, body) = NoticeTemplates.Render(notice.Audience.ToString().ToLowerInvariant(), culture, values);
+        return new OutgoingMail(IncidentLifecycle.NoticeMessageId(incident, notice.Number, notice.Audience, index), [address], subject, body, Target(incident));
+    }
+
+    private OutgoingMail? EscalationMail(Incident incident, TimeSpan point)
+    {
+        ImmutableArray<string> to = [.. new[] { _options.OfficerEmail, _options.DpoEmail }.Where(a => !string.IsNullOrEmpty(a)).Distinct().Select(a => a!)];
+        if (to.IsEmpty)
+        {
+            IncidentLog.NoEscalationRecipients(logger, incident.TenantId, incident.IncidentId, point);
+            return null;
+        }
+
+        var values = new Dictionary<string, string>
+        {
+            ["incident"] = incident.IncidentId,
+            ["tenant"] = incident.TenantId,
+            ["aware_at"] = $"{incident.AwareAt:yyyy-MM-dd HH:mm} UTC",
+            ["deadline"] = $"{incident.DeadlineAt:yyyy-MM-dd HH:mm} UTC",
+            ["elapsed"] = Hours(point),
+            ["remaining"] = Hours(Incident.NoticeDeadline - point),
+        };
+        var (subject, body) = NoticeTemplates.Render("escalation", null, values);
+        return new OutgoingMail(IncidentLifecycle.EscalationMessageId(incident, point), to, subject, body, Target(incident));
+    }
+
+    private static string Hours(TimeSpan span) =>
+        span.TotalMinutes % 60 == 0 ? $"{(long)span.TotalHours} h" : $"{(long)span.TotalHours} h {span.Minutes:00} min {span.Seconds:00} s";
+
+    private string? CultureOf(string tenant) => _options.Tenants.GetValueOrDefault(tenant)?.Culture;
+
+    private Task AuditAsync(ImmutableArray<AuditRecord> records) =>
+        GrainFactory.GetGrain<IAuditPartitionGrain>($"{cluster.Value.ClusterId}/0").AppendAsync(records);
+
+    private IMailOutboxGrain Outbox(Incident incident) => GrainFactory.GetGrain<IMailOutboxGrain>(Target(incident));
+
+    private static string Target(Incident incident) => $"incident:{incident.TenantId}/{incident.IncidentId}";
+
+    private async Task ScheduleAsync(Incident incident)
+    {
+        var now = timeProvider.GetUtcNow();
+        if (IncidentLifecycle.NextDeadline(incident, _options.EscalationPoints, now) is not { } next)
+        {
+            await UnscheduleAsync();
+            return;
+        }
+
+        var wait = next - now;
+        await this.RegisterOrUpdateReminder(DeadlineReminder, wait < MaxWait ? wait : MaxWait, TimeSpan.FromMinutes(1));
+    }
+
+    private async Task UnscheduleAsync()
+    {
+        if (await this.GetReminder(DeadlineReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+    }
+
+    /// <summary>The key's tenant and incident id; a key without a tenant (an early draft) belongs to the provider.</summary>
+    private (string TenantId, string IncidentId) Key()
+    {
+        var key = this.GetPrimaryKeyString();
+        var slash = key.IndexOf('/', StringComparison.Ordinal);
+        return slash < 0 ? (Incident.ProviderTenant, key) : (key[..slash], key[(slash + 1)..]);
+    }
 }

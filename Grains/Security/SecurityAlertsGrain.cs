@@ -30,7 +30,7 @@ public sealed class SecurityAlertsGrain(
         var rules = options.Value;
         var alertId = "alert-" + Guid.NewGuid().ToString("N");
         var suspend = rules.Suspends(rule);
-        var incidentId = rules.OpensIncident(rule) ? "incident-" + Guid.NewGuid().ToString("N") : null;
+        var incidentId = rules.OpensIncident(rule) ? Incident.GrainKey(Incident.ProviderTenant, "incident-" + Guid.NewGuid().ToString("N")) : null;
         var outcome = "raised" + (suspend ? "; grants suspended" : "") + (incidentId is null ? "" : "; draft incident " + incidentId);
         await GrainFactory.GetGrain<IAuditPartitionGrain>($"{this.GetPrimaryKeyString()}/0")
             .AppendAsync([new AuditRecord(at, Actor, "Alert:" + rule, "principal:" + principal, outcome, "-", alertId)]);

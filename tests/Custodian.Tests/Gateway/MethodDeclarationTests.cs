@@ -7,7 +7,7 @@ namespace Custodian.Tests.Gateway;
 
 public sealed class MethodDeclarationTests
 {
-    public static TheoryData<Type> Services => [typeof(SubjectsService), typeof(KeysService), typeof(BackupsService), typeof(AccessService), typeof(AuditService), typeof(RequestsService)];
+    public static TheoryData<Type> Services => [typeof(SubjectsService), typeof(KeysService), typeof(BackupsService), typeof(AccessService), typeof(AuditService), typeof(RequestsService), typeof(IncidentsService)];
 
     [Theory]
     [MemberData(nameof(Services))]

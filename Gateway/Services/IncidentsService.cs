@@ -1,0 +1,139 @@
+using Custodian.Incidents;
+using Custodian.Validation;
+using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
+using Proto = Custodian.Gateway.Protos.Incidents;
+
+namespace Custodian.Gateway.Services;
+
+/// <summary>
+/// The Incidents gRPC service: breach incidents for officers and the DPO, every call an administrative call audited
+/// before and after by the audit interceptor. Bad input is INVALID_ARGUMENT naming the fields; a refused transition,
+/// incomplete Art. 33(3) content or a late notice without reasons is FAILED_PRECONDITION with its reason.
+/// </summary>
+[Authorize(Roles = Administrators)]
+public sealed class IncidentsService(IClusterClient cluster) : Proto.Incidents.IncidentsBase
+{
+    private const string Administrators = "officer,dpo";
+
+    [Authorize(Roles = Administrators)]
+    public override async Task<Proto.IncidentResponse> OpenIncident(Proto.OpenIncidentRequest request, ServerCallContext context)
+    {
+        var violations = new List<FieldViolation>();
+        if (request.AwareAt is null)
+        {
+            violations.Add(new FieldViolation("aware_at", "is required: when the provider became aware of the breach"));
+        }
+
+        Check(request.TenantId, request.IncidentId, violations);
+        var opening = new IncidentOpening(request.AwareAt!.ToDateTimeOffset(), IncidentMapper.ToDomain(request.Facts), Caller.Actor(context));
+        return await AnswerAsync(request.TenantId, request.IncidentId, await Grain(request.TenantId, request.IncidentId).OpenAsync(opening));
+    }
+
+    [Authorize(Roles = Administrators)]
+    public override async Task<Proto.IncidentResponse> GetIncident(Proto.IncidentRef request, ServerCallContext context)
+    {
+        Check(request.TenantId, request.IncidentId, []);
+        var grain = Grain(request.TenantId, request.IncidentId);
+        return await grain.GetAsync() is { } found
+            ? IncidentMapper.ToResponse(found, await grain.GetDeliveriesAsync())
+            : throw NoSuchIncident();
+    }
+
+    [Authorize(Roles = Administrators)]
+    public override async Task<Proto.IncidentResponse> UpdateIncident(Proto.UpdateIncidentRequest request, ServerCallContext context)
+    {
+        Check(request.TenantId, request.IncidentId, []);
+        return await AnswerAsync(request.TenantId, request.IncidentId,
+            await Grain(request.TenantId, request.IncidentId).UpdateAsync(IncidentMapper.ToDomain(request.Facts), Caller.Actor(context)));
+    }
+
+    [Authorize(Roles = Administrators)]
+    public override async Task<Proto.IncidentResponse> ConfirmIncident(Proto.IncidentRef request, ServerCallContext context)
+    {
+        Check(request.TenantId, request.IncidentId, []);
+        return await AnswerAsync(request.TenantId, request.IncidentId, await Grain(request.TenantId, request.IncidentId).ConfirmAsync(Caller.Actor(context)));
+    }
+
+    [Authorize(Roles = Administrators)]
+    public override async Task<Proto.IncidentResponse> CloseIncident(Proto.IncidentRef request, ServerCallContext context)
+    {
+        Check(request.TenantId, request.IncidentId, []);
+        return await AnswerAsync(request.TenantId, request.IncidentId, await Grain(request.TenantId, request.IncidentId).CloseAsync(Caller.Actor(context)));
+    }
+
+    [Authorize(Roles = Administrators)]
+    public override async Task<Proto.IncidentResponse> SendNotice(Proto.SendNoticeRequest request, ServerCallContext context)
+    {
+        Check(request.TenantId, request.IncidentId, []);
+        return await AnswerAsync(request.TenantId, request.IncidentId,
+            await Grain(request.TenantId, request.IncidentId).SendNoticeAsync(IncidentMapper.ToDomain(request), Caller.Actor(context)));
+    }
+
+    [Authorize(Roles = Administrators)]
+    public override async Task<Proto.ListIncidentsResponse> ListIncidents(Proto.ListIncidentsRequest request, ServerCallContext context)
+    {
+        var rows = await Register(request.TenantId);
+        var response = new Proto.ListIncidentsResponse();
+        response.Incidents.AddRange(rows.Select(IncidentMapper.ToProto));
+        return response;
+    }
+
+    [Authorize(Roles = Administrators)]
+    public override async Task<Proto.ExportRegisterResponse> ExportRegister(Proto.ExportRegisterRequest request, ServerCallContext context)
+    {
+        if (request.Format is not (Proto.RegisterFormat.Json or Proto.RegisterFormat.Csv))
+        {
+            RpcErrors.InvalidArgument([new FieldViolation("format", "is json or csv")]);
+        }
+
+        var rows = await Register(request.TenantId);
+        return request.Format == Proto.RegisterFormat.Json
+            ? new Proto.ExportRegisterResponse { ContentType = "application/json", Content = IncidentRegisterExport.ToJson(rows) }
+            : new Proto.ExportRegisterResponse { ContentType = "text/csv", Content = IncidentRegisterExport.ToCsv(rows) };
+    }
+
+    private async Task<System.Collections.Immutable.ImmutableArray<IncidentSummary>> Register(string tenantId)
+    {
+        if (!string.IsNullOrEmpty(tenantId))
+        {
+            var violations = new List<FieldViolation>();
+            Identifiers.CheckTenantId(tenantId, "tenant_id", violations);
+            RpcErrors.ThrowIfAny(violations);
+        }
+
+        return await cluster.GetGrain<IIncidentRegisterGrain>(IIncidentRegisterGrain.Key).ListAsync(string.IsNullOrEmpty(tenantId) ? null : tenantId);
+    }
+
+    /// <summary>The incident as it now stands, or the outcome as the matching status.</summary>
+    private async Task<Proto.IncidentResponse> AnswerAsync(string tenantId, string incidentId, IncidentResult result)
+    {
+        if (result.NotFound)
+        {
+            throw NoSuchIncident();
+        }
+
+        if (!result.Violations.IsDefaultOrEmpty)
+        {
+            RpcErrors.InvalidArgument(result.Violations);
+        }
+
+        if (result.Refusal is { } refusal)
+        {
+            RpcErrors.FailedPrecondition(refusal);
+        }
+
+        return IncidentMapper.ToResponse(result.Incident!, await Grain(tenantId, incidentId).GetDeliveriesAsync());
+    }
+
+    private static RpcException NoSuchIncident() => new(new Status(StatusCode.NotFound, "There is no incident with this id in this tenant."));
+
+    private static void Check(string tenantId, string incidentId, List<FieldViolation> violations)
+    {
+        Identifiers.CheckTenantId(tenantId, "tenant_id", violations);
+        Incident.CheckIncidentId(incidentId, "incident_id", violations);
+        RpcErrors.ThrowIfAny(violations);
+    }
+
+    private IIncidentGrain Grain(string tenantId, string incidentId) => cluster.GetGrain<IIncidentGrain>(Incident.GrainKey(tenantId, incidentId));
+}
