@@ -232,17 +232,20 @@ public sealed class IncidentGrain(
                 [.. contacts.Where(c => string.IsNullOrEmpty(c.Address)).Select(c => c.Tenant)]);
         }
 
-        // Art. 34(3)(a), derived: the affected data is the encrypted state, and no key-encryption-key version that
-        // still wraps data keys is among the compromised ones, so the data is unintelligible to whoever holds it.
-        var keysSafe = incident.EncryptedAtRest == true
-            && incident.CompromisedKeyVersions is { } compromised
-            && !compromised.Intersect(keys.KekIds, StringComparer.Ordinal).Any();
-        if (keysSafe)
+        // Art. 34(3)(a), derived per subject: the affected data is the encrypted state, and the key-encryption-key
+        // version that wraps this subject's data key is not among the compromised ones (or its data key is gone),
+        // so its data is unintelligible to whoever holds it. Unknown compromise (no versions given) exempts no one.
+        var exempt = ImmutableArray<string>.Empty;
+        var reachable = incident.AffectedSubjects;
+        if (incident.EncryptedAtRest == true && incident.CompromisedKeyVersions is { } compromised)
         {
-            return ([], incident.AffectedSubjects, [], []);
+            var wrappedBy = await Task.WhenAll(incident.AffectedSubjects.Select(s => keys.KekIdOfAsync(GrainFactory.GetGrain<IDataSubjectGrain>(s).GetGrainId().ToString())));
+            var safe = incident.AffectedSubjects.Zip(wrappedBy).Where(p => p.Second is null || !compromised.Contains(p.Second)).Select(p => p.First).ToHashSet(StringComparer.Ordinal);
+            exempt = [.. incident.AffectedSubjects.Where(safe.Contains)];
+            reachable = [.. incident.AffectedSubjects.Where(s => !safe.Contains(s))];
         }
 
-        var lookups = await Task.WhenAll(incident.AffectedSubjects.Select(async s =>
+        var lookups = await Task.WhenAll(reachable.Select(async s =>
             (Subject: s, Lookup: await GrainFactory.GetGrain<IDataSubjectGrain>(s).GetRecordAsync(_options.ContactCategory, NoticePurpose))));
         var recipients = ImmutableArray.CreateBuilder<(string, string)>();
         var unreachable = ImmutableArray.CreateBuilder<string>();
@@ -259,7 +262,7 @@ public sealed class IncidentGrain(
             }
         }
 
-        return (recipients.ToImmutable(), [], unreachable.ToImmutable(), []);
+        return (recipients.ToImmutable(), exempt, unreachable.ToImmutable(), []);
     }
 
     private OutgoingMail Render(Incident incident, IncidentNotice notice, string tenant, string address, int index, string? culture)

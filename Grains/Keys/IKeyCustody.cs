@@ -26,6 +26,9 @@ public interface IKeyCustody
     /// <summary>How many data keys each KEK version wraps.</summary>
     Task<IReadOnlyDictionary<string, long>> CountDataKeysByKekAsync();
 
+    /// <summary>The KEK version that wraps the grain's data key, or null when it has none (never written, or shredded).</summary>
+    Task<string?> KekIdOfAsync(string grainId);
+
     /// <summary>A shred receipt by id, or null.</summary>
     Task<ShredReceipt?> GetShredReceiptAsync(string receiptId);
 }

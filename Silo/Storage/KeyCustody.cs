@@ -19,5 +19,7 @@ internal sealed class KeyCustody(IKeyRing ring, DataKeyStore keys, ShredLedger l
 
     public async Task<IReadOnlyDictionary<string, long>> CountDataKeysByKekAsync() => await keys.CountByKekAsync();
 
+    public async Task<string?> KekIdOfAsync(string grainId) => (await keys.FindRowAsync(grainId))?.GetString("KekId");
+
     public Task<ShredReceipt?> GetShredReceiptAsync(string receiptId) => ledger.GetReceiptAsync(receiptId);
 }

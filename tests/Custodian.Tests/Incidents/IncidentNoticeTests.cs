@@ -115,29 +115,31 @@ public sealed class IncidentNoticeTests(IncidentsPlatform platform)
     [Fact]
     public async Task SubjectsWhoseDataWasEncryptedUnderKeysNotCompromisedAreListedAsExempt()
     {
-        // Arrange: a high-risk breach of the encrypted state; one incident with no key compromised, one with the current KEK compromised
-        var subject = Platform.NewId("s");
-        var email = subject + "@people.test";
-        await PutContactAsync(IncidentsPlatform.Acme, subject, email, "Jane Example");
-        ImmutableArray<string> subjects = [$"{IncidentsPlatform.Acme}/{subject}"];
+        // Arrange: one subject whose data key is wrapped by the KEK version of the time, then a new KEK version
+        // (no rewrap job runs) and a second subject whose data key it wraps; the new version is compromised
+        var (older, newer) = (Platform.NewId("s"), Platform.NewId("s"));
+        await PutContactAsync(IncidentsPlatform.Acme, older, older + "@people.test", "Jane Example");
         var keys = platform.SiloServices.GetRequiredService<IKeyCustody>();
-        var safe = IncidentsPlatform.CompleteFacts([IncidentsPlatform.Acme], subjects, RiskLevel.High) with { EncryptedAtRest = true, CompromisedKeyVersions = [] };
-        var broken = safe with { CompromisedKeyVersions = [keys.CurrentKekId] };
-        var (safeGrain, _) = await platform.OpenAsync(IncidentsPlatform.Acme, TimeSpan.FromHours(1), safe);
-        var (brokenGrain, _) = await platform.OpenAsync(IncidentsPlatform.Acme, TimeSpan.FromHours(1), broken);
+        var compromisedVersion = await keys.AddKekVersionAsync();
+        await PutContactAsync(IncidentsPlatform.Acme, newer, newer + "@people.test", "John Example");
+        ImmutableArray<string> subjects = [$"{IncidentsPlatform.Acme}/{older}", $"{IncidentsPlatform.Acme}/{newer}"];
+        var facts = IncidentsPlatform.CompleteFacts([IncidentsPlatform.Acme], subjects, RiskLevel.High) with { EncryptedAtRest = true, CompromisedKeyVersions = [compromisedVersion] };
+        var unknown = facts with { CompromisedKeyVersions = null };
+        var (grain, _) = await platform.OpenAsync(IncidentsPlatform.Acme, TimeSpan.FromHours(1), facts);
+        var (unknownGrain, _) = await platform.OpenAsync(IncidentsPlatform.Acme, TimeSpan.FromHours(1), unknown);
 
         // Act
-        var exempt = await safeGrain.SendNoticeAsync(new NoticeRequest(NoticeAudience.Subjects, NoticePhase.Final), Officer);
-        var notified = await brokenGrain.SendNoticeAsync(new NoticeRequest(NoticeAudience.Subjects, NoticePhase.Final), Officer);
+        var sent = await grain.SendNoticeAsync(new NoticeRequest(NoticeAudience.Subjects, NoticePhase.Final), Officer);
+        var sentUnknown = await unknownGrain.SendNoticeAsync(new NoticeRequest(NoticeAudience.Subjects, NoticePhase.Final), Officer);
 
-        // Assert
-        var exemptNotice = Assert.Single(exempt.Incident!.Notices);
-        Assert.Equal(subjects.AsEnumerable(), exemptNotice.ExemptSubjects.AsEnumerable());
-        Assert.Empty(exemptNotice.MessageIds);
-        var notifiedNotice = Assert.Single(notified.Incident!.Notices);
-        Assert.Empty(notifiedNotice.ExemptSubjects);
-        var mail = await ReceivedOnceAsync(Assert.Single(notifiedNotice.MessageIds));
-        Assert.Equal([email], mail.Recipients);
+        // Assert: exempt is decided per subject, from the version that wraps its key; unknown compromise exempts no one
+        var notice = Assert.Single(sent.Incident!.Notices);
+        Assert.Equal([subjects[0]], notice.ExemptSubjects.AsEnumerable());
+        var mail = await ReceivedOnceAsync(Assert.Single(notice.MessageIds));
+        Assert.Equal([newer + "@people.test"], mail.Recipients);
+        var all = Assert.Single(sentUnknown.Incident!.Notices);
+        Assert.Empty(all.ExemptSubjects);
+        Assert.Equal(2, all.MessageIds.Length);
     }
 
     [Fact]
