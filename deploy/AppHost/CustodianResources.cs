@@ -53,6 +53,11 @@ internal static class CustodianResources
             .WithEnvironment("Mail__Host", "127.0.0.1")
             .WithEnvironment("Mail__Port", smtpPort.ToString())
             .WithEnvironment("Mail__From", "custodian@localhost")
+            // Where incident escalations and notices go in the local run (all caught by the relay).
+            .WithEnvironment("Incidents__OfficerEmail", "officer@custodian.localhost")
+            .WithEnvironment("Incidents__DpoEmail", "dpo@custodian.localhost")
+            .WithEnvironment("Incidents__Tenants__acme__AuthorityEmail", "breaches@authority.localhost")
+            .WithEnvironment("Incidents__Tenants__acme__ContactEmail", "privacy@acme.localhost")
             .WaitFor(relay);
 
     /// <summary>The cluster certificate, the JWT signing key and the audit key, created on first run, that silos and the gateway share.</summary>
