@@ -107,6 +107,7 @@ public static class SiloApp
         var auditKeys = AuditKeys.Load(auditOptions);
         builder.Services.AddSingleton(silo);
         builder.Services.AddSingleton(auditOptions);
+        builder.Services.AddSingleton<IAuditPseudonyms>(new AuditPseudonyms(auditKeys));
         builder.Services.AddSingleton<OperatorLogin>();
         // The trail may live in an account of its own (ConnectionStrings:Audit), e.g. one whose
         // access policy allows appends only; by default it shares the region's account.

@@ -26,6 +26,7 @@ public sealed class IncidentGrain(
     IOptions<IncidentsOptions> options,
     IOptions<ClusterOptions> cluster,
     IKeyCustody keys,
+    IAuditPseudonyms pseudonyms,
     ILogger<IncidentGrain> logger,
     [FromKeyedServices(IncidentsOptions.ClockKey)] TimeProvider timeProvider) : Grain, IIncidentGrain, IRemindable
 {
@@ -92,7 +93,7 @@ public sealed class IncidentGrain(
             return refusal!;
         }
 
-        var (recipients, exempt, unreachable, unconfigured) = await RecipientsAsync(incident, notice.Audience);
+        var (recipients, exempt, unreachable, unconfigured) = await RecipientsAsync(incident, notice.Audience, actor);
         if (unconfigured.Length > 0)
         {
             return IncidentResult.Refused(
@@ -221,7 +222,7 @@ public sealed class IncidentGrain(
     }
 
     private async Task<(ImmutableArray<(string Tenant, string Address)> Recipients, ImmutableArray<string> Exempt, ImmutableArray<string> Unreachable, ImmutableArray<string> Unconfigured)>
-        RecipientsAsync(Incident incident, NoticeAudience audience)
+        RecipientsAsync(Incident incident, NoticeAudience audience, string actor)
     {
         if (audience != NoticeAudience.Subjects)
         {
@@ -243,6 +244,14 @@ public sealed class IncidentGrain(
             var safe = incident.AffectedSubjects.Zip(wrappedBy).Where(p => p.Second is null || !compromised.Contains(p.Second)).Select(p => p.First).ToHashSet(StringComparer.Ordinal);
             exempt = [.. incident.AffectedSubjects.Where(safe.Contains)];
             reachable = [.. incident.AffectedSubjects.Where(s => !safe.Contains(s))];
+        }
+
+        // Reading a subject's address is an access to personal data: each is in the trail before it happens.
+        if (!reachable.IsDefaultOrEmpty)
+        {
+            var now = timeProvider.GetUtcNow();
+            await AuditAsync([.. reachable.Select(s => SubjectRef.FromGrainKey(s)).Select(s => new AuditRecord(
+                now, actor, "Incident:ReadContact", pseudonyms.Subject(s.TenantId, s.SubjectId), $"allowed: {NoticePurpose}", "-", Target(incident)))]);
         }
 
         var lookups = await Task.WhenAll(reachable.Select(async s =>

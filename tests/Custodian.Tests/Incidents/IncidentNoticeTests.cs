@@ -109,7 +109,11 @@ public sealed class IncidentNoticeTests(IncidentsPlatform platform)
         var audit = await platform.AuditEntriesAsync(new Custodian.Audit.AuditQuery(Actor: Officer));
         var mine = audit.Where(e => e.Record.Target.EndsWith(opened.IncidentId, StringComparison.Ordinal)).ToList();
         Assert.Equal(3, mine.Count(e => e.Record.Action == "Incident:Notice"));
-        Assert.DoesNotContain(mine, e => e.Record.ToString().Contains(email1, StringComparison.Ordinal) || e.Record.ToString().Contains(s1, StringComparison.Ordinal));
+        Assert.DoesNotContain(audit, e => e.Record.ToString().Contains(email1, StringComparison.Ordinal) || e.Record.ToString().Contains(s1, StringComparison.Ordinal));
+
+        // ...yet each read of a subject's address is in the trail, under the subject's keyed hash
+        var reads = audit.Where(e => e.Record.Action == "Incident:ReadContact" && e.Record.GrantId.EndsWith(opened.IncidentId, StringComparison.Ordinal)).Select(e => e.Record.Target).ToList();
+        Assert.Equal(new[] { s1, s2, s3 }.Select(s => platform.AuditKeys.Subject(IncidentsPlatform.Acme, s)).Order(), reads.Order());
     }
 
     [Fact]
