@@ -91,7 +91,7 @@ public sealed class DataSubjectGrain(
         var now = timeProvider.GetUtcNow();
         var changes = fields.Where(f => stored.Record.Fields[f.Key] != f.Value).Select(f => new FieldChange(f.Key, stored.Record.Fields[f.Key], f.Value)).ToImmutableArray();
         await ChangeAsync(s => s.Records = s.Records.SetItem(category, new StoredRecord(rectified, now)));
-        var queued = await NotifyAsync(RecipientsOf([category]), RecipientNotices.Change.Rectified, now);
+        var queued = await NotifyAsync(RecipientsOf([category]), SubjectChangeKind.Rectified, now);
         SubjectLog.Rectified(logger, Key, category, changes.Length, queued);
         return new RectificationResult(now, [], null, changes, queued);
     }
@@ -115,7 +115,7 @@ public sealed class DataSubjectGrain(
 
         var now = timeProvider.GetUtcNow();
         await ChangeAsync(s => s.Restriction = new Restriction(ground, now, actor));
-        var queued = await NotifyAsync(RecipientsOf(state.State.Records.Keys), RecipientNotices.Change.Restricted, now);
+        var queued = await NotifyAsync(RecipientsOf(state.State.Records.Keys), SubjectChangeKind.Restricted, now);
         SubjectLog.Restricted(logger, Key, ground, queued);
         return SubjectChange.DoneAt(now, queued);
     }
@@ -271,7 +271,7 @@ public sealed class DataSubjectGrain(
                 await ChangeAsync(s => s.Records = s.Records.RemoveRange(erased));
             }
 
-            var queuedPartial = await NotifyAsync(RecipientsOf(erased), RecipientNotices.Change.Erased, now);
+            var queuedPartial = await NotifyAsync(RecipientsOf(erased), SubjectChangeKind.Erased, now);
             SubjectLog.ErasureHeld(logger, Key, hold.Ground, erased.Length, kept.Length);
             return new ErasureResult(null, erased, kept, hold, queuedPartial);
         }
@@ -292,7 +292,7 @@ public sealed class DataSubjectGrain(
 
         var erasure = state.State.Erasure ?? throw new InvalidOperationException("The secure storage did not mark the cleared state as erased.");
         DeactivateOnIdle();
-        var queued = await NotifyAsync(recipients, RecipientNotices.Change.Erased, now);
+        var queued = await NotifyAsync(recipients, SubjectChangeKind.Erased, now);
         SubjectLog.Shredded(logger, Key, erasure.ReceiptId, queued);
         return new ErasureResult(erasure, [], [], null, queued);
     }
@@ -317,7 +317,7 @@ public sealed class DataSubjectGrain(
     /// Queues the Art. 19 notices of a change that is already stored. The change stands if the outbox
     /// cannot take them; that gap is logged and shows as fewer notices queued than recipients.
     /// </summary>
-    private async Task<int> NotifyAsync(List<(string Category, Recipient Recipient)> recipients, RecipientNotices.Change change, DateTimeOffset at)
+    private async Task<int> NotifyAsync(List<(string Category, Recipient Recipient)> recipients, SubjectChangeKind change, DateTimeOffset at)
     {
         try
         {

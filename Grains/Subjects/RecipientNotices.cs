@@ -10,24 +10,11 @@ namespace Custodian.Subjects;
 /// </summary>
 public static class RecipientNotices
 {
-    /// <summary>What happened to the data, as the notice says it.</summary>
-    public enum Change
-    {
-        /// <summary>Art. 16.</summary>
-        Rectified,
-
-        /// <summary>Art. 17.</summary>
-        Erased,
-
-        /// <summary>Art. 18.</summary>
-        Restricted,
-    }
-
     /// <summary>The outbox that holds a subject's notices: one per subject.</summary>
     public static string OutboxKey(string subjectKey) => $"subject:{subjectKey}";
 
     /// <summary>Queues one notice per recipient; returns how many are in the outbox.</summary>
-    public static async Task<int> QueueAsync(IGrainFactory grains, string subjectKey, IReadOnlyList<(string Category, Recipient Recipient)> recipients, Change change, DateTimeOffset at)
+    public static async Task<int> QueueAsync(IGrainFactory grains, string subjectKey, IReadOnlyList<(string Category, Recipient Recipient)> recipients, SubjectChangeKind change, DateTimeOffset at)
     {
         if (recipients.Count == 0)
         {
@@ -40,12 +27,12 @@ public static class RecipientNotices
         return results.Count(r => r.IsStored);
     }
 
-    private static OutgoingMail Notice(SubjectRef subject, string category, Recipient recipient, Change change, DateTimeOffset at, int n)
+    private static OutgoingMail Notice(SubjectRef subject, string category, Recipient recipient, SubjectChangeKind change, DateTimeOffset at, int n)
     {
         var (verb, asked) = change switch
         {
-            Change.Rectified => ("rectified", "Please rectify your copy of this data accordingly; the corrected values are available to you through the usual interface."),
-            Change.Erased => ("erased", "Please erase your copy of this data."),
+            SubjectChangeKind.Rectified => ("rectified", "Please rectify your copy of this data accordingly; the corrected values are available to you through the usual interface."),
+            SubjectChangeKind.Erased => ("erased", "Please erase your copy of this data."),
             _ => ("restricted", "Please restrict processing of your copy to storage, and to purposes Art. 18(2) GDPR allows, until you are told otherwise."),
         };
         var id = $"art19.{change.ToString().ToLowerInvariant()}.{at.UtcDateTime:yyyyMMddHHmmssfff}.{n}.{subject.TenantId}@custodian";

@@ -39,5 +39,5 @@ internal static partial class SubjectLog
     public static partial void ErasureHeld(ILogger logger, string subjectKey, ErasureException ground, int erased, int kept);
 
     [LoggerMessage(1012, LogLevel.Error, "Subject {SubjectKey}: the change ({Change}) is stored but its {Count} Art. 19 notices could not be queued ({Error})")]
-    public static partial void NoticesNotQueued(ILogger logger, string error, string subjectKey, RecipientNotices.Change change, int count);
+    public static partial void NoticesNotQueued(ILogger logger, string error, string subjectKey, SubjectChangeKind change, int count);
 }
