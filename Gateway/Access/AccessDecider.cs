@@ -125,7 +125,8 @@ public sealed partial class AccessDecider
 
         if (http.User.IsInRole(CustodianClaims.AppRole) && http.User.FindFirst(CustodianClaims.Tenant)?.Value == tenantId)
         {
-            return ("role:app", ProcessingPurposes.Normalize(declaredPurpose));
+            // A suspension stops a client application too, not only the grants of people.
+            return await _grants.IsSuspendedAsync(principal) ? (null, "") : ("role:app", ProcessingPurposes.Normalize(declaredPurpose));
         }
 
         var now = _time.GetUtcNow();

@@ -21,18 +21,23 @@ public sealed class GrantCache(IClusterClient cluster, TimeProvider time) : IPri
     private IPrincipalObserver? _reference;
 
     /// <summary>The principal's grants: from the cache while its subscription is fresh, else from the Principal grain.</summary>
-    public async ValueTask<ImmutableArray<Grant>> GetAsync(string principal)
+    public async ValueTask<ImmutableArray<Grant>> GetAsync(string principal) => (await CurrentAsync(principal)).Grants;
+
+    /// <summary>True while the principal is suspended by a security-report rule; from the cache like its grants.</summary>
+    public async ValueTask<bool> IsSuspendedAsync(string principal) => (await CurrentAsync(principal)).Suspended;
+
+    private async ValueTask<PrincipalGrants> CurrentAsync(string principal)
     {
         var now = time.GetUtcNow();
         if (_entries.TryGetValue(principal, out var entry) && now - entry.SubscribedAt < Refresh)
         {
-            return entry.Grants.Grants;
+            return entry.Grants;
         }
 
         _reference ??= cluster.CreateObjectReference<IPrincipalObserver>(this);
         var grants = await cluster.GetGrain<IPrincipalGrain>(principal).SubscribeAsync(_reference, Lease);
         Store(principal, grants, now);
-        return _entries[principal].Grants.Grants;
+        return _entries[principal].Grants;
     }
 
     public Task GrantsChangedAsync(string principal, PrincipalGrants grants)

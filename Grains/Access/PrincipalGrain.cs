@@ -22,7 +22,7 @@ public sealed class PrincipalGrain(
     public Task<PrincipalGrants> SubscribeAsync(IPrincipalObserver observer, TimeSpan lease)
     {
         _observers[observer] = timeProvider.GetUtcNow() + lease;
-        return Task.FromResult(new PrincipalGrants(state.State.Version, Grants()));
+        return Task.FromResult(new PrincipalGrants(state.State.Version, Grants(), state.State.Suspension is not null));
     }
 
     public async Task RecordUseAsync(string grantId, DateTimeOffset at)
@@ -92,7 +92,7 @@ public sealed class PrincipalGrain(
             _observers.Remove(expired);
         }
 
-        var grants = new PrincipalGrants(state.State.Version, Grants());
+        var grants = new PrincipalGrants(state.State.Version, Grants(), state.State.Suspension is not null);
         var principal = this.GetPrimaryKeyString();
         var failed = new List<IPrincipalObserver>();
         await Task.WhenAll(_observers.Keys.ToList().Select(async observer =>

@@ -100,6 +100,43 @@ public sealed class SecurityReportTests(SecurityPlatform platform, ITestOutputHe
     }
 
     [Fact]
+    public async Task ASuspendedClientApplicationIsRefusedUntilAnOfficerLiftsTheSuspension()
+    {
+        // Arrange: a client application (access by its role, no grant) reading its own tenant's record
+        var tenant = Platform.NewId("acme");
+        var app = Platform.NewId("app");
+        var reader = platform.SubjectsAs(app, tenant, "app");
+        await reader.PutRecordAsync(new PutRecordRequest { TenantId = tenant, SubjectId = "s1", Record = SampleRecords.Contact("app-burst@example.org") });
+        var read = new GetRecordRequest { TenantId = tenant, SubjectId = "s1", Category = "contact" };
+
+        // Act: a burst past the volume threshold, until the suspension stops it
+        RpcException? stopped = null;
+        for (var i = 0; i < 4 * (SecurityPlatform.VolumePerMinute + 1) && stopped is null; i++)
+        {
+            try
+            {
+                await reader.GetRecordAsync(read);
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.PermissionDenied)
+            {
+                stopped = e;
+            }
+        }
+
+        var alert = await AlertAsync(a => a.Principal == app && a.Suspended);
+        var denied = await Assert.ThrowsAsync<RpcException>(async () => await reader.GetRecordAsync(read));
+        await new SecurityClient(platform.Channel(DevelopmentTokens.Mint(platform.Jwt, Officer, null, ["officer"], TimeSpan.FromMinutes(5))))
+            .ResumePrincipalAsync(new ResumePrincipalRequest { Principal = app, Reason = "key rotated at the customer" });
+        var again = await reader.GetRecordAsync(read);
+
+        // Assert
+        Assert.Equal("volume", alert.Rule);
+        Assert.Equal(StatusCode.PermissionDenied, denied.StatusCode);
+        Assert.Equal("app-burst@example.org", again.Record.Fields["email"]);
+        Assert.Contains(await platform.AuditEntriesOfAsync(app), e => e.Record.Outcome == "denied" && e.Record.Action.StartsWith("Read:", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task RepeatedDenialsRaiseAnAlertWithoutSuspending()
     {
         // Arrange
