@@ -234,10 +234,10 @@ public sealed class SubjectsService(
         RpcErrors.ThrowIfAny(violations);
         var decision = await access.DecideAsync(context, request.TenantId, request.SubjectId);
 
-        var export = await Grain(request.TenantId, request.SubjectId).ExportAsync(portability: false);
+        var listing = await Grain(request.TenantId, request.SubjectId).GetRecipientsAsync();
         await decision.RecordedAsync();
-        var response = new Proto.ListRecipientsResponse { Erasure = export.Erasure is { } erasure ? SubjectMapper.ToProto(erasure) : null };
-        response.Categories.AddRange(export.Recipients.Select(r => SubjectMapper.ToProto(r.Key, r.Value)));
+        var response = new Proto.ListRecipientsResponse { Erasure = listing.Erasure is { } erasure ? SubjectMapper.ToProto(erasure) : null };
+        response.Categories.AddRange(listing.Recipients.Select(r => SubjectMapper.ToProto(r.Key, r.Value)));
         return response;
     }
 

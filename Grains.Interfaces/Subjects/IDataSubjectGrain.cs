@@ -46,6 +46,10 @@ public interface IDataSubjectGrain : IGrainWithStringKey
     [Alias("SetRecipients")]
     Task<SubjectChange> SetRecipientsAsync(string category, System.Collections.Immutable.ImmutableArray<Recipient> recipients);
 
+    /// <summary>The recipients of every category, for the subject who asks (Art. 19).</summary>
+    [Alias("GetRecipients")]
+    Task<RecipientListing> GetRecipientsAsync();
+
     /// <summary>Places or replaces a legal hold (Art. 17(3)) that keeps data from erasure.</summary>
     [Alias("PlaceLegalHold")]
     Task<SubjectChange> PlaceLegalHoldAsync(LegalHold hold);

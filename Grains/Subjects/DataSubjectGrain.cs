@@ -205,6 +205,9 @@ public sealed class DataSubjectGrain(
         return SubjectChange.DoneAt(now);
     }
 
+    public Task<RecipientListing> GetRecipientsAsync() =>
+        Task.FromResult(new RecipientListing(state.State.Erasure is null ? state.State.Recipients : ImmutableSortedDictionary<string, ImmutableArray<Recipient>>.Empty, state.State.Erasure));
+
     public async Task<SubjectChange> PlaceLegalHoldAsync(LegalHold hold)
     {
         if (state.State.Erasure is { } erasure)
