@@ -7,9 +7,9 @@ using SubjectsClient = Custodian.Gateway.Protos.Subjects.Subjects.SubjectsClient
 namespace Custodian.Benchmarks;
 
 /// <summary>
-/// The gateway's read path with the grant check (a staff principal allowed by a grant: one Principal
-/// grain call per request) against the same path with the tenant-only check (the tenant's app), in
-/// one run, rounds alternated; both over real TLS with real JWTs.
+/// The gateway's read path with the grant check (a staff principal allowed by a grant, from the
+/// gateway's grant cache) against the same path with the tenant check (the tenant's app; only its
+/// suspension comes from the cache), in one run, rounds alternated; both over real TLS with real JWTs.
 /// </summary>
 internal static class AccessBenchmark
 {
