@@ -46,6 +46,10 @@ public interface IDataSubjectGrain : IGrainWithStringKey
     [Alias("SetRecipients")]
     Task<SubjectChange> SetRecipientsAsync(string category, System.Collections.Immutable.ImmutableArray<Recipient> recipients);
 
+    /// <summary>Where the subject's rights stand (erased, restricted, objections, hold), without its data.</summary>
+    [Alias("GetRightsState")]
+    Task<SubjectRightsState> GetRightsStateAsync();
+
     /// <summary>The recipients of every category, for the subject who asks (Art. 19).</summary>
     [Alias("GetRecipients")]
     Task<RecipientListing> GetRecipientsAsync();

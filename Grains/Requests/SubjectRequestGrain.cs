@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using Custodian.Audit;
+using Custodian.Subjects;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -55,8 +56,16 @@ public sealed class SubjectRequestGrain(
     public Task<RequestResult> ExtendAsync(int months, string reasons, string actor) =>
         TransitionAsync(r => RequestLifecycle.Extend(r, months, reasons, actor, timeProvider.GetUtcNow()), actor);
 
-    public Task<RequestResult> CloseAsync(RequestClosing closing, string actor) =>
-        TransitionAsync(r => RequestLifecycle.Close(r, closing, actor, timeProvider.GetUtcNow()), actor);
+    public async Task<RequestResult> CloseAsync(RequestClosing closing, string actor)
+    {
+        // A request of a kind Custodian carries out is fulfilled only when the subject's state shows it.
+        if (closing.Outcome == OutcomeKind.Fulfilled && state.State.Request is { } request && await UnfulfilledAsync(request) is { } refusal)
+        {
+            return RequestResult.Refused(refusal);
+        }
+
+        return await TransitionAsync(r => RequestLifecycle.Close(r, closing, actor, timeProvider.GetUtcNow()), actor);
+    }
 
     public async Task<SubjectRequest?> CheckDeadlinesAsync()
     {
@@ -101,6 +110,26 @@ public sealed class SubjectRequestGrain(
     {
         this.RecordReminderLag(reminderName, status, timeProvider);
         await CheckDeadlinesAsync();
+    }
+
+    /// <summary>Why the subject's state does not show the request carried out, or null when it does (or cannot tell).</summary>
+    private async Task<string?> UnfulfilledAsync(SubjectRequest request)
+    {
+        if (request.Kind is not (RequestKind.Erasure or RequestKind.Restriction or RequestKind.Objection))
+        {
+            return null;
+        }
+
+        var rights = await GrainFactory.GetGrain<IDataSubjectGrain>(new SubjectRef(request.TenantId, request.SubjectId).GrainKey).GetRightsStateAsync();
+        return request.Kind switch
+        {
+            RequestKind.Erasure when rights.Erasure is null => rights.Hold is null
+                ? "The subject is not erased: erase it first (Subjects.Erase), then close the request as fulfilled."
+                : "A legal hold keeps data of the subject: close the request as partially fulfilled, with the hold's ground as the reason.",
+            RequestKind.Restriction when rights.Restriction is null && rights.Erasure is null => "Processing of the subject is not restricted: restrict it first (Subjects.Restrict).",
+            RequestKind.Objection when rights.ObjectedPurposes.IsDefaultOrEmpty && rights.Erasure is null => "The subject's objection is not recorded: record it first (Subjects.Object).",
+            _ => null,
+        };
     }
 
     private async Task<RequestResult> TransitionAsync(Func<SubjectRequest, RequestResult> transition, string actor) =>

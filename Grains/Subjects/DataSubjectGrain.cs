@@ -205,6 +205,9 @@ public sealed class DataSubjectGrain(
         return SubjectChange.DoneAt(now);
     }
 
+    public Task<SubjectRightsState> GetRightsStateAsync() =>
+        Task.FromResult(new SubjectRightsState(state.State.Erasure, state.State.Restriction, [.. state.State.Objections.Keys], state.State.Hold));
+
     public Task<RecipientListing> GetRecipientsAsync() =>
         Task.FromResult(new RecipientListing(state.State.Erasure is null ? state.State.Recipients : ImmutableSortedDictionary<string, ImmutableArray<Recipient>>.Empty, state.State.Erasure));
 

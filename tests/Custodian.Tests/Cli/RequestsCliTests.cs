@@ -26,6 +26,8 @@ public sealed class RequestsCliTests(RequestsPlatform platform)
         var resume = await Run(officer, "requests", "resume", id, "--tenant", tenant);
         var extend = await Run(officer, "requests", "extend", id, "--tenant", tenant, "--months", "1", "--reasons", "data in three systems");
         var noMonths = await Run(officer, "requests", "extend", id, "--tenant", tenant, "--months", "3", "--reasons", "x");
+        var notErasedYet = await Run(officer, "requests", "close", id, "--tenant", tenant, "--outcome", "fulfilled");
+        var erase = await Run(app, "subjects", "erase", "--tenant", tenant, "--subject", "s1", "--reason", id);
         var close = await Run(officer, "requests", "close", id, "--tenant", tenant, "--outcome", "fulfilled");
         var show = await Run(officer, "requests", "show", id, "--tenant", tenant, "--json");
         var overdue = await Run(officer, "requests", "list", "--tenant", tenant, "--which", "overdue");
@@ -43,6 +45,9 @@ public sealed class RequestsCliTests(RequestsPlatform platform)
         Assert.Contains("1 month(s)", extend.Output);
         Assert.Equal(1, noMonths.ExitCode);
         Assert.Contains("months", noMonths.Error);
+        Assert.Equal(1, notErasedYet.ExitCode);
+        Assert.Contains("not erased", notErasedYet.Error);
+        Assert.Equal(0, erase.ExitCode);
         Assert.Contains("closed", close.Output);
         Assert.Contains("\"REQUEST_STATUS_CLOSED\"", show.Output);
         Assert.Contains("0 request(s)", overdue.Output);

@@ -1,5 +1,7 @@
+using System.Collections.Immutable;
 using Custodian.Audit;
 using Custodian.Requests;
+using Custodian.Subjects;
 using Custodian.Tests.Infrastructure;
 
 namespace Custodian.Tests.Requests;
@@ -107,6 +109,38 @@ public sealed class RequestDeadlineTests(RequestsPlatform platform)
         Assert.Equal(filed.FirstMonthDueAt + paused, resume.Request.FirstMonthDueAt);
         var only = Assert.Single(resume.Request.Pauses);
         Assert.Equal(paused, only.Until - only.From);
+    }
+
+    [Fact]
+    public async Task ARestrictionRequestIsFulfilledOnlyOnceTheSubjectIsRestrictedAndAnErasureUnderAHoldOnlyPartially()
+    {
+        // Arrange: a restriction request and an erasure request about a subject with one record, identities verified
+        var tenant = Platform.NewId("acme");
+        var (restrictionId, erasureId) = (Platform.NewId("req"), Platform.NewId("req"));
+        await platform.FileAsync(tenant, restrictionId, kind: RequestKind.Restriction);
+        await platform.FileAsync(tenant, erasureId, kind: RequestKind.Erasure);
+        var (restriction, erasure) = (platform.Request(tenant, restrictionId), platform.Request(tenant, erasureId));
+        await restriction.CheckIdentityAsync(true, "officer-1");
+        await erasure.CheckIdentityAsync(true, "officer-1");
+        var subject = platform.SiloGrains.GetGrain<IDataSubjectGrain>(new SubjectRef(tenant, "s1").GrainKey);
+        await subject.PutRecordAsync(new PersonalDataRecord("contact", "Account", LegalBasis.Contract, ImmutableSortedDictionary.CreateRange(new Dictionary<string, string> { ["email"] = "r@example.org" })));
+        await subject.PlaceLegalHoldAsync(new LegalHold(ErasureException.LegalClaims, [], DateTimeOffset.UtcNow, "officer-1"));
+        var fulfilled = new RequestClosing(OutcomeKind.Fulfilled, null, RefusalGround.None, false);
+
+        // Act
+        var tooEarly = await restriction.CloseAsync(fulfilled, "officer-1");
+        await subject.RestrictAsync(RestrictionGround.AccuracyContested, "officer-1");
+        var done = await restriction.CloseAsync(fulfilled, "officer-1");
+        var held = await subject.EraseAsync("officer-1", erasureId, partial: true);
+        var erasureFulfilled = await erasure.CloseAsync(fulfilled, "officer-1");
+        var erasurePartial = await erasure.CloseAsync(new RequestClosing(OutcomeKind.PartiallyFulfilled, "kept for legal claims, Art. 17(3)(e)", RefusalGround.None, false), "officer-1");
+
+        // Assert
+        Assert.Contains("not restricted", tooEarly.Refusal);
+        Assert.Equal(RequestStatus.Closed, done.Request!.Status);
+        Assert.Null(held.Erasure);
+        Assert.Contains("legal hold", erasureFulfilled.Refusal);
+        Assert.Equal(OutcomeKind.PartiallyFulfilled, erasurePartial.Request!.Outcome!.Kind);
     }
 
     [Fact]
