@@ -18,8 +18,6 @@ namespace Custodian.Gateway.Services;
 [Authorize]
 public sealed class KeysService(IClusterClient cluster, GatewayOptions gateway, AccessDecider access) : Proto.Keys.KeysBase
 {
-    private const int MaxReasonLength = 256;
-
     [Authorize(Roles = "operator,officer")]
     public override async Task<Proto.RotationStatus> RotateKek(Proto.RotateKekRequest request, ServerCallContext context)
     {
@@ -39,18 +37,7 @@ public sealed class KeysService(IClusterClient cluster, GatewayOptions gateway, 
     [Performs(Operation.Erase)]
     public override async Task<Proto.ShredSubjectResponse> ShredSubject(Proto.ShredSubjectRequest request, ServerCallContext context)
     {
-        var violations = new List<FieldViolation>();
-        SubjectRef.Check(request.TenantId, request.SubjectId, violations);
-        if (string.IsNullOrWhiteSpace(request.Reason))
-        {
-            violations.Add(new FieldViolation("reason", "is required"));
-        }
-        else if (request.Reason.Length > MaxReasonLength)
-        {
-            violations.Add(new FieldViolation("reason", $"is longer than {MaxReasonLength} characters"));
-        }
-
-        RpcErrors.ThrowIfAny(violations);
+        ErasureInput.Check(request.TenantId, request.SubjectId, request.Reason);
         await access.RequireAsync(context, request.TenantId, request.SubjectId);
         var result = await cluster.GetGrain<IDataSubjectGrain>(new SubjectRef(request.TenantId, request.SubjectId).GrainKey)
             .EraseAsync(Caller.Actor(context), request.Reason, partial: false);

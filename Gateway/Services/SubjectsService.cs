@@ -23,7 +23,6 @@ public sealed class SubjectsService(
     IClusterClient cluster, AccessDecider access, AuditKeys auditKeys, AuditOptions audit, GatewayOptions gateway, TimeProvider time) : Proto.Subjects.SubjectsBase
 {
     private const int MaxGroundsLength = 2000;
-    private const int MaxReasonLength = 1000;
 
     [Performs(Operation.Write)]
     public override async Task<Proto.PutRecordResponse> PutRecord(Proto.PutRecordRequest request, ServerCallContext context)
@@ -265,18 +264,7 @@ public sealed class SubjectsService(
     [Performs(Operation.Erase)]
     public override async Task<Proto.EraseResponse> Erase(Proto.EraseRequest request, ServerCallContext context)
     {
-        var violations = new List<FieldViolation>();
-        SubjectRef.Check(request.TenantId, request.SubjectId, violations);
-        if (string.IsNullOrWhiteSpace(request.Reason))
-        {
-            violations.Add(new FieldViolation("reason", "is required"));
-        }
-        else if (request.Reason.Length > MaxReasonLength)
-        {
-            violations.Add(new FieldViolation("reason", $"is longer than {MaxReasonLength} characters"));
-        }
-
-        RpcErrors.ThrowIfAny(violations);
+        ErasureInput.Check(request.TenantId, request.SubjectId, request.Reason);
         await access.RequireAsync(context, request.TenantId, request.SubjectId);
         var result = await Grain(request.TenantId, request.SubjectId).EraseAsync(Caller.Actor(context), request.Reason, partial: true);
         var response = new Proto.EraseResponse

@@ -36,8 +36,6 @@ public sealed class IncidentGrain(
     /// <summary>The purpose a subject's contact record is read for (Art. 34 notice, a legal obligation).</summary>
     public const string NoticePurpose = "breach-notification";
 
-    private const string DeadlineReminder = "deadline";
-    private static readonly TimeSpan MaxWait = TimeSpan.FromDays(7);
     private readonly IncidentsOptions _options = options.Value;
 
     public async Task<Incident> OpenDraftAsync(DateTimeOffset awareAt, string nature, string openedBy, string? alertId)
@@ -341,26 +339,13 @@ public sealed class IncidentGrain(
 
     private static string Target(Incident incident) => $"incident:{incident.TenantId}/{incident.IncidentId}";
 
-    private async Task ScheduleAsync(Incident incident)
+    private Task ScheduleAsync(Incident incident)
     {
         var now = timeProvider.GetUtcNow();
-        if (IncidentLifecycle.NextDeadline(incident, _options.EscalationPoints, now) is not { } next)
-        {
-            await UnscheduleAsync();
-            return;
-        }
-
-        var wait = next - now;
-        await this.RegisterOrUpdateReminder(DeadlineReminder, wait < MaxWait ? wait : MaxWait, TimeSpan.FromMinutes(1));
+        return DeadlineReminder.ScheduleAsync(this, IncidentLifecycle.NextDeadline(incident, _options.EscalationPoints, now), now);
     }
 
-    private async Task UnscheduleAsync()
-    {
-        if (await this.GetReminder(DeadlineReminder) is { } reminder)
-        {
-            await this.UnregisterReminder(reminder);
-        }
-    }
+    private Task UnscheduleAsync() => DeadlineReminder.UnscheduleAsync(this);
 
     /// <summary>The key's tenant and incident id; a key without a tenant (an early draft) belongs to the provider.</summary>
     private (string TenantId, string IncidentId) Key()

@@ -26,11 +26,6 @@ public sealed class SubjectRequestGrain(
     /// <summary>The actor that deadline warnings and overdue flags are recorded as.</summary>
     public const string Actor = "custodian:requests";
 
-    private const string DeadlineReminder = "deadline";
-
-    /// <summary>The longest a reminder waits at once (a longer wait is a tick that finds nothing due and waits again).</summary>
-    private static readonly TimeSpan MaxWait = TimeSpan.FromDays(7);
-
     public async Task<RequestResult> FileAsync(RequestFiling filing)
     {
         if (state.State.Request is not null)
@@ -175,27 +170,13 @@ public sealed class SubjectRequestGrain(
         }
     }
 
-    /// <summary>Sets the reminder to the next deadline point, or removes it when none will come.</summary>
-    private async Task ScheduleAsync(SubjectRequest request)
+    private Task ScheduleAsync(SubjectRequest request)
     {
         var now = timeProvider.GetUtcNow();
-        if (RequestLifecycle.NextDeadline(request, options.Value.WarningPoints, now) is not { } next)
-        {
-            await UnscheduleAsync();
-            return;
-        }
-
-        var wait = next - now;
-        await this.RegisterOrUpdateReminder(DeadlineReminder, wait < MaxWait ? wait : MaxWait, TimeSpan.FromMinutes(1));
+        return DeadlineReminder.ScheduleAsync(this, RequestLifecycle.NextDeadline(request, options.Value.WarningPoints, now), now);
     }
 
-    private async Task UnscheduleAsync()
-    {
-        if (await this.GetReminder(DeadlineReminder) is { } reminder)
-        {
-            await this.UnregisterReminder(reminder);
-        }
-    }
+    private Task UnscheduleAsync() => DeadlineReminder.UnscheduleAsync(this);
 
     private (string TenantId, string RequestId) Key()
     {
