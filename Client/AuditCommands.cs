@@ -119,11 +119,12 @@ internal static class AuditCommands
                 return;
             }
 
-            var table = new TableWriter("AT", "PARTITION", "SEQ", "ACTOR", "ACTION", "TARGET", "OUTCOME", "SOURCE", "GRANT");
+            var table = new TableWriter("AT", "PARTITION", "SEQ", "ACTOR", "ACTION", "TARGET", "OUTCOME", "COUNT", "SOURCE", "GRANT", "PURPOSE");
             foreach (var e in all.Entries)
             {
                 table.AddRow(Formats.Time(e.At), e.Partition, e.Sequence.ToString(CultureInfo.InvariantCulture), e.Actor, e.Action, e.Target,
-                    e.Outcome, e.SourceIp, e.GrantId.Length == 0 ? "-" : e.GrantId);
+                    e.Outcome, Math.Max(1, e.Count).ToString(CultureInfo.InvariantCulture), e.SourceIp, e.GrantId.Length == 0 ? "-" : e.GrantId,
+                    e.Purpose.Length == 0 ? "-" : e.Purpose);
             }
 
             table.WriteTo(output);

@@ -86,8 +86,6 @@ internal sealed class OperatorLogin(
     /// <summary>The actor's partition of the region's trail, chosen as the gateway chooses it.</summary>
     private IAuditPartitionGrain Partition(string actor)
     {
-        var partitions = (uint)Math.Max(1, audit.Partitions);
-        var n = (uint)StringComparer.Ordinal.GetHashCode(actor) % partitions;
-        return grains.GetGrain<IAuditPartitionGrain>($"{silo.Region}/{n}");
+        return grains.GetGrain<IAuditPartitionGrain>(AuditPartitions.Name(silo.Region, AuditPartitions.Of(actor, audit.Partitions)));
     }
 }

@@ -83,7 +83,7 @@ public static class SiloApp
                 services.GetRequiredService<IGrainFactory>().GetGrain<IAccessReviewGrain>(IAccessReviewGrain.Key).EnsureScheduledAsync());
             // Every start records the configuration it runs with; a silo that cannot record it does not start.
             var configurationDigest = ConfigurationDigest.Of(builder.Configuration);
-            orleans.AddStartupTask((services, _) => services.GetRequiredService<IGrainFactory>().GetGrain<IAuditPartitionGrain>($"{silo.Region}/0").AppendAsync(
+            orleans.AddStartupTask((services, _) => services.GetRequiredService<IGrainFactory>().GetGrain<IAuditPartitionGrain>(AuditPartitions.Name(silo.Region, 0)).AppendAsync(
                 [new AuditRecord(DateTimeOffset.UtcNow, $"custodian:silo/{silo.Region}/{silo.Address}:{silo.SiloPort}", "Configuration:Start", "config:" + configurationDigest, "started", silo.Address, "")]));
         });
 

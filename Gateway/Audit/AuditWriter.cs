@@ -18,7 +18,7 @@ public sealed class AuditWriter : IAuditTrail
     private readonly Partition[] _partitions;
 
     public AuditWriter(IClusterClient cluster, GatewayOptions gateway, AuditOptions options, IMeterFactory meters)
-        : this(n => cluster.GetGrain<IAuditPartitionGrain>($"{gateway.Region}/{n}"), options.Partitions, meters)
+        : this(n => cluster.GetGrain<IAuditPartitionGrain>(AuditPartitions.Name(gateway.Region, n)), options.Partitions, meters)
     {
     }
 
@@ -39,7 +39,7 @@ public sealed class AuditWriter : IAuditTrail
         // An actor's records go to its own partition, where they batch with the others queued there;
         // only when more than a full batch is already waiting (a slow or busy partition) do they
         // move to the least busy one. Spreading earlier would split batches into more appends.
-        var start = (int)((uint)StringComparer.Ordinal.GetHashCode(record.Actor) % (uint)_partitions.Length);
+        var start = AuditPartitions.Of(record.Actor, _partitions.Length);
         var chosen = _partitions[start];
         for (var i = 1; i < _partitions.Length && chosen.Pending > AuditPartitionLimits.MaxBatch; i++)
         {

@@ -33,5 +33,7 @@ internal static class AuditMapper
         GrantId = entry.Record.GrantId,
         PreviousHash = entry.PreviousHash,
         Hash = entry.Hash,
+        Purpose = entry.Record.Purpose,
+        Count = entry.Record.Count,
     };
 }

@@ -181,7 +181,7 @@ public sealed partial class AuditService(
 
     private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
 
-    private string PartitionKey(int n) => $"{gateway.Region}/{n}";
+    private string PartitionKey(int n) => AuditPartitions.Name(gateway.Region, n);
 
     private IAuditPartitionGrain Partition(int n) => cluster.GetGrain<IAuditPartitionGrain>(PartitionKey(n));
 

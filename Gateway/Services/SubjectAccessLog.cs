@@ -24,7 +24,7 @@ internal static class SubjectAccessLog
         var query = new AuditQuery(Target: subjectTarget);
         var found = await Task.WhenAll(Enumerable.Range(0, partitions).Select(async n =>
         {
-            var partition = cluster.GetGrain<IAuditPartitionGrain>($"{region}/{n}");
+            var partition = cluster.GetGrain<IAuditPartitionGrain>(AuditPartitions.Name(region, n));
             var entries = new List<AuditEntry>();
             for (long after = 0; ;)
             {

@@ -22,15 +22,26 @@ public sealed record AuditEntry(
     public static AuditEntry Chain(long sequence, AuditRecord record, string previousHash) =>
         new(sequence, record, previousHash, ComputeHash(sequence, record, previousHash));
 
-    /// <summary>SHA-256 (hex) of the length-prefixed UTF-8 of every field, in order.</summary>
+    /// <summary>
+    /// SHA-256 (hex) of the length-prefixed UTF-8 of every field, in order. The purpose and the count
+    /// follow only when either differs from its default (empty, 1), so entries stored before they
+    /// existed keep their hashes; with length prefixes, a shorter list of fields never encodes like a longer one.
+    /// </summary>
     public static string ComputeHash(long sequence, AuditRecord record, string previousHash)
     {
-        string[] fields =
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        List<string> fields =
         [
-            sequence.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            record.At.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            sequence.ToString(invariant),
+            record.At.UtcTicks.ToString(invariant),
             record.Actor, record.Action, record.Target, record.Outcome, record.SourceIp, record.GrantId, previousHash,
         ];
+        if (record.Purpose is { Length: > 0 } || record.Count != 1)
+        {
+            fields.Add(record.Purpose ?? "");
+            fields.Add(record.Count.ToString(invariant));
+        }
+
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         Span<byte> length = stackalloc byte[4];
         foreach (var field in fields)

@@ -333,7 +333,7 @@ public sealed class IncidentGrain(
     private string? CultureOf(string tenant) => _options.Tenants.GetValueOrDefault(tenant)?.Culture;
 
     private Task AuditAsync(ImmutableArray<AuditRecord> records) =>
-        GrainFactory.GetGrain<IAuditPartitionGrain>($"{cluster.Value.ClusterId}/0").AppendAsync(records);
+        GrainFactory.GetGrain<IAuditPartitionGrain>(AuditPartitions.Name(cluster.Value.ClusterId, 0)).AppendAsync(records);
 
     private IMailOutboxGrain Outbox(Incident incident) => GrainFactory.GetGrain<IMailOutboxGrain>(Target(incident));
 
