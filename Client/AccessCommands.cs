@@ -36,7 +36,7 @@ internal static class AccessCommands
         var categories = new Option<string[]>("--category") { Description = "A category the grant reaches; repeat; none for all.", Arity = ArgumentArity.ZeroOrMore };
         var operations = new Option<string[]>("--operation") { Description = "read, write, export, erase or restrict; repeat.", Required = true, Arity = ArgumentArity.OneOrMore };
         operations.AcceptOnlyFromAmong(OperationNames);
-        var purpose = new Option<string>("--purpose") { Description = "What the access is for.", Required = true };
+        var purpose = new Option<string>("--purpose") { Description = "What the access is for: a purpose identifier (e.g. support, legal-claims), the one reads name and objections match.", Required = true };
         var justification = new Option<string>("--justification") { Description = "Why this principal needs it.", Required = true };
         var cidrs = new Option<string[]>("--cidr") { Description = "A source network (CIDR) the principal may call from; repeat.", Required = true, Arity = ArgumentArity.OneOrMore };
         var ttl = new Option<string>("--ttl") { Description = "How long from now, e.g. 2h (at most the policy's maximum, 8h by default).", DefaultValueFactory = _ => "1h" };

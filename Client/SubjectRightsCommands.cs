@@ -165,12 +165,17 @@ internal static class SubjectRightsCommands
             await output.WriteLineAsync($"Category {request.Category} of subject {request.SubjectId} has {request.Recipients.Count} recipient(s).");
         }));
 
-        var (listTenant, listSubject) = (SubjectsCommands.TenantOption(), SubjectsCommands.SubjectOption());
-        var list = new Command("list", "Lists the recipients of every category (Art. 19), as the subject may ask.") { listTenant, listSubject };
+        var (listTenant, listSubject, listPurpose) = (SubjectsCommands.TenantOption(), SubjectsCommands.SubjectOption(), SubjectsCommands.PurposeOption());
+        var list = new Command("list", "Lists the recipients of every category (Art. 19), as the subject may ask.") { listTenant, listSubject, listPurpose };
         list.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
             using var channel = gateway.OpenChannel(parseResult);
-            var request = new ListRecipientsRequest { TenantId = parseResult.GetRequiredValue(listTenant), SubjectId = parseResult.GetRequiredValue(listSubject) };
+            var request = new ListRecipientsRequest
+            {
+                TenantId = parseResult.GetRequiredValue(listTenant),
+                SubjectId = parseResult.GetRequiredValue(listSubject),
+                Purpose = parseResult.GetValue(listPurpose) ?? "",
+            };
             var response = await new SubjectsClient(channel).ListRecipientsAsync(request, cancellationToken: cancellationToken);
             if (response.Erasure is { } erasure)
             {

@@ -88,7 +88,7 @@ internal static class SubjectsCommands
         var subject = SubjectOption();
         var category = CategoryOption();
         var json = new Option<bool>("--json") { Description = "Print the response as JSON (the protobuf JSON mapping)." };
-        var purpose = new Option<string>("--purpose") { Description = "The purpose of processing (for a client application; a grant's own purpose counts otherwise), e.g. billing or legal-claims." };
+        var purpose = PurposeOption();
 
         var command = new Command("get", "Shows the record of one category of a subject.") { tenant, subject, category, json, purpose };
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
@@ -140,8 +140,9 @@ internal static class SubjectsCommands
     {
         var tenant = TenantOption();
         var subject = SubjectOption();
+        var purpose = PurposeOption();
 
-        var command = new Command("list", "Lists the categories held about a subject, without their values.") { tenant, subject };
+        var command = new Command("list", "Lists the categories held about a subject, without their values.") { tenant, subject, purpose };
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
             using var channel = gateway.OpenChannel(parseResult);
@@ -149,6 +150,7 @@ internal static class SubjectsCommands
             {
                 TenantId = parseResult.GetRequiredValue(tenant),
                 SubjectId = parseResult.GetRequiredValue(subject),
+                Purpose = parseResult.GetValue(purpose) ?? "",
             };
 
             var response = await new SubjectsClient(channel).ListCategoriesAsync(request, cancellationToken: cancellationToken);
@@ -186,6 +188,10 @@ internal static class SubjectsCommands
 
     internal static Option<string> SubjectOption() =>
         new("--subject") { Description = "The subject's pseudonym, chosen by the tenant's app.", Required = true };
+
+    /// <summary>The purpose of a read: required of a client application, a grant's own purpose counts otherwise.</summary>
+    internal static Option<string> PurposeOption() =>
+        new("--purpose") { Description = "What the read is for, a purpose identifier, e.g. billing or legal-claims (required of a client application; a grant's own purpose counts otherwise)." };
 
     internal static Option<string> CategoryOption() =>
         new("--category") { Description = "The category of personal data, e.g. contact or billing.", Required = true };

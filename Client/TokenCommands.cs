@@ -28,7 +28,7 @@ internal static class TokenCommands
         var tenant = new Option<string?>("--tenant") { Description = "The tenant an app acts for." };
         var ttl = new Option<TimeSpan?>("--ttl")
         {
-            Description = $"How long the token is valid: 30m, 1h, 8h, 1d; at most {Ttl.Maximum.TotalHours:0}h. [default: 1h]",
+            Description = $"How long the token is valid: 30m, 1h, 8h; at most {Ttl.Maximum.TotalHours:0}h. [default: 1h]",
             CustomParser = ParseTtl,
         };
         var signingKeyFile = new Option<string>("--signing-key-file")
@@ -37,11 +37,12 @@ internal static class TokenCommands
             DefaultValueFactory = _ => Path.Combine(".custodian", "jwt-signing.key"),
         };
         var issuer = new Option<string>("--issuer") { Description = "The iss claim.", DefaultValueFactory = _ => defaults.Issuer };
-        var audience = new Option<string>("--audience") { Description = "The aud claim.", DefaultValueFactory = _ => defaults.Audience };
+        var audience = new Option<string?>("--audience") { Description = $"The aud claim. [default: {defaults.Audience}, or {defaults.DashboardAudience} with --dashboard]" };
+        var dashboard = new Option<bool>("--dashboard") { Description = "A token for the Orleans dashboard's login (its own audience), which the gateway refuses." };
 
         var command = new Command("mint", "Mints a token signed with the local development key and prints only the token.")
         {
-            principal, tenant, role, ttl, signingKeyFile, issuer, audience,
+            principal, tenant, role, ttl, signingKeyFile, issuer, audience, dashboard,
         };
         command.SetAction((parseResult, _) => CommandErrors.RunAsync(error, async () =>
         {
@@ -55,7 +56,7 @@ internal static class TokenCommands
             var options = new JwtOptions
             {
                 Issuer = parseResult.GetRequiredValue(issuer),
-                Audience = parseResult.GetRequiredValue(audience),
+                Audience = parseResult.GetValue(audience) ?? (parseResult.GetValue(dashboard) ? defaults.DashboardAudience : defaults.Audience),
                 SigningKeyFile = keyFile,
             };
             string token;

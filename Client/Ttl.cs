@@ -9,8 +9,8 @@ internal static partial class Ttl
     /// <summary>The lifetime of a token when none is asked for.</summary>
     public static readonly TimeSpan Default = TimeSpan.FromHours(1);
 
-    /// <summary>The longest lifetime a minted token may have.</summary>
-    public static readonly TimeSpan Maximum = TimeSpan.FromHours(24);
+    /// <summary>The longest lifetime a minted token may have: what the gateway and the dashboard accept by default.</summary>
+    public static readonly TimeSpan Maximum = new Custodian.Hosting.JwtOptions().MaximumLifetime;
 
     /// <summary>Parses a lifetime; <see cref="UsageException"/> with the reason when it is not one.</summary>
     public static TimeSpan Parse(string text) =>

@@ -65,6 +65,9 @@ public static class GatewayApp
             services.GetRequiredService<IClusterClient>(), services.GetRequiredService<GatewayOptions>(), services.GetRequiredService<AuditOptions>()));
         builder.Services.AddSingleton<ActivityMonitor>();
         builder.Services.AddSingleton<IAuditTrail, ObservedAuditTrail>();
+        builder.AddCustodianDenials();
+        builder.Services.AddSingleton<DeniedCalls>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<DeniedCalls>());
         builder.Services.AddHostedService<ActivityReporter>();
         builder.Services.AddHostedService<ConfigurationAudit>();
         builder.Services.AddSingleton<AuditInterceptor>();

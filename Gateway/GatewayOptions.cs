@@ -42,4 +42,12 @@ public sealed class GatewayOptions
     /// <summary>Calls a principal may make in a burst above the sustained rate.</summary>
     [Range(1, 1_000_000)]
     public int RateLimitBurst { get; set; } = 400;
+
+    /// <summary>Calls the gateway runs at once, whoever makes them; the silos behind it see no more.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxConcurrentCalls { get; set; } = 512;
+
+    /// <summary>Calls that wait for one in flight to finish when <see cref="MaxConcurrentCalls"/> run; beyond, RESOURCE_EXHAUSTED at once.</summary>
+    [Range(0, 1_000_000)]
+    public int ConcurrentCallQueue { get; set; } = 2048;
 }

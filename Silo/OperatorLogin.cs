@@ -10,15 +10,19 @@ namespace Custodian.Silo;
 /// A browser's way into the dashboard: an operator pastes a token (e.g. from
 /// <c>custodian token mint --role operator</c>); it is validated like a bearer token, must carry the
 /// operator role, and is then kept in an HttpOnly, Secure cookie and validated again on every request.
-/// Every attempt is written to the region's audit trail first; a login the trail cannot record is refused.
+/// Every attempt is accounted for in the region's audit trail before it is answered; a login the trail
+/// cannot record is refused. Refused attempts go through the <see cref="DenialLedger"/>, as the gateway's
+/// denials do: a source over its rate of refusals gets 429 with Retry-After at once, and identical refusals
+/// from one source within a minute are written as one entry with their count.
 /// </summary>
 internal sealed class OperatorLogin(
     IGrainFactory grains,
     SiloOptions silo,
     AuditOptions audit,
     IOptionsMonitor<JwtBearerOptions> jwt,
+    DenialLedger denials,
     TimeProvider timeProvider,
-    ILogger<OperatorLogin> logger)
+    ILogger<OperatorLogin> logger) : BackgroundService
 {
     /// <summary>The audit action of a dashboard login.</summary>
     public const string Action = "DashboardLogin";
@@ -56,12 +60,28 @@ internal sealed class OperatorLogin(
             (remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote).ToString(),
             allowed ? $"role:{CustodianClaims.OperatorRole}" : "");
 
+        var denial = new Denial(record.SourceIp, record.Actor, record.Action, record.Target, record.Outcome);
+        var (verdict, retryAfter) = allowed ? (DenialVerdict.Record, TimeSpan.Zero) : denials.Admit(denial);
+        if (verdict == DenialVerdict.Throttled)
+        {
+            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Results.Text("Too many refused logins from this address; try again later.", statusCode: StatusCodes.Status429TooManyRequests);
+        }
+
         try
         {
-            await Partition(actor).AppendAsync([record]);
+            if (verdict == DenialVerdict.Record)
+            {
+                await Partition(actor).AppendAsync([record]);
+            }
         }
         catch (Exception e)
         {
+            if (!allowed)
+            {
+                denials.Unwritten(denial);
+            }
+
             OperatorLoginLog.AuditFailed(logger, e, actor);
             return Results.Text("The audit trail cannot record this login now; try again later.", statusCode: StatusCodes.Status503ServiceUnavailable);
         }
@@ -82,6 +102,12 @@ internal sealed class OperatorLogin(
         });
         return Results.Redirect("/dashboard/");
     }
+
+    /// <summary>Writes the counts of refused logins that were not written one by one, as their windows close.</summary>
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => denials.RunAsync(
+        summary => Partition(summary.Kind.Actor).AppendAsync([new AuditRecord(summary.Until, summary.Kind.Actor, summary.Kind.Action,
+            summary.Kind.Target, summary.Kind.Outcome, summary.Kind.Source, "", Count: summary.Count)]),
+        stoppingToken);
 
     /// <summary>The actor's partition of the region's trail, chosen as the gateway chooses it.</summary>
     private IAuditPartitionGrain Partition(string actor)

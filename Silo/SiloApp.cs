@@ -93,7 +93,7 @@ public static class SiloApp
             listen.UseHttps(adminCertificate);
         }));
         builder.AddCustodianTelemetry("custodian-silo");
-        builder.AddCustodianAuthentication(acceptOperatorCookie: true);
+        builder.AddCustodianAuthentication(dashboard: true);
         builder.Services.AddAuthorizationBuilder().AddPolicy(OperatorPolicy, policy =>
             policy.RequireAuthenticatedUser().RequireRole(CustodianClaims.OperatorRole));
         builder.Services.AddOptions<KeyRotationOptions>().BindConfiguration(KeyRotationOptions.Section);
@@ -108,7 +108,9 @@ public static class SiloApp
         builder.Services.AddSingleton(silo);
         builder.Services.AddSingleton(auditOptions);
         builder.Services.AddSingleton<IAuditPseudonyms>(new AuditPseudonyms(auditKeys));
+        builder.AddCustodianDenials();
         builder.Services.AddSingleton<OperatorLogin>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<OperatorLogin>());
         // The trail may live in an account of its own (ConnectionStrings:Audit), e.g. one whose
         // access policy allows appends only; by default it shares the region's account.
         // Appends retry briefly: callers wait for their record, so an unreachable store should fail

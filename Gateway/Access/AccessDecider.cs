@@ -6,21 +6,26 @@ using Custodian.Gateway.Audit;
 using Custodian.Gateway.Services;
 using Custodian.Hosting;
 using Custodian.Subjects;
+using Custodian.Validation;
 using Grpc.Core;
 
 namespace Custodian.Gateway.Access;
 
 /// <summary>
-/// Decides every call on personal data: deny by default. A client application may act within its own
-/// tenant; anyone else needs an active grant of the principal (from the <see cref="GrantCache"/>) that
-/// covers the method's declared operation, the subject, the current time and the caller's source
-/// address. Every decision, allow or deny, is recorded with the grant that allowed it.
+/// Decides every call on personal data: deny by default. A suspended principal is refused everything.
+/// A client application may act within its own tenant, and must declare the purpose of every read;
+/// anyone else needs an active grant of the principal (from the <see cref="GrantCache"/>) that covers the
+/// method's declared operation, the subject, the current time, the caller's source address and — when
+/// the caller declares one — the purpose. Every decision, allow or deny, is recorded with the grant that
+/// allowed it and the purpose; denials through <see cref="DeniedCalls"/>, so a flood of them is throttled
+/// and counted rather than written one by one.
 /// </summary>
 public sealed partial class AccessDecider
 {
     private readonly IClusterClient _cluster;
     private readonly GrantCache _grants;
     private readonly IAuditTrail _audit;
+    private readonly DeniedCalls _denials;
     private readonly AuditKeys _auditKeys;
     private readonly TimeProvider _time;
     private readonly ILogger<AccessDecider> _logger;
@@ -28,11 +33,13 @@ public sealed partial class AccessDecider
     private readonly Counter<long> _decisions;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _lastUseSent = new();
 
-    public AccessDecider(IClusterClient cluster, GrantCache grants, IAuditTrail audit, AuditKeys auditKeys, TimeProvider time, ILogger<AccessDecider> logger, GatewayOptions options, IMeterFactory meters)
+    public AccessDecider(
+        IClusterClient cluster, GrantCache grants, IAuditTrail audit, DeniedCalls denials, AuditKeys auditKeys, TimeProvider time, ILogger<AccessDecider> logger, GatewayOptions options, IMeterFactory meters)
     {
         _cluster = cluster;
         _grants = grants;
         _audit = audit;
+        _denials = denials;
         _auditKeys = auditKeys;
         _time = time;
         _logger = logger;
@@ -53,11 +60,13 @@ public sealed partial class AccessDecider
     }
 
     /// <summary>
-    /// Decides the call; a denial is recorded and thrown as PERMISSION_DENIED. An allowed call may run
-    /// while its record is being stored, but nothing may go back to the caller before
-    /// <see cref="AccessDecision.RecordedAsync"/> has completed: for reads, which change nothing, the
-    /// storage round trip then overlaps the read instead of adding to it. A client application's
-    /// <paramref name="declaredPurpose"/> is the decision's purpose; under a grant, the grant's purpose is.
+    /// Decides the call; a denial is recorded and thrown as PERMISSION_DENIED (RESOURCE_EXHAUSTED when the
+    /// source is over its rate of denials). An allowed call may run while its record is being stored, but
+    /// nothing may go back to the caller before <see cref="AccessDecision.RecordedAsync"/> has completed: for
+    /// reads, which change nothing, the storage round trip then overlaps the read instead of adding to it.
+    /// A client application must declare the purpose of a read (<paramref name="declaredPurpose"/>, a purpose
+    /// identifier; INVALID_ARGUMENT without one); under a grant, the grant's purpose is the decision's, and a
+    /// declared purpose must be the grant's.
     /// </summary>
     public async Task<AccessDecision> DecideAsync(ServerCallContext context, string tenantId, string? subjectId, string? category = null, string? declaredPurpose = null)
     {
@@ -65,28 +74,69 @@ public sealed partial class AccessDecider
         var operation = http.GetEndpoint()?.Metadata.GetMetadata<PerformsAttribute>()?.Operation ?? Operation.Unspecified;
         var principal = http.User.FindFirst(CustodianClaims.Subject)?.Value ?? "";
         var source = SourceAddress.Of(http, _options);
-        var (allowedBy, purpose) = await AllowedByAsync(http, operation, principal, tenantId, subjectId, category, source, declaredPurpose);
+        var (allowedBy, purpose, refusal) = await AllowedByAsync(http, operation, principal, tenantId, subjectId, category, source, declaredPurpose ?? "");
 
         _decisions.Add(1, new KeyValuePair<string, object?>("operation", operation.ToString()), new KeyValuePair<string, object?>("outcome", allowedBy is null ? "deny" : "allow"));
 
         // Fail closed: no decision takes effect, allow or deny, unless the trail holds it.
         var target = subjectId is null ? $"tenant:{tenantId}" : _auditKeys.Subject(tenantId, subjectId);
         var record = new AuditRecord(_time.GetUtcNow(), principal, $"{operation}:{context.Method}", target,
-            allowedBy is null ? "denied" : "allowed", source.ToString(), allowedBy ?? "");
-        var decision = new AccessDecision(allowedBy ?? "", purpose, Recorded(record, context.Method));
+            allowedBy is null ? refusal.Outcome : "allowed", source.ToString(), allowedBy ?? "", purpose);
+        if (allowedBy is null)
+        {
+            await DeniedAsync(record, context.Method);
+            LogDenied(_logger, principal, context.Method, operation, tenantId, subjectId ?? "-", record.Outcome);
+            RpcErrors.PermissionDenied(refusal.Message);
+        }
+
+        var decision = new AccessDecision(allowedBy, purpose, Recorded(record, context.Method));
         if (operation is not (Operation.Read or Operation.Export))
         {
             http.Items[AccessDecision.ItemKey] = decision; // for the outcome record that follows a change
         }
-        if (allowedBy is null)
+
+        LogAllowed(_logger, principal, context.Method, operation, tenantId, subjectId ?? "-", allowedBy);
+        return decision;
+    }
+
+    /// <summary>
+    /// Refuses a suspended principal's role-based (administrative) call: recorded as a denial and thrown
+    /// as PERMISSION_DENIED. A suspended principal keeps no power, whatever its roles.
+    /// </summary>
+    public async Task RefuseIfSuspendedAsync(ServerCallContext context, string action, string target)
+    {
+        var http = context.GetHttpContext();
+        var principal = http.User.FindFirst(CustodianClaims.Subject)?.Value ?? "";
+        if (principal.Length == 0 || !await _grants.IsSuspendedAsync(principal))
         {
-            await decision.RecordedAsync();
-            LogDenied(_logger, principal, context.Method, operation, tenantId, subjectId ?? "-", source.ToString());
-            RpcErrors.PermissionDenied("No grant allows this operation on this subject, from this address, now.");
+            return;
         }
 
-        LogAllowed(_logger, principal, context.Method, operation, tenantId, subjectId ?? "-", source.ToString(), allowedBy);
-        return decision;
+        _decisions.Add(1, new KeyValuePair<string, object?>("operation", "Admin"), new KeyValuePair<string, object?>("outcome", "deny"));
+        await DeniedAsync(new AuditRecord(_time.GetUtcNow(), principal, action, target, Refusal.Suspended.Outcome, SourceAddress.Of(http, _options).ToString(), ""), context.Method);
+        LogDenied(_logger, principal, context.Method, Operation.Unspecified, "-", "-", Refusal.Suspended.Outcome);
+        RpcErrors.PermissionDenied(Refusal.Suspended.Message);
+    }
+
+    /// <summary>Records a denial through the ledger; throttled is RESOURCE_EXHAUSTED, unrecordable UNAVAILABLE.</summary>
+    private async Task DeniedAsync(AuditRecord record, string method)
+    {
+        DenialVerdict verdict;
+        TimeSpan retryAfter;
+        try
+        {
+            (verdict, retryAfter) = await _denials.RecordAsync(record);
+        }
+        catch (Exception e)
+        {
+            LogAuditUnavailable(_logger, e, method);
+            throw new RpcException(new Status(StatusCode.Unavailable, "The audit trail cannot record this call right now, so nothing was done; retry later."));
+        }
+
+        if (verdict == DenialVerdict.Throttled)
+        {
+            throw Throttling.Exception("Too many refused calls from this address", retryAfter);
+        }
     }
 
     /// <summary>
@@ -98,7 +148,7 @@ public sealed partial class AccessDecider
     {
         var http = context.GetHttpContext();
         var record = new AuditRecord(_time.GetUtcNow(), http.User.FindFirst(CustodianClaims.Subject)?.Value ?? "", action,
-            _auditKeys.Subject(tenantId, subjectId), outcome, SourceAddress.Of(http, _options).ToString(), decision.AllowedBy);
+            _auditKeys.Subject(tenantId, subjectId), outcome, SourceAddress.Of(http, _options).ToString(), decision.AllowedBy, decision.Purpose);
         return Recorded(record, context.Method);
     }
 
@@ -115,28 +165,40 @@ public sealed partial class AccessDecider
         }
     }
 
-    private async Task<(string? AllowedBy, string Purpose)> AllowedByAsync(
-        HttpContext http, Operation operation, string principal, string tenantId, string? subjectId, string? category, IPAddress source, string? declaredPurpose)
+    private async Task<(string? AllowedBy, string Purpose, Refusal Refusal)> AllowedByAsync(
+        HttpContext http, Operation operation, string principal, string tenantId, string? subjectId, string? category, IPAddress source, string declaredPurpose)
     {
         if (operation == Operation.Unspecified || principal.Length == 0)
         {
-            return (null, ""); // a method that declares no operation is closed
+            return (null, declaredPurpose, Refusal.NoGrant); // a method that declares no operation is closed
+        }
+
+        // A suspension stops everyone: the grants of people and client applications acting by their role.
+        if (await _grants.IsSuspendedAsync(principal))
+        {
+            return (null, declaredPurpose, Refusal.Suspended);
         }
 
         if (http.User.IsInRole(CustodianClaims.AppRole) && http.User.FindFirst(CustodianClaims.Tenant)?.Value == tenantId)
         {
-            // A suspension stops a client application too, not only the grants of people.
-            return await _grants.IsSuspendedAsync(principal) ? (null, "") : ("role:app", ProcessingPurposes.Normalize(declaredPurpose));
+            if (operation == Operation.Read && declaredPurpose.Length == 0)
+            {
+                // Purpose binding (Art. 5(1)(b)): without a purpose, no objection or restriction could be checked.
+                RpcErrors.InvalidArgument([new FieldViolation("purpose", "is required: a client application declares the purpose of every read (a purpose identifier, e.g. billing)")]);
+            }
+
+            return ("role:app", declaredPurpose, Refusal.NoGrant);
         }
 
         var now = _time.GetUtcNow();
-        var grant = (await _grants.GetAsync(principal)).FirstOrDefault(g => g.Allows(operation, tenantId, subjectId, category, source, now));
+        var grant = (await _grants.GetAsync(principal)).FirstOrDefault(g => g.Allows(operation, tenantId, subjectId, category, source, now)
+            && (operation != Operation.Read || declaredPurpose.Length == 0 || ProcessingPurposes.Normalize(g.Request.Purpose) == declaredPurpose));
         if (grant is not null && UseWorthRecording(grant.GrantId, now))
         {
             _ = _cluster.GetGrain<IPrincipalGrain>(principal).RecordUseAsync(grant.GrantId, now); // one-way: reviews show which grants are used
         }
 
-        return (grant?.GrantId, ProcessingPurposes.Normalize(grant?.Request.Purpose));
+        return grant is null ? (null, declaredPurpose, Refusal.NoGrant) : (grant.GrantId, ProcessingPurposes.Normalize(grant.Request.Purpose), Refusal.NoGrant);
     }
 
     /// <summary>Reviews need when a grant was last used, to the minute: tell the principal at most once a minute per grant.</summary>
@@ -155,9 +217,18 @@ public sealed partial class AccessDecider
     [LoggerMessage(7003, LogLevel.Error, "{Method}: the audit trail could not record the access decision; the call was refused")]
     private static partial void LogAuditUnavailable(ILogger logger, Exception exception, string method);
 
-    [LoggerMessage(7001, LogLevel.Information, "Access allowed: {Principal} {Method} ({Operation}) tenant {TenantId} subject {SubjectId} from {Source} by {AllowedBy}")]
-    private static partial void LogAllowed(ILogger logger, string principal, string method, Operation operation, string tenantId, string subjectId, string source, string allowedBy);
+    // Source addresses are personal data: the audit trail keeps them (that is its purpose), logs do not.
+    [LoggerMessage(7001, LogLevel.Information, "Access allowed: {Principal} {Method} ({Operation}) tenant {TenantId} subject {SubjectId} by {AllowedBy}")]
+    private static partial void LogAllowed(ILogger logger, string principal, string method, Operation operation, string tenantId, string subjectId, string allowedBy);
 
-    [LoggerMessage(7002, LogLevel.Warning, "Access denied: {Principal} {Method} ({Operation}) tenant {TenantId} subject {SubjectId} from {Source}")]
-    private static partial void LogDenied(ILogger logger, string principal, string method, Operation operation, string tenantId, string subjectId, string source);
+    [LoggerMessage(7002, LogLevel.Warning, "Access denied: {Principal} {Method} ({Operation}) tenant {TenantId} subject {SubjectId}: {Outcome}")]
+    private static partial void LogDenied(ILogger logger, string principal, string method, Operation operation, string tenantId, string subjectId, string outcome);
+
+    /// <summary>Why a call was refused: the trail's outcome and the caller's message.</summary>
+    private sealed record Refusal(string Outcome, string Message)
+    {
+        public static readonly Refusal NoGrant = new("denied", "No grant allows this operation on this subject, for this purpose, from this address, now.");
+
+        public static readonly Refusal Suspended = new("denied:suspended", "This principal is suspended by a security alert and may do nothing until an officer lifts the suspension.");
+    }
 }

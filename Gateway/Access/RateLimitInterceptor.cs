@@ -1,7 +1,5 @@
 using System.Threading.RateLimiting;
 using Custodian.Hosting;
-using Google.Protobuf.WellKnownTypes;
-using Google.Rpc;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 
@@ -9,14 +7,20 @@ namespace Custodian.Gateway.Access;
 
 /// <summary>
 /// Per-principal token buckets: a principal over its rate gets RESOURCE_EXHAUSTED with a
-/// google.rpc.RetryInfo saying when to try again. Unauthenticated calls are limited by address.
+/// google.rpc.RetryInfo saying when to try again. Calls without a principal (health probes) are limited
+/// by address. Then a gateway-wide concurrency limit protects the silos when many principals are busy at
+/// once: past <see cref="GatewayOptions.MaxConcurrentCalls"/> calls in flight, a call waits in a queue of
+/// <see cref="GatewayOptions.ConcurrentCallQueue"/>; past that, it is RESOURCE_EXHAUSTED at once.
 /// </summary>
 internal sealed class RateLimitInterceptor : Interceptor, IDisposable
 {
-    private readonly PartitionedRateLimiter<string> _limiter;
+    private static readonly TimeSpan BusyRetry = TimeSpan.FromMilliseconds(100);
+    private readonly PartitionedRateLimiter<string> _perPrincipal;
+    private readonly ConcurrencyLimiter _inFlight;
 
-    public RateLimitInterceptor(GatewayOptions options) =>
-        _limiter = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
+    public RateLimitInterceptor(GatewayOptions options)
+    {
+        _perPrincipal = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
         {
             TokenLimit = options.RateLimitBurst,
             TokensPerPeriod = options.RateLimitPerSecond,
@@ -24,6 +28,13 @@ internal sealed class RateLimitInterceptor : Interceptor, IDisposable
             QueueLimit = 0,
             AutoReplenishment = true,
         }));
+        _inFlight = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
+        {
+            PermitLimit = options.MaxConcurrentCalls,
+            QueueLimit = options.ConcurrentCallQueue,
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+        });
+    }
 
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
@@ -32,21 +43,26 @@ internal sealed class RateLimitInterceptor : Interceptor, IDisposable
         var key = http.User.FindFirst(CustodianClaims.Subject)?.Value is { } principal
             ? "principal:" + principal
             : "address:" + http.Connection.RemoteIpAddress;
-        using var lease = _limiter.AttemptAcquire(key);
-        if (!lease.IsAcquired)
+        using (var lease = _perPrincipal.AttemptAcquire(key))
         {
-            var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromSeconds(1);
-            var status = new Google.Rpc.Status
+            if (!lease.IsAcquired)
             {
-                Code = (int)Code.ResourceExhausted,
-                Message = $"Too many calls from this principal; retry in {Math.Ceiling(retryAfter.TotalMilliseconds)} ms.",
-            };
-            status.Details.Add(Any.Pack(new RetryInfo { RetryDelay = Duration.FromTimeSpan(retryAfter) }));
-            throw status.ToRpcException();
+                throw Throttling.Exception("Too many calls from this principal", lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromSeconds(1));
+            }
+        }
+
+        using var slot = await _inFlight.AcquireAsync(1, context.CancellationToken);
+        if (!slot.IsAcquired)
+        {
+            throw Throttling.Exception("The gateway is at its limit of calls in flight", BusyRetry);
         }
 
         return await continuation(request, context);
     }
 
-    public void Dispose() => _limiter.Dispose();
+    public void Dispose()
+    {
+        _perPrincipal.Dispose();
+        _inFlight.Dispose();
+    }
 }

@@ -11,12 +11,15 @@ namespace Custodian.Gateway.Audit;
 
 /// <summary>
 /// Audits the calls the access decider does not: an administrative call (one that declares roles, not
-/// an operation on personal data) gets its decision recorded before it runs — if the trail cannot
-/// take it, the call fails UNAVAILABLE and nothing is done — and its outcome after. A call that
-/// changes personal data (write, erase, restrict) gets its outcome recorded after; its decision was
-/// recorded by the access decider before it took effect.
+/// an operation on personal data) is refused when its caller is suspended, else gets its decision
+/// recorded before it runs — if the trail cannot take it, the call fails UNAVAILABLE and nothing is
+/// done — and its outcome after (a refusal by the domain's rules, such as the separation of duties, as
+/// <c>denied</c>). A call that changes personal data (write, erase, restrict) gets its outcome recorded
+/// after, when the access decider allowed it; its decision was recorded before it took effect. A call
+/// turned away before any decision (bad input, a denial) records no outcome: nothing was done.
 /// </summary>
-public sealed partial class AuditInterceptor(IAuditTrail audit, AuditKeys keys, GatewayOptions options, TimeProvider time, ILogger<AuditInterceptor> logger) : Interceptor
+public sealed partial class AuditInterceptor(
+    IAuditTrail audit, AccessDecider access, AuditKeys keys, GatewayOptions options, TimeProvider time, ILogger<AuditInterceptor> logger) : Interceptor
 {
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
@@ -39,9 +42,11 @@ public sealed partial class AuditInterceptor(IAuditTrail audit, AuditKeys keys, 
         var action = operation is { } performed ? $"{performed}:{context.Method}" : $"Admin:{context.Method}";
         var target = AuditTarget.Of(request as IMessage, keys) ?? "-";
         var role = operation is null ? "role:" + RoleUsed(http, endpoint) : "";
-        string AllowedBy() => operation is null ? role : (http.Items[AccessDecision.ItemKey] as AccessDecision)?.AllowedBy ?? "";
+        AccessDecision? Decision() => http.Items[AccessDecision.ItemKey] as AccessDecision;
+        string AllowedBy() => operation is null ? role : Decision()?.AllowedBy ?? "";
         if (operation is null)
         {
+            await access.RefuseIfSuspendedAsync(context, action, target);
             await RecordOrRefuseAsync(new AuditRecord(time.GetUtcNow(), actor, action, target, "allowed", source, role), context.Method);
         }
 
@@ -51,12 +56,14 @@ public sealed partial class AuditInterceptor(IAuditTrail audit, AuditKeys keys, 
             await RecordOutcomeAsync(new AuditRecord(time.GetUtcNow(), actor, action, AuditTarget.Of(response as IMessage, keys) ?? target, "done", source, AllowedBy()), context.Method);
             return response;
         }
-        catch (RpcException e) when (e.StatusCode != StatusCode.Unavailable || operation is null)
+        catch (RpcException e) when ((e.StatusCode != StatusCode.Unavailable || operation is null) && (operation is null || Decision() is not null))
         {
-            await RecordOutcomeAsync(new AuditRecord(time.GetUtcNow(), actor, action, target, "failed:" + e.StatusCode, source, AllowedBy()), context.Method);
+            // A refusal by the domain's own rules (separation of duties, say) is a denial, not a failure.
+            var outcome = e.StatusCode == StatusCode.PermissionDenied ? "denied" : "failed:" + e.StatusCode;
+            await RecordOutcomeAsync(new AuditRecord(time.GetUtcNow(), actor, action, target, outcome, source, AllowedBy()), context.Method);
             throw;
         }
-        catch (Exception e) when (e is not RpcException)
+        catch (Exception e) when (e is not RpcException && (operation is null || Decision() is not null))
         {
             await RecordOutcomeAsync(new AuditRecord(time.GetUtcNow(), actor, action, target, "failed:error", source, AllowedBy()), context.Method);
             throw;

@@ -8,13 +8,15 @@ namespace Custodian.Gateway.Audit;
 
 /// <summary>
 /// Records every call the role checks turn away (no valid token, or a token without the role the
-/// method needs) before the refusal goes out. When the trail cannot take the record the caller gets
-/// UNAVAILABLE instead of the refusal: either way nothing was done.
+/// method needs) through <see cref="DeniedCalls"/> before the refusal goes out. A source over its rate
+/// of denials gets RESOURCE_EXHAUSTED at once; when the trail cannot take a record that must be written,
+/// the caller gets UNAVAILABLE (HTTP 503) instead of the refusal: either way nothing was done.
 /// </summary>
 public sealed partial class AuditedAuthorizationResultHandler(
-    IAuditTrail audit, GatewayOptions options, TimeProvider time, ILogger<AuditedAuthorizationResultHandler> logger) : IAuthorizationMiddlewareResultHandler
+    DeniedCalls denials, GatewayOptions options, TimeProvider time, ILogger<AuditedAuthorizationResultHandler> logger) : IAuthorizationMiddlewareResultHandler
 {
     private readonly AuthorizationMiddlewareResultHandler _default = new();
+
     public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
     {
         if (!authorizeResult.Succeeded && context.Request.Path.Value?.StartsWith("/custodian.", StringComparison.Ordinal) == true)
@@ -23,8 +25,13 @@ public sealed partial class AuditedAuthorizationResultHandler(
             var reason = authorizeResult.Challenged ? "denied:unauthenticated" : "denied:role";
             try
             {
-                await audit.WriteAsync(new AuditRecord(time.GetUtcNow(), actor, "Admin:" + context.Request.Path.Value, "-", reason,
+                var (verdict, retryAfter) = await denials.RecordAsync(new AuditRecord(time.GetUtcNow(), actor, "Admin:" + context.Request.Path.Value, "-", reason,
                     SourceAddress.Of(context, options).ToString(), ""));
+                if (verdict == DenialVerdict.Throttled)
+                {
+                    await Throttling.WriteAsync(context, "Too many refused calls from this address", retryAfter);
+                    return;
+                }
             }
             catch (Exception e)
             {

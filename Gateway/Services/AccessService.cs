@@ -147,6 +147,11 @@ public sealed class AccessService(IClusterClient cluster, TimeProvider time) : P
             RpcErrors.InvalidArgument(result.Violations);
         }
 
+        if (result.Forbidden)
+        {
+            RpcErrors.PermissionDenied(result.Refusal ?? "This officer may not act on this grant.");
+        }
+
         if (result.Grant is null)
         {
             RpcErrors.FailedPrecondition(result.Refusal ?? "The grant refused this transition.");

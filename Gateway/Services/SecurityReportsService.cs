@@ -65,13 +65,18 @@ public sealed class SecurityReportsService(IClusterClient cluster, GatewayOption
         }
 
         CheckPrincipal(request.Principal, violations);
-        var lifted = await cluster.GetGrain<IPrincipalGrain>(request.Principal).ResumeAsync(Caller.Actor(context), request.Reason);
-        if (lifted is null)
+        var result = await cluster.GetGrain<IPrincipalGrain>(request.Principal).ResumeAsync(Caller.Actor(context), request.Reason);
+        if (result.Refusal is { } refusal)
+        {
+            RpcErrors.PermissionDenied(refusal);
+        }
+
+        if (result.Lifted is null)
         {
             RpcErrors.NotFound("This principal is not suspended.");
         }
 
-        return new Proto.ResumePrincipalResponse { Lifted = ToProto(lifted) };
+        return new Proto.ResumePrincipalResponse { Lifted = ToProto(result.Lifted) };
     }
 
     private static void CheckPrincipal(string principal, List<FieldViolation> violations)

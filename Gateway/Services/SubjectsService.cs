@@ -61,11 +61,7 @@ public sealed class SubjectsService(
         var violations = new List<FieldViolation>();
         SubjectRef.Check(request.TenantId, request.SubjectId, violations);
         Identifiers.CheckCategory(request.Category, "category", violations);
-        if (request.Purpose.Length > 0)
-        {
-            ProcessingPurposes.Check(request.Purpose, "purpose", violations);
-        }
-
+        CheckDeclaredPurpose(request.Purpose, violations);
         RpcErrors.ThrowIfAny(violations);
         var decision = await access.DecideAsync(context, request.TenantId, request.SubjectId, request.Category, request.Purpose);
 
@@ -101,8 +97,9 @@ public sealed class SubjectsService(
     {
         var violations = new List<FieldViolation>();
         SubjectRef.Check(request.TenantId, request.SubjectId, violations);
+        CheckDeclaredPurpose(request.Purpose, violations);
         RpcErrors.ThrowIfAny(violations);
-        var decision = await access.DecideAsync(context, request.TenantId, request.SubjectId);
+        var decision = await access.DecideAsync(context, request.TenantId, request.SubjectId, declaredPurpose: request.Purpose);
 
         var listing = await Grain(request.TenantId, request.SubjectId).ListCategoriesAsync();
         await decision.RecordedAsync();
@@ -230,8 +227,9 @@ public sealed class SubjectsService(
     {
         var violations = new List<FieldViolation>();
         SubjectRef.Check(request.TenantId, request.SubjectId, violations);
+        CheckDeclaredPurpose(request.Purpose, violations);
         RpcErrors.ThrowIfAny(violations);
-        var decision = await access.DecideAsync(context, request.TenantId, request.SubjectId);
+        var decision = await access.DecideAsync(context, request.TenantId, request.SubjectId, declaredPurpose: request.Purpose);
 
         var listing = await Grain(request.TenantId, request.SubjectId).GetRecipientsAsync();
         await decision.RecordedAsync();
@@ -246,7 +244,8 @@ public sealed class SubjectsService(
         var violations = new List<FieldViolation>();
         SubjectRef.Check(request.TenantId, request.SubjectId, violations);
         RpcErrors.ThrowIfAny(violations);
-        var decision = await access.DecideAsync(context, request.TenantId, request.SubjectId);
+        var decision = await access.DecideAsync(context, request.TenantId, request.SubjectId,
+            declaredPurpose: request.Portability ? ProcessingPurposes.DataPortability : ProcessingPurposes.SubjectAccess);
 
         var subject = new SubjectRef(request.TenantId, request.SubjectId);
         var export = await Grain(request.TenantId, request.SubjectId).ExportAsync(request.Portability);
@@ -305,6 +304,15 @@ public sealed class SubjectsService(
         SubjectRef.Check(request.TenantId, request.SubjectId, violations);
         RpcErrors.ThrowIfAny(violations);
         return Done(await Grain(request.TenantId, request.SubjectId).ReleaseLegalHoldAsync());
+    }
+
+    /// <summary>A declared purpose, when there is one, is a purpose identifier; whether one is required is the access decision's.</summary>
+    private static void CheckDeclaredPurpose(string purpose, List<FieldViolation> violations)
+    {
+        if (purpose.Length > 0)
+        {
+            ProcessingPurposes.Check(purpose, "purpose", violations);
+        }
     }
 
     /// <summary>The response of a change that was made; a refusal or an erased subject is FAILED_PRECONDITION.</summary>

@@ -16,7 +16,7 @@ public sealed record GrantRequest(
     [property: Id(6)] DateTimeOffset ValidFrom,
     [property: Id(7)] DateTimeOffset ValidUntil)
 {
-    /// <summary>Longest purpose or justification.</summary>
+    /// <summary>Longest justification.</summary>
     public const int MaxTextLength = 1000;
 
     /// <summary>Checks the request against the policy; field names are the API's.</summary>
@@ -48,7 +48,8 @@ public sealed record GrantRequest(
             violations.Add(new FieldViolation("operations", "has an unknown operation"));
         }
 
-        CheckText(Purpose, "purpose", violations);
+        // A purpose identifier, as reads declare them, so that an objection to it can match.
+        Subjects.ProcessingPurposes.Check(Purpose, "purpose", violations);
         CheckText(Justification, "justification", violations);
         if (Cidrs.IsDefaultOrEmpty)
         {

@@ -36,12 +36,15 @@ public interface IPrincipalGrain : IGrainWithStringKey
     [Alias("Suspend")]
     Task<Suspension> SuspendAsync(Suspension suspension);
 
-    /// <summary>Lifts a suspension; returns the one lifted, or null when there was none.</summary>
+    /// <summary>
+    /// Lifts a suspension: the one lifted, nothing when there was none, or a refusal when
+    /// <paramref name="officer"/> is this principal or is itself suspended.
+    /// </summary>
     [Alias("Resume")]
-    Task<Suspension?> ResumeAsync(string officer, string reason);
+    Task<ResumeResult> ResumeAsync(string officer, string reason);
 
-    /// <summary>The suspension in force, or null.</summary>
-    [Alias("GetSuspension")]
+    /// <summary>The suspension in force, or null. Interleaves: one principal's grain asks another's (an officer's) while it works.</summary>
+    [Alias("GetSuspension"), AlwaysInterleave]
     Task<Suspension?> GetSuspensionAsync();
 
     /// <summary>Called by a grant on every transition; replaces (or drops) the principal's copy.</summary>

@@ -31,6 +31,12 @@ public static class ProcessingPurposes
         Consent, LegalClaims, ProtectOthers, PublicInterest,
     };
 
+    /// <summary>Answering the subject's own access request (Art. 15): the purpose of an export.</summary>
+    public const string SubjectAccess = "subject-access";
+
+    /// <summary>Answering the subject's portability request (Art. 20): the purpose of a portable export.</summary>
+    public const string DataPortability = "data-portability";
+
     /// <summary>Purposes that are direct marketing, to which an objection is absolute (Art. 21(3)).</summary>
     public static readonly IReadOnlySet<string> DirectMarketing = new HashSet<string>(StringComparer.Ordinal)
     {

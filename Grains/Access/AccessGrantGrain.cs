@@ -30,6 +30,12 @@ public sealed class AccessGrantGrain(
             return GrantResult.Invalid(violations);
         }
 
+        if ((SeparationOfDuties.RefuseIssue(officer, request.Principal) ?? await RefuseSuspendedAsync(officer)) is { } refusal)
+        {
+            AccessLog.GrantRefused(logger, this.GetPrimaryKeyString(), officer, "issue");
+            return GrantResult.NotAllowed(refusal);
+        }
+
         var status = request.NeedsSecondOfficer(policy.Value) ? GrantStatus.AwaitingApproval : GrantStatus.Active;
         var id = this.GetPrimaryKeyString();
         var issued = new GrantEvent(id, request.Principal, request.Scope.TenantId, renewalOf is null ? "issued" : $"issued (renews {renewalOf})", officer, now, reason);
@@ -47,9 +53,10 @@ public sealed class AccessGrantGrain(
             return GrantResult.Refused($"Only a grant awaiting approval can be approved; this one is {Describe()}.");
         }
 
-        if (officer == grant.IssuedBy)
+        if ((SeparationOfDuties.RefuseApproval(officer, grant) ?? await RefuseSuspendedAsync(officer)) is { } refusal)
         {
-            return GrantResult.Refused("The two-person rule needs a second officer: the issuer cannot approve their own grant.");
+            AccessLog.GrantRefused(logger, grant.GrantId, officer, "approve");
+            return GrantResult.NotAllowed(refusal);
         }
 
         return await TransitionAsync(GrantStatus.Active, "approved", officer, reason, approvedBy: officer);
@@ -111,6 +118,10 @@ public sealed class AccessGrantGrain(
         await GrainFactory.GetGrain<IPrincipalGrain>(grant.Request.Principal).GrantChangedAsync(grant);
         await GrainFactory.GetGrain<IGrantLogGrain>(IGrantLogGrain.Key).AppendAsync(entry);
     }
+
+    /// <summary>The refusal for an officer whom a security alert suspended, or null.</summary>
+    private async Task<string?> RefuseSuspendedAsync(string officer) =>
+        await GrainFactory.GetGrain<IPrincipalGrain>(officer).GetSuspensionAsync() is null ? null : SeparationOfDuties.Suspended;
 
     private string Describe() => state.State.Grant?.Status.ToString().ToLowerInvariant() ?? "not issued";
 

@@ -17,6 +17,9 @@ internal static partial class AccessLog
     [LoggerMessage(6004, LogLevel.Warning, "Every grant of {Principal} is suspended by security alert {AlertId} ({Rule})")]
     public static partial void PrincipalSuspended(ILogger logger, string principal, string rule, string alertId);
 
+    [LoggerMessage(6006, LogLevel.Warning, "Grant {GrantId}: {Officer} may not {Transition} it (separation of duties or suspension); nothing changed")]
+    public static partial void GrantRefused(ILogger logger, string grantId, string officer, string transition);
+
     [LoggerMessage(6005, LogLevel.Information, "The suspension of {Principal} (alert {AlertId}) was lifted by {Officer}")]
     public static partial void PrincipalResumed(ILogger logger, string principal, string officer, string alertId);
 }

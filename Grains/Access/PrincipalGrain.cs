@@ -52,19 +52,27 @@ public sealed class PrincipalGrain(
         return suspension;
     }
 
-    public async Task<Suspension?> ResumeAsync(string officer, string reason)
+    public async Task<ResumeResult> ResumeAsync(string officer, string reason)
     {
+        var principal = this.GetPrimaryKeyString();
+        var refusal = SeparationOfDuties.RefuseResume(officer, principal)
+            ?? (officer != principal && await GrainFactory.GetGrain<IPrincipalGrain>(officer).GetSuspensionAsync() is not null ? SeparationOfDuties.Suspended : null);
+        if (refusal is not null)
+        {
+            return new ResumeResult(null, refusal);
+        }
+
         if (state.State.Suspension is not { } lifted)
         {
-            return null;
+            return new ResumeResult(null, null);
         }
 
         state.State.Suspension = null;
         state.State.Version++;
         await state.WriteStateAsync();
-        AccessLog.PrincipalResumed(logger, this.GetPrimaryKeyString(), officer, lifted.AlertId);
+        AccessLog.PrincipalResumed(logger, principal, officer, lifted.AlertId);
         await NotifyAsync();
-        return lifted;
+        return new ResumeResult(lifted, null);
     }
 
     public Task<Suspension?> GetSuspensionAsync() => Task.FromResult(state.State.Suspension);

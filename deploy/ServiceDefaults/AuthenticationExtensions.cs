@@ -13,12 +13,19 @@ public static class AuthenticationExtensions
     public const string OperatorCookie = "custodian_operator";
 
     /// <summary>
-    /// Adds JWT bearer authentication from the <c>Jwt</c> section. With <paramref name="acceptOperatorCookie"/>
-    /// a token may also come from <see cref="OperatorCookie"/>, so a browser can open the dashboard.
+    /// Adds JWT bearer authentication from the <c>Jwt</c> section: tokens for the gateway's audience, or
+    /// with <paramref name="dashboard"/> for the dashboard's, which may then also come from
+    /// <see cref="OperatorCookie"/>, so a browser can open the dashboard. Either way a token may live at
+    /// most <see cref="JwtOptions.MaximumLifetime"/>.
     /// </summary>
-    public static IHostApplicationBuilder AddCustodianAuthentication(this IHostApplicationBuilder builder, bool acceptOperatorCookie = false)
+    public static IHostApplicationBuilder AddCustodianAuthentication(this IHostApplicationBuilder builder, bool dashboard = false)
     {
         var jwt = builder.Configuration.GetSection(JwtOptions.Section).Get<JwtOptions>() ?? new JwtOptions();
+        if (jwt.MaximumLifetime <= TimeSpan.Zero)
+        {
+            throw new InvalidOperationException("Jwt:MaximumLifetime must be positive, e.g. 12:00:00.");
+        }
+
         builder.Services.AddSingleton(jwt);
 
         // Resolved now, so a missing or malformed key stops the service at start-up, not at the first call.
@@ -31,7 +38,7 @@ public static class AuthenticationExtensions
                 options.TokenValidationParameters = new TokenValidationParameters
                 {
                     ValidIssuer = jwt.Issuer,
-                    ValidAudience = jwt.Audience,
+                    ValidAudience = dashboard ? jwt.DashboardAudience : jwt.Audience,
                     ValidateIssuer = true,
                     ValidateAudience = true,
                     ValidateLifetime = true,
@@ -40,6 +47,7 @@ public static class AuthenticationExtensions
                     ClockSkew = jwt.ClockSkew,
                     NameClaimType = CustodianClaims.Subject,
                     RoleClaimType = CustodianClaims.Roles,
+                    LifetimeValidator = (notBefore, expires, token, parameters) => TokenLifetime.IsAcceptable(notBefore, expires, token, parameters, jwt.MaximumLifetime),
                 };
                 if (signingKey is not null)
                 {
@@ -51,7 +59,7 @@ public static class AuthenticationExtensions
                     options.Authority = jwt.Authority;
                 }
 
-                if (acceptOperatorCookie)
+                if (dashboard)
                 {
                     options.Events = new JwtBearerEvents
                     {

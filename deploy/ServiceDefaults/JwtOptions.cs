@@ -16,8 +16,21 @@ public sealed class JwtOptions
     /// <summary>The expected <c>iss</c>.</summary>
     public string Issuer { get; set; } = "custodian-dev";
 
-    /// <summary>The expected <c>aud</c>.</summary>
+    /// <summary>The expected <c>aud</c> of tokens for the gRPC gateway.</summary>
     public string Audience { get; set; } = "custodian";
+
+    /// <summary>
+    /// The expected <c>aud</c> of tokens for the Orleans dashboard (the silo's admin endpoint). It differs
+    /// from <see cref="Audience"/>, so a token kept in the dashboard's cookie is no good at the gateway, and a
+    /// gateway token no good at the dashboard. In production, the dashboard's own app registration.
+    /// </summary>
+    public string DashboardAudience { get; set; } = "custodian-dashboard";
+
+    /// <summary>
+    /// The longest lifetime a token may have, from the earlier of its <c>iat</c> and <c>nbf</c> to its
+    /// <c>exp</c>; a longer-lived token, or one with neither <c>iat</c> nor <c>nbf</c>, is refused.
+    /// </summary>
+    public TimeSpan MaximumLifetime { get; set; } = TimeSpan.FromHours(12);
 
     /// <summary>An OpenID Connect authority whose signing keys are trusted; empty to use a local key.</summary>
     public string Authority { get; set; } = "";

@@ -46,7 +46,7 @@ internal static class AccessBenchmark
         });
         var staff = new SubjectsClient(channel("staff-bench", null, "staff"));
 
-        Func<int, Task> Read(SubjectsClient client) => i => client.GetRecordAsync(new GetRecordRequest { TenantId = "acme", SubjectId = $"s{i % 100}", Category = "contact" }).ResponseAsync;
+        Func<int, Task> Read(SubjectsClient client) => i => client.GetRecordAsync(new GetRecordRequest { Purpose = "support", TenantId = "acme", SubjectId = $"s{i % 100}", Category = "contact" }).ResponseAsync;
         await Measure.ClosedLoopAsync(Read(app), 500, Concurrency);
         await Measure.ClosedLoopAsync(Read(staff), 500, Concurrency);
         var tenantOnly = new List<Measure.Result>();

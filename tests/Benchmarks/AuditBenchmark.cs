@@ -37,7 +37,7 @@ internal static class AuditBenchmark
         while (DateTime.UtcNow < until)
         {
             reads += 20_000;
-            var result = await Measure.ClosedLoopAsync(_ => client.GetRecordAsync(new GetRecordRequest { TenantId = "acme", SubjectId = "s0", Category = "contact" }).ResponseAsync, 20_000, 256);
+            var result = await Measure.ClosedLoopAsync(_ => client.GetRecordAsync(new GetRecordRequest { Purpose = "support", TenantId = "acme", SubjectId = "s0", Category = "contact" }).ResponseAsync, 20_000, 256);
             Console.WriteLine($"{result.Throughput:F0} reads/s; {trail.TakeSummary()}");
         }
     }
@@ -61,7 +61,7 @@ internal static class AuditBenchmark
 
         var on = new SubjectsClient(audited("bench-app", "acme", "app"));
         var off = new SubjectsClient(unaudited("bench-app", "acme", "app"));
-        Func<int, Task> Read(SubjectsClient client) => i => client.GetRecordAsync(new GetRecordRequest { TenantId = "acme", SubjectId = $"s{i % 100}", Category = "contact" }).ResponseAsync;
+        Func<int, Task> Read(SubjectsClient client) => i => client.GetRecordAsync(new GetRecordRequest { Purpose = "support", TenantId = "acme", SubjectId = $"s{i % 100}", Category = "contact" }).ResponseAsync;
         await Measure.ClosedLoopAsync(Read(on), 1_000, 16);
         await Measure.ClosedLoopAsync(Read(off), 1_000, 16);
 

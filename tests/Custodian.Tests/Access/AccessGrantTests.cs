@@ -30,7 +30,7 @@ public sealed class AccessGrantTests(AccessPlatform platform, ITestOutputHelper 
                 var startedAfterRevoke = Volatile.Read(ref revoked) == 1;
                 try
                 {
-                    await reader.GetRecordAsync(new GetRecordRequest { TenantId = tenant, SubjectId = "s1", Category = "contact" });
+                    await reader.GetRecordAsync(new GetRecordRequest { Purpose = "support", TenantId = tenant, SubjectId = "s1", Category = "contact" });
                     _ = startedAfterRevoke ? Interlocked.Increment(ref allowedAfter) : Interlocked.Increment(ref allowedBefore);
                 }
                 catch (RpcException e) when (e.StatusCode == StatusCode.PermissionDenied)
@@ -64,8 +64,8 @@ public sealed class AccessGrantTests(AccessPlatform platform, ITestOutputHelper 
 
         var calls = new Func<Task>[]
         {
-            async () => await subjects.GetRecordAsync(new GetRecordRequest { TenantId = tenant, SubjectId = "s1", Category = "contact" }),
-            async () => await subjects.ListCategoriesAsync(new ListCategoriesRequest { TenantId = tenant, SubjectId = "s1" }),
+            async () => await subjects.GetRecordAsync(new GetRecordRequest { Purpose = "support", TenantId = tenant, SubjectId = "s1", Category = "contact" }),
+            async () => await subjects.ListCategoriesAsync(new ListCategoriesRequest { Purpose = "support", TenantId = tenant, SubjectId = "s1" }),
             async () => await subjects.PutRecordAsync(new PutRecordRequest { TenantId = tenant, SubjectId = "s1", Record = SampleRecords.Contact("x@example.org") }),
             async () => await platform.Access(staff, "staff").ListGrantLogAsync(new ListGrantLogRequest()),
             async () => await platform.Access(staff, "staff").GetGrantAsync(new GetGrantRequest { GrantId = "grant-x" }),
@@ -89,14 +89,14 @@ public sealed class AccessGrantTests(AccessPlatform platform, ITestOutputHelper 
         await platform.Subjects(tenant).PutRecordAsync(new PutRecordRequest { TenantId = tenant, SubjectId = "s1", Record = SampleRecords.Contact("e@example.org") });
         var grant = await platform.IssueAsync(staff, tenant, ["s1"], [Operation.Read, Operation.Export], "127.0.0.0/8", DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddHours(1));
         var reader = platform.SubjectsAs(staff, null, "staff");
-        var read = () => reader.GetRecordAsync(new GetRecordRequest { TenantId = tenant, SubjectId = "s1", Category = "contact" }).ResponseAsync;
+        var read = () => reader.GetRecordAsync(new GetRecordRequest { Purpose = "support", TenantId = tenant, SubjectId = "s1", Category = "contact" }).ResponseAsync;
 
         // Act and assert
         Assert.Equal(GrantStatus.AwaitingApproval, grant.Status);
         Assert.Equal(StatusCode.PermissionDenied, (await Assert.ThrowsAsync<RpcException>(read)).StatusCode);
         var self = await Assert.ThrowsAsync<RpcException>(async () => await platform.Access(AccessPlatform.Officer, "officer")
             .ApproveGrantAsync(new GrantActionRequest { GrantId = grant.GrantId, Reason = "mine" }));
-        Assert.Equal(StatusCode.FailedPrecondition, self.StatusCode);
+        Assert.Equal(StatusCode.PermissionDenied, self.StatusCode); // separation of duties: the issuer never approves
         var approved = await platform.Access(AccessPlatform.SecondOfficer, "officer").ApproveGrantAsync(new GrantActionRequest { GrantId = grant.GrantId, Reason = "checked" });
         Assert.Equal(GrantStatus.Active, approved.Status);
         Assert.Equal(AccessPlatform.SecondOfficer, approved.ApprovedBy);
@@ -217,7 +217,7 @@ public sealed class AccessGrantTests(AccessPlatform platform, ITestOutputHelper 
         await platform.Subjects(tenant).PutRecordAsync(new PutRecordRequest { TenantId = tenant, SubjectId = "s1", Record = SampleRecords.Contact("f@example.org") });
         await platform.IssueAsync(staff, tenant, ["s1"], [Operation.Read], "10.9.0.0/16", DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddHours(1));
         var reader = platform.SubjectsAs(staff, null, "staff");
-        var request = new GetRecordRequest { TenantId = tenant, SubjectId = "s1", Category = "contact" };
+        var request = new GetRecordRequest { Purpose = "support", TenantId = tenant, SubjectId = "s1", Category = "contact" };
 
         var fromGrantedNetwork = await reader.GetRecordAsync(request, new Metadata { { "X-Forwarded-For", "10.9.8.7" } });
         var fromElsewhere = await Assert.ThrowsAsync<RpcException>(async () => await reader.GetRecordAsync(request, new Metadata { { "X-Forwarded-For", "192.0.2.1" } }));

@@ -4,15 +4,16 @@ using Google.Protobuf.WellKnownTypes;
 
 namespace Custodian.Tests.Access;
 
-/// <summary>The platform with the two-person rule on, 127.0.0.1 as the one trusted proxy, and rate limits out of the way.</summary>
+/// <summary>The platform with the two-person rule on, 127.0.0.1 as the one trusted proxy, and rate limits (of calls and of denials) out of the way.</summary>
 public sealed class AccessPlatform : Platform
 {
     public const string Officer = "officer-ada";
     public const string SecondOfficer = "officer-grace";
 
-    /// <summary>Issues a grant as <see cref="Officer"/>.</summary>
+    /// <summary>Issues a grant as <paramref name="officer"/> (default <see cref="Officer"/>).</summary>
     public async Task<Grant> IssueAsync(
-        string principal, string tenant, string[] subjects, Operation[] operations, string cidr, DateTimeOffset from, DateTimeOffset until, string justification = "ticket T-1", string purpose = "support case")
+        string principal, string tenant, string[] subjects, Operation[] operations, string cidr, DateTimeOffset from, DateTimeOffset until,
+        string justification = "ticket T-1", string purpose = "support", string officer = Officer)
     {
         var request = new IssueGrantRequest
         {
@@ -26,7 +27,7 @@ public sealed class AccessPlatform : Platform
         request.Scope.SubjectIds.AddRange(subjects);
         request.Operations.AddRange(operations);
         request.Cidrs.Add(cidr);
-        return await Access(Officer, "officer").IssueGrantAsync(request);
+        return await Access(officer, "officer").IssueGrantAsync(request);
     }
 
     protected override IEnumerable<KeyValuePair<string, string?>> ExtraSiloSettings() =>
@@ -40,5 +41,7 @@ public sealed class AccessPlatform : Platform
         new("Gateway:TrustedProxies:0", "127.0.0.1/32"),
         new("Gateway:RateLimitPerSecond", "100000"),
         new("Gateway:RateLimitBurst", "100000"),
+        new("Denials:PerSecond", "100000"),
+        new("Denials:Burst", "100000"),
     ];
 }

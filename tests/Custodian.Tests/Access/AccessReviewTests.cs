@@ -40,7 +40,7 @@ public sealed class AccessReviewTests(ShortReviewPlatform platform) : IClassFixt
         }
 
         var read = (string principal) => platform.SubjectsAs(principal, null, "staff")
-            .GetRecordAsync(new GetRecordRequest { TenantId = tenant, SubjectId = "s1", Category = "contact" }).ResponseAsync;
+            .GetRecordAsync(new GetRecordRequest { Purpose = "support", TenantId = tenant, SubjectId = "s1", Category = "contact" }).ResponseAsync;
         await read(staff[0]);
 
         // Act

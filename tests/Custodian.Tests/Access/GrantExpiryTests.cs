@@ -29,7 +29,7 @@ public sealed class GrantExpiryTests(ProcessSiloPlatform platform) : IClassFixtu
             ValidUntil = Timestamp.FromDateTimeOffset(until),
         });
         var reader = platform.SubjectsAs(staff, null, "staff");
-        var request = new GetRecordRequest { TenantId = tenant, SubjectId = "s1", Category = "contact" };
+        var request = new GetRecordRequest { Purpose = "support", TenantId = tenant, SubjectId = "s1", Category = "contact" };
         var before = await reader.GetRecordAsync(request);
 
         // Act: the silo dies (its expiry reminder with it) and comes back after the window ended
@@ -89,7 +89,7 @@ public sealed class RateLimitTests(RateLimitedPlatform platform) : IClassFixture
         {
             try
             {
-                await subjects.ListCategoriesAsync(new ListCategoriesRequest { TenantId = tenant, SubjectId = "s1" });
+                await subjects.ListCategoriesAsync(new ListCategoriesRequest { Purpose = "support", TenantId = tenant, SubjectId = "s1" });
                 statuses.Add(StatusCode.OK);
             }
             catch (RpcException e)
@@ -99,7 +99,7 @@ public sealed class RateLimitTests(RateLimitedPlatform platform) : IClassFixture
             }
         }
 
-        var anotherPrincipal = await other.ListCategoriesAsync(new ListCategoriesRequest { TenantId = tenant, SubjectId = "s1" });
+        var anotherPrincipal = await other.ListCategoriesAsync(new ListCategoriesRequest { Purpose = "support", TenantId = tenant, SubjectId = "s1" });
 
         Assert.Contains(StatusCode.OK, statuses);
         Assert.Contains(StatusCode.ResourceExhausted, statuses);

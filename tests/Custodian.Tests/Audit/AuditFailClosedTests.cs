@@ -26,14 +26,14 @@ public sealed class AuditFailClosedTests(AuditFaultPlatform platform) : IClassFi
         var create = await Assert.ThrowsAsync<RpcException>(async () => await subjects.PutRecordAsync(
             new PutRecordRequest { TenantId = tenant, SubjectId = "s2", Record = SampleRecords.Contact("new@example.org") }));
         var read = await Assert.ThrowsAsync<RpcException>(async () => await subjects.GetRecordAsync(
-            new GetRecordRequest { TenantId = tenant, SubjectId = "s1", Category = "contact" }));
+            new GetRecordRequest { Purpose = "support", TenantId = tenant, SubjectId = "s1", Category = "contact" }));
         await audit.CreateIfNotExistsAsync();
         var after = await Poll.UntilAsync(
-            async () => await subjects.GetRecordAsync(new GetRecordRequest { TenantId = tenant, SubjectId = "s1", Category = "contact" }),
+            async () => await subjects.GetRecordAsync(new GetRecordRequest { Purpose = "support", TenantId = tenant, SubjectId = "s1", Category = "contact" }),
             TimeSpan.FromSeconds(30),
             e => e is RpcException { StatusCode: StatusCode.Unavailable });
         var neverCreated = await Assert.ThrowsAsync<RpcException>(async () => await subjects.GetRecordAsync(
-            new GetRecordRequest { TenantId = tenant, SubjectId = "s2", Category = "contact" }));
+            new GetRecordRequest { Purpose = "support", TenantId = tenant, SubjectId = "s2", Category = "contact" }));
 
         // Assert
         Assert.Equal([StatusCode.Unavailable, StatusCode.Unavailable, StatusCode.Unavailable], new[] { write.StatusCode, create.StatusCode, read.StatusCode });

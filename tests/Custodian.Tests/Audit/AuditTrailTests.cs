@@ -23,8 +23,8 @@ public sealed class AuditTrailTests(Platform platform, ITestOutputHelper output)
 
         // Act
         await client.PutRecordAsync(new PutRecordRequest { TenantId = tenant, SubjectId = subject, Record = SampleRecords.Contact($"{subject}@example.org") });
-        await client.GetRecordAsync(new GetRecordRequest { TenantId = tenant, SubjectId = subject, Category = "contact" });
-        await Assert.ThrowsAsync<RpcException>(async () => await client.GetRecordAsync(new GetRecordRequest { TenantId = "someone-else", SubjectId = subject, Category = "contact" }));
+        await client.GetRecordAsync(new GetRecordRequest { Purpose = "support", TenantId = tenant, SubjectId = subject, Category = "contact" });
+        await Assert.ThrowsAsync<RpcException>(async () => await client.GetRecordAsync(new GetRecordRequest { Purpose = "support", TenantId = "someone-else", SubjectId = subject, Category = "contact" }));
 
         // Assert
         var entries = new List<AuditEntry>();

@@ -53,7 +53,7 @@ public sealed class BackupRestoreTests(BackupPlatform platform, ITestOutputHelpe
         var before = new Dictionary<string, GetRecordResponse>();
         foreach (var id in ids[1..])
         {
-            before[id] = await subjects.GetRecordAsync(new GetRecordRequest { TenantId = tenant, SubjectId = id, Category = "contact" });
+            before[id] = await subjects.GetRecordAsync(new GetRecordRequest { Purpose = "support", TenantId = tenant, SubjectId = id, Category = "contact" });
         }
 
         // Act: backup, shred one more, restore the backup into the empty account
@@ -74,14 +74,14 @@ public sealed class BackupRestoreTests(BackupPlatform platform, ITestOutputHelpe
         var restoredSubjects = restored.Subjects(tenant);
         foreach (var id in ids[1..].Where(i => i != shredded))
         {
-            var read = await restoredSubjects.GetRecordAsync(new GetRecordRequest { TenantId = tenant, SubjectId = id, Category = "contact" });
+            var read = await restoredSubjects.GetRecordAsync(new GetRecordRequest { Purpose = "support", TenantId = tenant, SubjectId = id, Category = "contact" });
             Assert.Equal(before[id], read);
         }
 
         foreach (var id in new[] { ids[0], shredded })
         {
-            var read = await restoredSubjects.GetRecordAsync(new GetRecordRequest { TenantId = tenant, SubjectId = id, Category = "contact" });
-            var listing = await restoredSubjects.ListCategoriesAsync(new ListCategoriesRequest { TenantId = tenant, SubjectId = id });
+            var read = await restoredSubjects.GetRecordAsync(new GetRecordRequest { Purpose = "support", TenantId = tenant, SubjectId = id, Category = "contact" });
+            var listing = await restoredSubjects.ListCategoriesAsync(new ListCategoriesRequest { Purpose = "support", TenantId = tenant, SubjectId = id });
             Assert.Null(read.Record);
             Assert.NotNull(read.Erasure);
             Assert.Empty(listing.Categories);

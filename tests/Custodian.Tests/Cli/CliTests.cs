@@ -18,8 +18,8 @@ public sealed class CliTests(Platform platform)
         // Act
         var put = await RunAsync(Connect(token, "subjects", "put", "--tenant", tenant, "--subject", subject, "--category", "contact",
             "--purpose", "Account management", "--legal-basis", "contract", "--field", $"email={email}", "--field", "name=Jane Example"));
-        var get = await RunAsync(Connect(token, "subjects", "get", "--tenant", tenant, "--subject", subject, "--category", "contact"));
-        var list = await RunAsync(Connect(token, "subjects", "list", "--tenant", tenant, "--subject", subject));
+        var get = await RunAsync(Connect(token, "subjects", "get", "--tenant", tenant, "--subject", subject, "--category", "contact", "--purpose", "support"));
+        var list = await RunAsync(Connect(token, "subjects", "list", "--tenant", tenant, "--subject", subject, "--purpose", "support"));
 
         // Assert
         Assert.Equal((0, 0, 0, 0), (mint.ExitCode, put.ExitCode, get.ExitCode, list.ExitCode));
@@ -50,8 +50,8 @@ public sealed class CliTests(Platform platform)
     {
         var token = platform.Token("acme-cli", "app");
 
-        var denied = await RunAsync(Connect(token, "subjects", "list", "--tenant", "someone-else", "--subject", "s1"));
-        var plain = await RunAsync("subjects", "list", "--tenant", "acme-cli", "--subject", "s1", "--token", token, "--endpoint", $"http://127.0.0.1:{platform.GatewayPort}");
+        var denied = await RunAsync(Connect(token, "subjects", "list", "--tenant", "someone-else", "--subject", "s1", "--purpose", "support"));
+        var plain = await RunAsync("subjects", "list", "--tenant", "acme-cli", "--subject", "s1", "--purpose", "support", "--token", token, "--endpoint", $"http://127.0.0.1:{platform.GatewayPort}");
 
         Assert.Equal(1, denied.ExitCode);
         Assert.Contains("PermissionDenied", denied.Error);

@@ -19,7 +19,7 @@ public sealed class KeysAndBackupCliTests(BackupPlatform platform) : IClassFixtu
         var shred = await RunAsync(Connect(app, "keys", "shred", "--tenant", tenant, "--subject", "s1", "--reason", "CLI test"));
         var receiptId = shred.Output.Trim().Split(' ')[^1];
         var receipt = await RunAsync(Connect(officer, "keys", "receipt", receiptId));
-        var get = await RunAsync(Connect(app, "subjects", "get", "--tenant", tenant, "--subject", "s1", "--category", "contact"));
+        var get = await RunAsync(Connect(app, "subjects", "get", "--tenant", tenant, "--subject", "s1", "--category", "contact", "--purpose", "support"));
 
         // Assert
         Assert.Equal((0, 0, 0), (shred.ExitCode, receipt.ExitCode, get.ExitCode));

@@ -23,7 +23,7 @@ public sealed class SubjectRightsCliTests(Platform platform)
         var restrict = await RunAsync(token, "subjects", "restrict", "--tenant", tenant, "--subject", subject, "--ground", "accuracy-contested");
         var refused = await RunAsync(token, "subjects", "get", "--tenant", tenant, "--subject", subject, "--category", "contact", "--purpose", "marketing");
         var allowed = await RunAsync(token, "subjects", "get", "--tenant", tenant, "--subject", subject, "--category", "contact", "--purpose", "legal-claims");
-        var list = await RunAsync(token, "subjects", "recipients", "list", "--tenant", tenant, "--subject", subject);
+        var list = await RunAsync(token, "subjects", "recipients", "list", "--tenant", tenant, "--subject", subject, "--purpose", "subject-access");
         var file = Path.Combine(Path.GetTempPath(), $"{subject}.json");
         var export = await RunAsync(token, "subjects", "export", "--tenant", tenant, "--subject", subject, "--output", file);
         var erase = await RunAsync(token, "subjects", "erase", "--tenant", tenant, "--subject", subject, "--reason", "REQ-9");

@@ -11,7 +11,8 @@ public sealed class AuthenticationTests(Platform platform)
 {
     private const string Tenant = "acme-auth";
 
-    public static TheoryData<string> BadTokens => ["none", "expired", "wrong-audience", "wrong-issuer", "bad-signature", "garbage"];
+    public static TheoryData<string> BadTokens =>
+        ["none", "expired", "wrong-audience", "wrong-issuer", "bad-signature", "garbage", "valid-for-ten-years", "longer-than-12-hours", "no-issued-at", "for-the-dashboard"];
 
     [Theory]
     [MemberData(nameof(BadTokens))]
@@ -28,6 +29,10 @@ public sealed class AuthenticationTests(Platform platform)
             "bad-signature" => DevelopmentTokens.Mint(
                 new JwtOptions { SigningKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)) },
                 "p", Tenant, ["app"], TimeSpan.FromMinutes(10)),
+            "valid-for-ten-years" => DevelopmentTokens.Mint(platform.Jwt, "p", Tenant, ["app"], TimeSpan.FromDays(3653)),
+            "longer-than-12-hours" => DevelopmentTokens.Mint(platform.Jwt, "p", Tenant, ["app"], TimeSpan.FromHours(12) + TimeSpan.FromMinutes(1)),
+            "no-issued-at" => WithoutIssuedAt(),
+            "for-the-dashboard" => DevelopmentTokens.Mint(platform.DashboardJwt, "p", Tenant, ["app"], TimeSpan.FromMinutes(10)),
             _ => "not.a.token",
         };
         if (token is not null)
@@ -37,7 +42,7 @@ public sealed class AuthenticationTests(Platform platform)
 
         // Act
         var error = await Assert.ThrowsAsync<RpcException>(async () => await Client().ListCategoriesAsync(
-            new ListCategoriesRequest { TenantId = Tenant, SubjectId = "subj" }, headers));
+            new ListCategoriesRequest { Purpose = "support", TenantId = Tenant, SubjectId = "subj" }, headers));
 
         // Assert
         Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
@@ -49,7 +54,7 @@ public sealed class AuthenticationTests(Platform platform)
         var headers = new Metadata { { "Authorization", "Bearer " + platform.Token("other-tenant", "app") } };
 
         var read = await Assert.ThrowsAsync<RpcException>(async () => await Client().GetRecordAsync(
-            new GetRecordRequest { TenantId = Tenant, SubjectId = "subj", Category = "contact" }, headers));
+            new GetRecordRequest { Purpose = "support", TenantId = Tenant, SubjectId = "subj", Category = "contact" }, headers));
         var write = await Assert.ThrowsAsync<RpcException>(async () => await Client().PutRecordAsync(
             new PutRecordRequest { TenantId = Tenant, SubjectId = "subj", Record = Subjects.SampleRecords.Contact("x@example.org") }, headers));
 
@@ -63,7 +68,7 @@ public sealed class AuthenticationTests(Platform platform)
         var headers = new Metadata { { "Authorization", "Bearer " + platform.Token(null, "staff") } };
 
         var error = await Assert.ThrowsAsync<RpcException>(async () => await Client().ListCategoriesAsync(
-            new ListCategoriesRequest { TenantId = Tenant, SubjectId = "subj" }, headers));
+            new ListCategoriesRequest { Purpose = "support", TenantId = Tenant, SubjectId = "subj" }, headers));
 
         Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
     }
@@ -118,10 +123,42 @@ public sealed class AuthenticationTests(Platform platform)
 
     private SubjectsClient Client() => new(platform.Channel());
 
+    [Fact]
+    public async Task ATokenOfTwelveHoursIsAcceptedAndTheSameTokenForTheDashboardIsNot()
+    {
+        // Arrange: the longest lifetime accepted by default, for the gateway and for the dashboard
+        var tenant = Platform.NewId("acme");
+        var gatewayToken = DevelopmentTokens.Mint(platform.Jwt, "p", tenant, ["app"], TimeSpan.FromHours(12));
+        var dashboardToken = DevelopmentTokens.Mint(platform.DashboardJwt, "p", tenant, ["app"], TimeSpan.FromHours(12));
+
+        // Act
+        var accepted = await new SubjectsClient(platform.Channel(gatewayToken)).ListCategoriesAsync(new ListCategoriesRequest { Purpose = "support", TenantId = tenant, SubjectId = "s1" });
+        var refused = await Assert.ThrowsAsync<RpcException>(async () => await new SubjectsClient(platform.Channel(dashboardToken))
+            .ListCategoriesAsync(new ListCategoriesRequest { Purpose = "support", TenantId = tenant, SubjectId = "s1" }));
+
+        // Assert
+        Assert.Empty(accepted.Categories);
+        Assert.Equal(StatusCode.Unauthenticated, refused.StatusCode);
+    }
+
     private JwtOptions With(Action<JwtOptions> change)
     {
         var options = platform.Jwt;
         change(options);
         return options;
+    }
+
+    /// <summary>A well-signed token with an expiry but neither iat nor nbf: its lifetime cannot be bounded.</summary>
+    private string WithoutIssuedAt()
+    {
+        var descriptor = new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
+        {
+            Issuer = platform.Jwt.Issuer,
+            Audience = platform.Jwt.Audience,
+            Subject = new System.Security.Claims.ClaimsIdentity([new("sub", "p"), new("tenant", Tenant), new("roles", "app")]),
+            Expires = DateTime.UtcNow.AddMinutes(10),
+            SigningCredentials = new(platform.Jwt.ResolveSigningKey(), Microsoft.IdentityModel.Tokens.SecurityAlgorithms.HmacSha256),
+        };
+        return new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(descriptor);
     }
 }

@@ -73,7 +73,7 @@ public sealed class InputValidationTests(Platform platform)
     public async Task BadGetIsInvalidArgumentNamingTheField(string tenant, string subject, string category, string field)
     {
         var error = await Assert.ThrowsAsync<RpcException>(async () => await Client().GetRecordAsync(
-            new GetRecordRequest { TenantId = tenant, SubjectId = subject, Category = category }));
+            new GetRecordRequest { Purpose = "support", TenantId = tenant, SubjectId = subject, Category = category }));
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.Contains(error.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations, v => v.Field == field);
@@ -88,7 +88,7 @@ public sealed class InputValidationTests(Platform platform)
 
         await Assert.ThrowsAsync<RpcException>(async () =>
             await Client().PutRecordAsync(new PutRecordRequest { TenantId = Tenant, SubjectId = subject, Record = record }));
-        var list = await Client().ListCategoriesAsync(new ListCategoriesRequest { TenantId = Tenant, SubjectId = subject });
+        var list = await Client().ListCategoriesAsync(new ListCategoriesRequest { Purpose = "support", TenantId = Tenant, SubjectId = subject });
 
         Assert.Empty(list.Categories);
     }

@@ -66,6 +66,9 @@ public class Platform : IAsyncLifetime
 
     public JwtOptions Jwt => new() { SigningKeyFile = Path.Combine(SecretsFolder, "jwt.key") };
 
+    /// <summary>Token options for the dashboard: the same key, the dashboard's own audience.</summary>
+    public JwtOptions DashboardJwt => new() { SigningKeyFile = Path.Combine(SecretsFolder, "jwt.key"), Audience = new JwtOptions().DashboardAudience };
+
     public string KeyFile => Path.Combine(SecretsFolder, Region + ".kek.json");
 
     public X509Certificate2 GatewayCertificate { get; private set; } = null!;
@@ -151,13 +154,18 @@ public class Platform : IAsyncLifetime
     public string Token(string? tenant, params string[] roles) =>
         DevelopmentTokens.Mint(Jwt, "test-" + Guid.NewGuid().ToString("N")[..8], tenant, roles, TimeSpan.FromMinutes(10));
 
+    /// <summary>A development token for the dashboard (its own audience), signed with this platform's key.</summary>
+    public string DashboardToken(string principal, params string[] roles) =>
+        DevelopmentTokens.Mint(DashboardJwt, principal, null, roles, TimeSpan.FromMinutes(10));
+
     /// <summary>
     /// A gRPC channel to the gateway over TLS, trusting exactly the gateway's certificate; with a
-    /// token, every call on it carries that token.
+    /// token, every call on it carries that token; with <paramref name="from"/>, its connections come
+    /// from that local address (any of 127.0.0.0/8), so a test can be a source of its own.
     /// </summary>
-    public GrpcChannel Channel(string? token = null) => GrpcChannel.ForAddress($"https://127.0.0.1:{GatewayPort}", new GrpcChannelOptions
+    public GrpcChannel Channel(string? token = null, System.Net.IPAddress? from = null) => GrpcChannel.ForAddress($"https://127.0.0.1:{GatewayPort}", new GrpcChannelOptions
     {
-        HttpHandler = PinnedHandler(GatewayCertificate),
+        HttpHandler = PinnedHandler(GatewayCertificate, from),
         Credentials = token is null
             ? null
             : ChannelCredentials.Create(ChannelCredentials.SecureSsl, CallCredentials.FromInterceptor((_, metadata) =>
@@ -193,12 +201,31 @@ public class Platform : IAsyncLifetime
     /// <summary>A Subjects client calling as a client application of <paramref name="tenant"/>.</summary>
     public SubjectsClient Subjects(string tenant) => new(Channel(Token(tenant, "app")));
 
-    /// <summary>An HTTP handler that accepts exactly one server certificate.</summary>
-    public static SocketsHttpHandler PinnedHandler(X509Certificate2 certificate) => new()
+    /// <summary>An HTTP handler that accepts exactly one server certificate; with <paramref name="from"/>, it connects from that local address.</summary>
+    public static SocketsHttpHandler PinnedHandler(X509Certificate2 certificate, System.Net.IPAddress? from = null) => new()
     {
         SslOptions = { RemoteCertificateValidationCallback = (_, presented, _, _) => presented is not null && presented.GetCertHash().AsSpan().SequenceEqual(certificate.GetCertHash()) },
         EnableMultipleHttp2Connections = true,
+        ConnectCallback = from is null ? null : async (context, cancellationToken) =>
+        {
+            var socket = new System.Net.Sockets.Socket(from.AddressFamily, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                socket.Bind(new System.Net.IPEndPoint(from, 0));
+                await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        },
     };
+
+    /// <summary>A loopback address of its own (127.x.y.z) for a test that must be a source of its own.</summary>
+    public static System.Net.IPAddress NewSource() =>
+        new([127, (byte)RandomNumberGenerator.GetInt32(1, 255), (byte)RandomNumberGenerator.GetInt32(1, 255), (byte)RandomNumberGenerator.GetInt32(2, 255)]);
 
     /// <summary>A random id for this test's data, so tests never share state.</summary>
     public static string NewId(string prefix) => $"{prefix}-{Convert.ToHexString(RandomNumberGenerator.GetBytes(6)).ToLowerInvariant()}";

@@ -70,7 +70,7 @@ public sealed class KeyRotationTests(SlowRewrapPlatform platform, ITestOutputHel
         foreach (var batch in ids.Chunk(24))
         {
             var reads = await Task.WhenAll(batch.Select(async id => await subjects.GetRecordAsync(
-                new GetRecordRequest { TenantId = tenant, SubjectId = id, Category = "contact" })));
+                new GetRecordRequest { Purpose = "support", TenantId = tenant, SubjectId = id, Category = "contact" })));
             Assert.All(reads.Zip(batch), r => Assert.Equal($"{r.Second}@example.org", r.First.Record.Fields["email"]));
         }
     }

@@ -26,8 +26,8 @@ public sealed class ShreddingTests(Platform platform)
         var shred = await platform.KeysAs(tenant).ShredSubjectAsync(new ShredSubjectRequest { TenantId = tenant, SubjectId = ids[1], Reason = "Art. 17 request T-1" });
 
         // Assert: the shredded subject reports its erasure, with no data and no error
-        var erased = await subjects.GetRecordAsync(new GetRecordRequest { TenantId = tenant, SubjectId = ids[1], Category = "contact" });
-        var listing = await subjects.ListCategoriesAsync(new ListCategoriesRequest { TenantId = tenant, SubjectId = ids[1] });
+        var erased = await subjects.GetRecordAsync(new GetRecordRequest { Purpose = "support", TenantId = tenant, SubjectId = ids[1], Category = "contact" });
+        var listing = await subjects.ListCategoriesAsync(new ListCategoriesRequest { Purpose = "support", TenantId = tenant, SubjectId = ids[1] });
         Assert.Null(erased.Record);
         Assert.Equal(shred.ReceiptId, erased.Erasure.ReceiptId);
         Assert.Empty(listing.Categories);
@@ -36,7 +36,7 @@ public sealed class ShreddingTests(Platform platform)
         // ... and the others still read back
         foreach (var id in new[] { ids[0], ids[2] })
         {
-            var read = await subjects.GetRecordAsync(new GetRecordRequest { TenantId = tenant, SubjectId = id, Category = "contact" });
+            var read = await subjects.GetRecordAsync(new GetRecordRequest { Purpose = "support", TenantId = tenant, SubjectId = id, Category = "contact" });
             Assert.Equal($"{id}@example.org", read.Record.Fields["email"]);
             Assert.Null(read.Erasure);
         }
@@ -89,7 +89,7 @@ public sealed class ShreddingTests(Platform platform)
         // Act: the old copy comes back into the state table
         await envelopes.ReplaceAsync(await envelopes.FindAsync(tenant, subject), oldCopy);
         await platform.SiloGrains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
-        var read = await platform.Subjects(tenant).GetRecordAsync(new GetRecordRequest { TenantId = tenant, SubjectId = subject, Category = "contact" });
+        var read = await platform.Subjects(tenant).GetRecordAsync(new GetRecordRequest { Purpose = "support", TenantId = tenant, SubjectId = subject, Category = "contact" });
 
         // Assert
         Assert.Null(read.Record);

@@ -25,7 +25,7 @@ public sealed class TelemetryExportTests(TelemetryPlatform platform, ITestOutput
 
         // Act
         await client.PutRecordAsync(new PutRecordRequest { TenantId = tenant, SubjectId = subject, Record = SampleRecords.Contact(email) });
-        await client.GetRecordAsync(new GetRecordRequest { TenantId = tenant, SubjectId = subject, Category = "contact" });
+        await client.GetRecordAsync(new GetRecordRequest { Purpose = "support", TenantId = tenant, SubjectId = subject, Category = "contact" });
 
         // Assert: request rate and latency, Custodian's and Orleans' meters, from both services; the gateway's
         // span of the gRPC call and the grain call it made share one trace (Orleans activity propagation).

@@ -107,7 +107,7 @@ public sealed class SecurityReportTests(SecurityPlatform platform, ITestOutputHe
         var app = Platform.NewId("app");
         var reader = platform.SubjectsAs(app, tenant, "app");
         await reader.PutRecordAsync(new PutRecordRequest { TenantId = tenant, SubjectId = "s1", Record = SampleRecords.Contact("app-burst@example.org") });
-        var read = new GetRecordRequest { TenantId = tenant, SubjectId = "s1", Category = "contact" };
+        var read = new GetRecordRequest { Purpose = "support", TenantId = tenant, SubjectId = "s1", Category = "contact" };
 
         // Act: a burst past the volume threshold, until the suspension stops it
         RpcException? stopped = null;
@@ -133,7 +133,7 @@ public sealed class SecurityReportTests(SecurityPlatform platform, ITestOutputHe
         Assert.Equal("volume", alert.Rule);
         Assert.Equal(StatusCode.PermissionDenied, denied.StatusCode);
         Assert.Equal("app-burst@example.org", again.Record.Fields["email"]);
-        Assert.Contains(await platform.AuditEntriesOfAsync(app), e => e.Record.Outcome == "denied" && e.Record.Action.StartsWith("Read:", StringComparison.Ordinal));
+        Assert.Contains(await platform.AuditEntriesOfAsync(app), e => e.Record.Outcome == "denied:suspended" && e.Record.Action.StartsWith("Read:", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -146,7 +146,7 @@ public sealed class SecurityReportTests(SecurityPlatform platform, ITestOutputHe
         // Act
         for (var i = 0; i < SecurityPlatform.DenialsCount; i++)
         {
-            await Assert.ThrowsAsync<RpcException>(async () => await reader.GetRecordAsync(new GetRecordRequest { TenantId = "acme", SubjectId = $"s{i}", Category = "contact" }));
+            await Assert.ThrowsAsync<RpcException>(async () => await reader.GetRecordAsync(new GetRecordRequest { Purpose = "support", TenantId = "acme", SubjectId = $"s{i}", Category = "contact" }));
         }
 
         // Assert
@@ -266,7 +266,7 @@ public sealed class SecurityReportTests(SecurityPlatform platform, ITestOutputHe
         var staff = Platform.NewId("staff");
         await platform.Subjects(tenant).PutRecordAsync(new PutRecordRequest { TenantId = tenant, SubjectId = "s1", Record = SampleRecords.Contact(email) });
         await IssueReadGrantAsync(staff, tenant, cidr);
-        return (staff, platform.SubjectsAs(staff, null, "staff"), new GetRecordRequest { TenantId = tenant, SubjectId = "s1", Category = "contact" });
+        return (staff, platform.SubjectsAs(staff, null, "staff"), new GetRecordRequest { Purpose = "support", TenantId = tenant, SubjectId = "s1", Category = "contact" });
     }
 
     private async Task IssueReadGrantAsync(string principal, string tenant, string cidr) =>

@@ -12,7 +12,7 @@ public sealed class DashboardLoginFailClosedTests(DashboardAuditFaultPlatform pl
     public async Task OperatorLoginTheAuditTrailCannotRecordIsRefusedWithoutACookie()
     {
         // Arrange: a first login (so the trail's table exists), then the audit store gone
-        var token = platform.Token(null, "operator");
+        var token = platform.DashboardToken(Platform.NewId("operator"), "operator");
         using (var first = DashboardLogins.Client(platform, new CookieContainer()))
         {
             Assert.Equal(HttpStatusCode.Redirect, (await DashboardLogins.LoginAsync(first, token)).StatusCode);

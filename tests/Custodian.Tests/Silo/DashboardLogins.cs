@@ -7,10 +7,13 @@ namespace Custodian.Tests.Silo;
 /// <summary>Calls to a platform's admin endpoint, and the dashboard logins its audit trail holds.</summary>
 public static class DashboardLogins
 {
-    /// <summary>An HTTPS client of the admin endpoint that follows no redirects; with a container, it keeps cookies.</summary>
-    public static HttpClient Client(Platform platform, CookieContainer? cookies = null)
+    /// <summary>
+    /// An HTTPS client of the admin endpoint that follows no redirects; with a container, it keeps cookies;
+    /// with <paramref name="from"/>, it connects from that local address.
+    /// </summary>
+    public static HttpClient Client(Platform platform, CookieContainer? cookies = null, IPAddress? from = null)
     {
-        var handler = Platform.PinnedHandler(platform.AdminCertificate);
+        var handler = Platform.PinnedHandler(platform.AdminCertificate, from);
         handler.AllowAutoRedirect = false;
         handler.CookieContainer = cookies ?? new CookieContainer();
         handler.UseCookies = cookies is not null;

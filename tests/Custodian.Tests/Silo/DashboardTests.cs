@@ -23,7 +23,7 @@ public sealed class DashboardTests(Platform platform)
     public async Task DashboardIsForbiddenToANonOperator()
     {
         using var client = DashboardLogins.Client(platform);
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", platform.Token("acme", "app"));
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", platform.DashboardToken(Platform.NewId("app"), "app"));
 
         var response = await client.GetAsync("/dashboard/");
 
@@ -34,7 +34,7 @@ public sealed class DashboardTests(Platform platform)
     public async Task DashboardAnswersAnOperatorWithABearerToken()
     {
         using var client = DashboardLogins.Client(platform);
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", platform.Token(null, "operator"));
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", platform.DashboardToken(Platform.NewId("operator"), "operator"));
 
         var response = await client.GetAsync("/dashboard/");
 
@@ -42,10 +42,30 @@ public sealed class DashboardTests(Platform platform)
     }
 
     [Fact]
+    public async Task AnOperatorsGatewayTokenOpensNeitherTheDashboardNorItsLogin()
+    {
+        // Arrange: a valid operator token, but for the gateway's audience
+        var cookies = new CookieContainer();
+        using var client = DashboardLogins.Client(platform, cookies, Platform.NewSource());
+        var gatewayToken = platform.Token(null, "operator");
+
+        // Act
+        var login = await DashboardLogins.LoginAsync(client, gatewayToken);
+        using var bearer = DashboardLogins.Client(platform);
+        bearer.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", gatewayToken);
+        var dashboard = await bearer.GetAsync("/dashboard/");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Unauthorized, login.StatusCode);
+        Assert.Empty(cookies.GetAllCookies());
+        Assert.Equal(HttpStatusCode.Unauthorized, dashboard.StatusCode);
+    }
+
+    [Fact]
     public async Task DashboardNeverShowsAGrainsStateEvenToAnOperator()
     {
         using var client = DashboardLogins.Client(platform);
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", platform.Token(null, "operator"));
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", platform.DashboardToken(Platform.NewId("operator"), "operator"));
 
         var response = await client.GetAsync("/dashboard/GrainState?grainId=acme/subj&grainType=Custodian.Subjects.DataSubjectGrain");
 
@@ -56,7 +76,7 @@ public sealed class DashboardTests(Platform platform)
     public async Task DashboardsLiveTraceStreamIsOffEvenForAnOperator()
     {
         using var client = DashboardLogins.Client(platform);
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", platform.Token(null, "operator"));
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", platform.DashboardToken(Platform.NewId("operator"), "operator"));
 
         var response = await client.GetAsync("/dashboard/Trace");
 
@@ -72,7 +92,7 @@ public sealed class DashboardTests(Platform platform)
         var actor = Platform.NewId("operator");
         var since = DateTimeOffset.UtcNow;
 
-        var token = DevelopmentTokens.Mint(platform.Jwt, actor, null, ["operator"], TimeSpan.FromMinutes(10));
+        var token = platform.DashboardToken(actor, "operator");
 
         // Act
         var login = await DashboardLogins.LoginAsync(client, token);
@@ -95,12 +115,14 @@ public sealed class DashboardTests(Platform platform)
     public async Task LoginWithAnInvalidTokenIsRefusedAuditedAsAnonymousAndSetsNoCookie(string invalid)
     {
         // Arrange
+        // (each case from a source of its own: identical refusals from one source within a minute are one entry)
         var cookies = new CookieContainer();
-        using var client = DashboardLogins.Client(platform, cookies);
+        var source = Platform.NewSource();
+        using var client = DashboardLogins.Client(platform, cookies, source);
         var actor = Platform.NewId("operator");
         var token = invalid == "expired"
-            ? DevelopmentTokens.Mint(platform.Jwt, actor, null, ["operator"], TimeSpan.FromMinutes(10), DateTimeOffset.UtcNow.AddHours(-1))
-            : DevelopmentTokens.Mint(new JwtOptions { SigningKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) }, actor, null, ["operator"], TimeSpan.FromMinutes(10));
+            ? DevelopmentTokens.Mint(platform.DashboardJwt, actor, null, ["operator"], TimeSpan.FromMinutes(10), DateTimeOffset.UtcNow.AddHours(-1))
+            : DevelopmentTokens.Mint(new JwtOptions { SigningKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)), Audience = platform.DashboardJwt.Audience }, actor, null, ["operator"], TimeSpan.FromMinutes(10));
         var since = DateTimeOffset.UtcNow;
 
         // Act
@@ -113,8 +135,8 @@ public sealed class DashboardTests(Platform platform)
         Assert.Empty(cookies.GetAllCookies());
         Assert.Equal(HttpStatusCode.Unauthorized, dashboard.StatusCode);
         Assert.Empty(await DashboardLogins.EntriesAsync(platform, actor, since)); // an unproven name is not believed
-        var entry = Assert.Single(await DashboardLogins.EntriesAsync(platform, "anonymous", since));
-        Assert.Equal(("denied", $"dashboard:{Platform.Region}", ""), (entry.Outcome, entry.Target, entry.GrantId));
+        var entry = Assert.Single(await DashboardLogins.EntriesAsync(platform, "anonymous", since), e => e.SourceIp == source.ToString());
+        Assert.Equal(("denied", $"dashboard:{Platform.Region}", "", 1), (entry.Outcome, entry.Target, entry.GrantId, entry.Count));
     }
 
     [Fact]
@@ -127,7 +149,7 @@ public sealed class DashboardTests(Platform platform)
         var since = DateTimeOffset.UtcNow;
 
         // Act
-        var login = await DashboardLogins.LoginAsync(client, DevelopmentTokens.Mint(platform.Jwt, actor, null, ["officer", "app"], TimeSpan.FromMinutes(10)));
+        var login = await DashboardLogins.LoginAsync(client, DevelopmentTokens.Mint(platform.DashboardJwt, actor, null, ["officer", "app"], TimeSpan.FromMinutes(10)));
 
         // Assert
         Assert.Equal(HttpStatusCode.Unauthorized, login.StatusCode);

@@ -110,7 +110,7 @@ public sealed class StorageAtRestTests(Platform platform)
 
     private Task<RpcException> ReadFailureAsync(string tenant, string subject) =>
         Assert.ThrowsAsync<RpcException>(async () => await platform.Subjects(tenant).GetRecordAsync(
-            new GetRecordRequest { TenantId = tenant, SubjectId = subject, Category = "contact" }));
+            new GetRecordRequest { Purpose = "support", TenantId = tenant, SubjectId = subject, Category = "contact" }));
 
     /// <summary>Deactivates every grain, so the next call reads its state from storage again.</summary>
     private async Task DeactivateAllAsync() =>

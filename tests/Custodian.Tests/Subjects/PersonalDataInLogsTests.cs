@@ -20,8 +20,8 @@ public sealed class PersonalDataInLogsTests(Platform platform)
 
         // Act: store, read, list, and fail validation with the value in the request
         await client.PutRecordAsync(new PutRecordRequest { TenantId = tenant, SubjectId = subject, Record = SampleRecords.Contact(email) });
-        await client.GetRecordAsync(new GetRecordRequest { TenantId = tenant, SubjectId = subject, Category = "contact" });
-        await client.ListCategoriesAsync(new ListCategoriesRequest { TenantId = tenant, SubjectId = subject });
+        await client.GetRecordAsync(new GetRecordRequest { Purpose = "support", TenantId = tenant, SubjectId = subject, Category = "contact" });
+        await client.ListCategoriesAsync(new ListCategoriesRequest { Purpose = "support", TenantId = tenant, SubjectId = subject });
         var bad = SampleRecords.Contact(email);
         bad.Purpose = "";
         await Assert.ThrowsAsync<RpcException>(async () =>

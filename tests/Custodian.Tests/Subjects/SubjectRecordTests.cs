@@ -18,10 +18,10 @@ public sealed class SubjectRecordTests(Platform platform)
 
         // Act
         var put = await client.PutRecordAsync(new PutRecordRequest { TenantId = tenant, SubjectId = subject, Record = record });
-        var before = await client.GetRecordAsync(new GetRecordRequest { TenantId = tenant, SubjectId = subject, Category = "contact" });
+        var before = await client.GetRecordAsync(new GetRecordRequest { Purpose = "support", TenantId = tenant, SubjectId = subject, Category = "contact" });
         await platform.RestartSiloAsync();
         var after = await Poll.UntilAsync(
-            async () => await client.GetRecordAsync(new GetRecordRequest { TenantId = tenant, SubjectId = subject, Category = "contact" }),
+            async () => await client.GetRecordAsync(new GetRecordRequest { Purpose = "support", TenantId = tenant, SubjectId = subject, Category = "contact" }),
             TimeSpan.FromSeconds(60),
             e => e is RpcException { StatusCode: StatusCode.Unavailable or StatusCode.Internal });
 
@@ -40,7 +40,7 @@ public sealed class SubjectRecordTests(Platform platform)
         await client.PutRecordAsync(new PutRecordRequest { TenantId = tenant, SubjectId = subject, Record = SampleRecords.Contact("a@example.org") });
         await client.PutRecordAsync(new PutRecordRequest { TenantId = tenant, SubjectId = subject, Record = SampleRecords.Billing("DE02120300000000202051") });
 
-        var list = await client.ListCategoriesAsync(new ListCategoriesRequest { TenantId = tenant, SubjectId = subject });
+        var list = await client.ListCategoriesAsync(new ListCategoriesRequest { Purpose = "support", TenantId = tenant, SubjectId = subject });
 
         Assert.Equal(["billing", "contact"], list.Categories.Select(c => c.Category));
         Assert.Equal(LegalBasis.Contract, list.Categories[0].LegalBasis);
@@ -55,7 +55,7 @@ public sealed class SubjectRecordTests(Platform platform)
         var client = platform.Subjects(tenant);
 
         var error = await Assert.ThrowsAsync<RpcException>(async () =>
-            await client.GetRecordAsync(new GetRecordRequest { TenantId = tenant, SubjectId = "nobody", Category = "contact" }));
+            await client.GetRecordAsync(new GetRecordRequest { Purpose = "support", TenantId = tenant, SubjectId = "nobody", Category = "contact" }));
 
         Assert.Equal(StatusCode.NotFound, error.StatusCode);
     }

@@ -88,11 +88,11 @@ public sealed class SubjectRightsTests(AccessPlatform platform, ITestOutputHelpe
         Assert.Equal(1, restricted.NoticesQueued);
         Assert.Equal(StatusCode.FailedPrecondition, refused.StatusCode);
         Assert.Equal("jane-4411@example.org", allowed.Record.Fields["email"]);
-        Assert.Equal(StatusCode.FailedPrecondition, appWithoutPurpose.StatusCode);
+        AssertViolation(appWithoutPurpose, "purpose"); // a client application declares the purpose of every read
         var target = platform.AuditKeys.Subject(tenant, subject);
         var entries = (await platform.AuditEntriesAsync(new AuditQuery(Target: target))).Select(e => e.Record).ToList();
         Assert.Contains(entries, r => r.Actor == marketer && r.GrantId == marketing.GrantId && r.Outcome == "refused:restricted");
-        Assert.Contains(entries, r => r.Actor == lawyer && r.GrantId == legal.GrantId && r.Outcome == "allowed" && r.Action.StartsWith("Read:", StringComparison.Ordinal));
+        Assert.Contains(entries, r => r.Actor == lawyer && r.GrantId == legal.GrantId && r.Outcome == "allowed" && r.Purpose == "legal-claims" && r.Action.StartsWith("Read:", StringComparison.Ordinal));
         var notice = await Poll.UntilAsync(() => Task.FromResult(platform.Mail.Received.Single(m => m.Recipients.Contains($"{subject}@mailer.example"))), TimeSpan.FromSeconds(30), e => e is InvalidOperationException);
         Assert.Contains("restricted", notice.Body);
         Assert.DoesNotContain("jane-4411", notice.Body);
@@ -156,7 +156,7 @@ public sealed class SubjectRightsTests(AccessPlatform platform, ITestOutputHelpe
         await app.SetRecipientsAsync(Recipients(tenant, subject, "contact", ("Acme CRM", recipient, "US")));
 
         var rectified = await app.RectifyAsync(new RectifyRequest { TenantId = tenant, SubjectId = subject, Category = "contact", Fields = { ["email"] = "jane-new-9981@example.org" } });
-        var after = await app.GetRecordAsync(new GetRecordRequest { TenantId = tenant, SubjectId = subject, Category = "contact" });
+        var after = await app.GetRecordAsync(new GetRecordRequest { Purpose = "support", TenantId = tenant, SubjectId = subject, Category = "contact" });
 
         Assert.Equal(["email"], rectified.ChangedFields);
         Assert.Equal(1, rectified.NoticesQueued);
@@ -180,7 +180,7 @@ public sealed class SubjectRightsTests(AccessPlatform platform, ITestOutputHelpe
 
         var first = await app.EraseAsync(new EraseRequest { TenantId = tenant, SubjectId = subject, Reason = "request REQ-1" });
         var second = await app.EraseAsync(new EraseRequest { TenantId = tenant, SubjectId = subject, Reason = "request REQ-1 again" });
-        var read = await app.GetRecordAsync(new GetRecordRequest { TenantId = tenant, SubjectId = subject, Category = "contact" });
+        var read = await app.GetRecordAsync(new GetRecordRequest { Purpose = "support", TenantId = tenant, SubjectId = subject, Category = "contact" });
         var export = JsonDocument.Parse((await app.ExportAsync(new ExportRequest { TenantId = tenant, SubjectId = subject })).Json.ToStringUtf8()).RootElement;
 
         Assert.NotEmpty(first.Erasure.ReceiptId);
@@ -204,8 +204,8 @@ public sealed class SubjectRightsTests(AccessPlatform platform, ITestOutputHelpe
 
         var shred = await Assert.ThrowsAsync<RpcException>(async () => await platform.KeysAs(tenant).ShredSubjectAsync(new ShredSubjectRequest { TenantId = tenant, SubjectId = subject, Reason = "request REQ-2" }));
         var erased = await app.EraseAsync(new EraseRequest { TenantId = tenant, SubjectId = subject, Reason = "request REQ-2" });
-        var billing = await app.GetRecordAsync(new GetRecordRequest { TenantId = tenant, SubjectId = subject, Category = "billing" });
-        var contact = await Assert.ThrowsAsync<RpcException>(async () => await app.GetRecordAsync(new GetRecordRequest { TenantId = tenant, SubjectId = subject, Category = "contact" }));
+        var billing = await app.GetRecordAsync(new GetRecordRequest { Purpose = "support", TenantId = tenant, SubjectId = subject, Category = "billing" });
+        var contact = await Assert.ThrowsAsync<RpcException>(async () => await app.GetRecordAsync(new GetRecordRequest { Purpose = "support", TenantId = tenant, SubjectId = subject, Category = "contact" }));
 
         Assert.Equal(StatusCode.FailedPrecondition, shred.StatusCode);
         Assert.Null(erased.Erasure);
@@ -228,8 +228,8 @@ public sealed class SubjectRightsTests(AccessPlatform platform, ITestOutputHelpe
         var badPurpose = await Assert.ThrowsAsync<RpcException>(async () => await app.ObjectAsync(new ObjectRequest { TenantId = tenant, SubjectId = subject, Purpose = "Direct Marketing!" }));
         var otherTenant = await Assert.ThrowsAsync<RpcException>(async () => await platform.Subjects(Platform.NewId("evil")).ExportAsync(new ExportRequest { TenantId = tenant, SubjectId = subject }));
         var liftUnrestricted = await Assert.ThrowsAsync<RpcException>(async () => await app.LiftRestrictionAsync(new LiftRestrictionRequest { TenantId = tenant, SubjectId = subject, SubjectInformedAt = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow) }));
-        var after = await app.GetRecordAsync(new GetRecordRequest { TenantId = tenant, SubjectId = subject, Category = "contact" });
-        var recipients = await app.ListRecipientsAsync(new ListRecipientsRequest { TenantId = tenant, SubjectId = subject });
+        var after = await app.GetRecordAsync(new GetRecordRequest { Purpose = "support", TenantId = tenant, SubjectId = subject, Category = "contact" });
+        var recipients = await app.ListRecipientsAsync(new ListRecipientsRequest { Purpose = "support", TenantId = tenant, SubjectId = subject });
 
         AssertViolation(unknownField, "fields");
         Assert.Equal(StatusCode.NotFound, unknownCategory.StatusCode);
