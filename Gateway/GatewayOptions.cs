@@ -42,4 +42,11 @@ public sealed class GatewayOptions
     /// <summary>Calls a principal may make in a burst above the sustained rate.</summary>
     [Range(1, 1_000_000)]
     public int RateLimitBurst { get; set; } = 400;
+
+    /// <summary>
+    /// The largest request message the gateway reads, in bytes (4 MiB, grpc-dotnet's default, set
+    /// explicitly). A larger one is refused RESOURCE_EXHAUSTED, naming this limit, before it is read.
+    /// </summary>
+    [Range(1024, 64 * 1024 * 1024)]
+    public int MaxReceiveMessageSize { get; set; } = 4 * 1024 * 1024;
 }
