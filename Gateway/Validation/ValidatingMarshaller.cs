@@ -1,4 +1,5 @@
 using System.Reflection;
+using Custodian.Gateway.Services;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
 using Grpc.Core;
@@ -10,7 +11,9 @@ namespace Custodian.Gateway.Validation;
 /// parse it — truncated bytes, a length past the end, invalid UTF-8 in a string, an invalid wire type,
 /// a malformed varint, a stray group tag, a nested message that overruns — into INVALID_ARGUMENT with a
 /// fixed sentence naming the message type. The caller's bytes and the parser's exception text never
-/// reach the caller; the log gets the method and the exception's type only.
+/// reach the caller; the log gets the method and the exception's type only. A request that parses but
+/// holds a timestamp or duration its type cannot represent (see <see cref="TimeFields"/>) is
+/// INVALID_ARGUMENT too, naming the field, as handlers name theirs.
 /// </summary>
 /// <remarks>
 /// Parsing is a pure function of the bytes the caller sent (grpc-dotnet hands the deserializer the whole
@@ -40,11 +43,13 @@ public sealed class ValidatingMarshaller<T> : Marshaller<T>
     private static Func<DeserializationContext, T> Rejecting(Func<DeserializationContext, T> deserialize, string method, string messageName, ILogger logger)
     {
         var invalid = new Status(StatusCode.InvalidArgument, $"The request is not a valid {messageName} message.");
+        var mayHoldTimes = Descriptor(typeof(T)) is { } descriptor && TimeFields.CanHoldTimes(descriptor);
         return context =>
         {
+            T request;
             try
             {
-                return deserialize(context);
+                request = deserialize(context);
             }
             catch (InvalidProtocolBufferException e)
             {
@@ -56,6 +61,14 @@ public sealed class ValidatingMarshaller<T> : Marshaller<T>
                 ValidationLog.UnexpectedParseFailure(logger, method, messageName, context.PayloadLength, e.GetType().FullName ?? e.GetType().Name);
                 throw new RpcException(invalid);
             }
+
+            if (mayHoldTimes && request is IMessage message && TimeFields.Violations(message) is { Count: > 0 } violations)
+            {
+                ValidationLog.InvalidTime(logger, method, string.Join(", ", violations.Select(v => v.Field)));
+                RpcErrors.InvalidArgument(violations);
+            }
+
+            return request;
         };
     }
 }
