@@ -4,6 +4,7 @@ using Custodian.Gateway.Access;
 using Custodian.Gateway.Audit;
 using Custodian.Gateway.Security;
 using Custodian.Gateway.Services;
+using Custodian.Gateway.Validation;
 using Custodian.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Orleans.Configuration;
@@ -76,10 +77,11 @@ public static class GatewayApp
         builder.Services.AddSingleton<AccessDecider>();
         builder.Services.AddGrpc(o =>
         {
+            o.MaxReceiveMessageSize = gateway.MaxReceiveMessageSize;
             o.Interceptors.Add<ErrorInterceptor>();
             o.Interceptors.Add<RateLimitInterceptor>();
             o.Interceptors.Add<AuditInterceptor>();
-        });
+        }).AddRequestValidation();
         builder.Services.AddGrpcReflection();
         builder.Services.AddGrpcHealthChecks(o => o.UseHealthChecksCache = false).AddCheck<ClusterHealthCheck>("cluster");
         return builder;
@@ -90,6 +92,7 @@ public static class GatewayApp
     {
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseMessageSizeLimit();
         app.MapGrpcService<SubjectsService>();
         app.MapGrpcService<KeysService>();
         app.MapGrpcService<BackupsService>();

@@ -50,4 +50,11 @@ public sealed class GatewayOptions
     /// <summary>Calls that wait for one in flight to finish when <see cref="MaxConcurrentCalls"/> run; beyond, RESOURCE_EXHAUSTED at once.</summary>
     [Range(0, 1_000_000)]
     public int ConcurrentCallQueue { get; set; } = 2048;
+
+    /// <summary>
+    /// The largest request message the gateway reads, in bytes (4 MiB, grpc-dotnet's default, set
+    /// explicitly). A larger one is refused RESOURCE_EXHAUSTED, naming this limit, before it is read.
+    /// </summary>
+    [Range(1024, 64 * 1024 * 1024)]
+    public int MaxReceiveMessageSize { get; set; } = 4 * 1024 * 1024;
 }

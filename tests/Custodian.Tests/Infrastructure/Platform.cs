@@ -84,6 +84,9 @@ public class Platform : IAsyncLifetime
     /// <summary>The gateway's Orleans client: grain calls that work whether the silo runs in-process or as a child process.</summary>
     public IClusterClient GatewayCluster => (_gateway ?? throw new InvalidOperationException("The gateway is not running.")).Services.GetRequiredService<IClusterClient>();
 
+    /// <summary>The services of the running gateway (its endpoints, options and the like).</summary>
+    public IServiceProvider GatewayServices => (_gateway ?? throw new InvalidOperationException("The gateway is not running.")).Services;
+
     /// <summary>The services of the running in-process silo.</summary>
     public IServiceProvider SiloServices => (_silo ?? throw new InvalidOperationException("The silo does not run in-process.")).Services;
 
@@ -161,11 +164,13 @@ public class Platform : IAsyncLifetime
     /// <summary>
     /// A gRPC channel to the gateway over TLS, trusting exactly the gateway's certificate; with a
     /// token, every call on it carries that token; with <paramref name="from"/>, its connections come
-    /// from that local address (any of 127.0.0.0/8), so a test can be a source of its own.
+    /// from that local address (any of 127.0.0.0/8), so a test can be a source of its own;
+    /// <paramref name="compression"/> replaces the client's compression providers (gzip by default).
     /// </summary>
-    public GrpcChannel Channel(string? token = null, System.Net.IPAddress? from = null) => GrpcChannel.ForAddress($"https://127.0.0.1:{GatewayPort}", new GrpcChannelOptions
+    public GrpcChannel Channel(string? token = null, System.Net.IPAddress? from = null, IList<Grpc.Net.Compression.ICompressionProvider>? compression = null) => GrpcChannel.ForAddress($"https://127.0.0.1:{GatewayPort}", new GrpcChannelOptions
     {
         HttpHandler = PinnedHandler(GatewayCertificate, from),
+        CompressionProviders = compression,
         Credentials = token is null
             ? null
             : ChannelCredentials.Create(ChannelCredentials.SecureSsl, CallCredentials.FromInterceptor((_, metadata) =>
