@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using Azure.Data.Tables;
 using Custodian.Access;
@@ -118,7 +119,8 @@ public static class SiloApp
         var auditTables = new TableServiceClient(
             builder.Configuration.GetConnectionString("Audit") is { Length: > 0 } audit ? audit : connectionString,
             new TableClientOptions { Retry = { MaxRetries = 2, Delay = TimeSpan.FromMilliseconds(200), MaxDelay = TimeSpan.FromSeconds(1), NetworkTimeout = TimeSpan.FromSeconds(10) } });
-        builder.Services.AddSingleton<IAuditStore>(new TableAuditStore(auditTables.GetTableClient("CustodianAudit"), auditKeys));
+        builder.Services.AddSingleton<IAuditStore>(services =>
+            new TableAuditStore(auditTables.GetTableClient("CustodianAudit"), auditKeys, services.GetRequiredService<IMeterFactory>()));
         builder.Services.AddHealthChecks();
         return builder;
     }

@@ -5,16 +5,20 @@ namespace Custodian.Gateway.Services;
 
 /// <summary>
 /// A subject's own access log (Art. 15), read from the region's audit trail: every entry whose target is
-/// the subject's keyed hash, from all partitions, oldest first, with the purpose of the grant that
-/// allowed it. The trail never names the subject in clear; only the gateway, which holds the key, can
-/// find the subject's entries.
+/// the subject's keyed hash, from all partitions, oldest first, with the purpose the access was allowed
+/// for. Each partition finds the entries through its subject index, so a log costs what the subject's own
+/// entries cost, not what the trail holds. The trail never names the subject in clear; only the gateway,
+/// which holds the key, can find the subject's entries.
 /// </summary>
 internal static class SubjectAccessLog
 {
     /// <summary>Most entries an export carries; the newest are kept when there are more.</summary>
     public const int MaxEntries = 10_000;
 
-    private const int PageSize = 1000;
+    private const int PageSize = AuditPartitionLimits.MaxPage;
+
+    /// <summary>What an entry of a client application stored before purposes were recorded was allowed for.</summary>
+    private const string OwnProcessing = "the customer's own processing";
 
     /// <summary>One entry of the log: who did what to the subject's data, when, under which grant and purpose.</summary>
     public sealed record Entry(DateTimeOffset At, string Actor, string Action, string Outcome, string AllowedBy, string Purpose);
@@ -45,14 +49,20 @@ internal static class SubjectAccessLog
             ordered = ordered[^MaxEntries..];
         }
 
-        var purposes = await PurposesAsync(cluster, ordered.Select(e => e.Record.GrantId));
-        return [.. ordered.Select(e => new Entry(
-            e.Record.At, e.Record.Actor, e.Record.Action, e.Record.Outcome, e.Record.GrantId,
-            purposes.GetValueOrDefault(e.Record.GrantId, e.Record.GrantId.StartsWith("role:", StringComparison.Ordinal) ? "the customer's own processing" : "")))];
+        // An entry records the purpose it was allowed for; only entries stored before purposes were
+        // recorded need the grant's, looked up once per grant.
+        var purposes = await GrantPurposesAsync(cluster, ordered.Where(e => !HasPurpose(e.Record)).Select(e => e.Record.GrantId));
+        return [.. ordered.Select(e => new Entry(e.Record.At, e.Record.Actor, e.Record.Action, e.Record.Outcome, e.Record.GrantId, PurposeOf(e.Record, purposes)))];
     }
 
+    private static bool HasPurpose(AuditRecord record) => record.Purpose is { Length: > 0 };
+
+    private static string PurposeOf(AuditRecord record, Dictionary<string, string> grantPurposes) =>
+        HasPurpose(record) ? record.Purpose
+        : grantPurposes.GetValueOrDefault(record.GrantId, record.GrantId.StartsWith("role:", StringComparison.Ordinal) ? OwnProcessing : "");
+
     /// <summary>The purpose of each grant that appears, looked up once per grant.</summary>
-    private static async Task<Dictionary<string, string>> PurposesAsync(IClusterClient cluster, IEnumerable<string> grantIds)
+    private static async Task<Dictionary<string, string>> GrantPurposesAsync(IClusterClient cluster, IEnumerable<string> grantIds)
     {
         var ids = grantIds.Where(g => g.Length > 0 && !g.StartsWith("role:", StringComparison.Ordinal)).Distinct().ToList();
         var grants = await Task.WhenAll(ids.Select(id => cluster.GetGrain<IAccessGrantGrain>(id).GetAsync()));

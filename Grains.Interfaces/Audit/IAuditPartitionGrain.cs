@@ -23,7 +23,11 @@ public interface IAuditPartitionGrain : IGrainWithStringKey
     [Alias("Verify"), AlwaysInterleave]
     Task<AuditVerification> VerifyAsync(DateTimeOffset? from = null, DateTimeOffset? until = null);
 
-    /// <summary>At most <paramref name="limit"/> (1 to 1000) entries matching <paramref name="query"/> after sequence <paramref name="afterSequence"/>, oldest first.</summary>
+    /// <summary>
+    /// At most <paramref name="limit"/> (1 to 1000) entries matching <paramref name="query"/> after sequence
+    /// <paramref name="afterSequence"/>, oldest first. A query whose target is a data subject's keyed hash reads
+    /// only the segments holding that subject's entries, so its cost follows the subject's entries, not the trail's.
+    /// </summary>
     [Alias("QueryPage"), AlwaysInterleave]
     Task<AuditPage> QueryAsync(AuditQuery query, long afterSequence, int limit);
 }

@@ -7,7 +7,9 @@ namespace Custodian.Audit;
 /// and kept in memory; a batch is chained after it and stored in one atomic write before the grain
 /// answers, so a caller that was told "done" has its entry on disk. Verification recomputes the
 /// chain and checks its end against the head, so a trail cut short is caught too; a range is
-/// checked from the stored entry before it to the one after it. Queries are filtered by the store.
+/// checked from the stored entry before it to the one after it. Queries are filtered by the store; a
+/// query by a data subject reads only the segments the store's subject index names (and those stored
+/// before the index, from <see cref="AuditHead.IndexedFrom"/> back), up to the head this grain holds.
 /// </summary>
 public sealed class AuditPartitionGrain(IAuditStore store) : Grain, IAuditPartitionGrain
 {
@@ -15,11 +17,14 @@ public sealed class AuditPartitionGrain(IAuditStore store) : Grain, IAuditPartit
     private long _sequence;
     private string _head = AuditEntry.Genesis;
 
+    // A new partition is indexed from its first entry; one stored before the index from its next append on.
+    private long _indexedFrom = 1;
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (await store.HeadAsync(this.GetPrimaryKeyString()) is { } head)
         {
-            (_sequence, _head) = head;
+            (_sequence, _head, _indexedFrom) = (head.Sequence, head.Hash, head.IndexedFrom);
         }
     }
 
@@ -46,11 +51,12 @@ public sealed class AuditPartitionGrain(IAuditStore store) : Grain, IAuditPartit
 
         try
         {
-            await store.AppendAsync(this.GetPrimaryKeyString(), entries);
+            await store.AppendAsync(this.GetPrimaryKeyString(), entries, _indexedFrom);
         }
         catch
         {
-            // Whether or not the write landed, the head in memory can no longer be trusted: read it again.
+            // Whether or not the write landed, or only some parts of it, the head in memory can no
+            // longer be trusted: the next activation reads it again.
             DeactivateOnIdle();
             throw;
         }
@@ -114,8 +120,12 @@ public sealed class AuditPartitionGrain(IAuditStore store) : Grain, IAuditPartit
         ArgumentOutOfRangeException.ThrowIfNegative(afterSequence);
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, AuditPartitionLimits.MaxPage);
+        var partition = this.GetPrimaryKeyString();
+        var rows = query.Target is { } target && store.IsIndexed(target)
+            ? store.ReadIndexedAsync(partition, query, _indexedFrom, afterSequence, _sequence)
+            : store.ReadAsync(partition, query, afterSequence);
         var found = ImmutableArray.CreateBuilder<AuditEntry>(limit);
-        await foreach (var (key, entry) in store.ReadAsync(this.GetPrimaryKeyString(), query, afterSequence))
+        await foreach (var (key, entry) in rows)
         {
             if (key < 0)
             {

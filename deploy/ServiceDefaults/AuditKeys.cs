@@ -57,9 +57,12 @@ public sealed class AuditKeys
             : throw new InvalidOperationException("The audit key must be at least 32 bytes.");
     }
 
-    /// <summary>How a data subject appears in the trail: <c>subject:</c> and 22 characters of keyed hash.</summary>
+    /// <summary>What every target naming a data subject starts with (the trail indexes such targets).</summary>
+    public const string SubjectPrefix = "subject:";
+
+    /// <summary>How a data subject appears in the trail: <see cref="SubjectPrefix"/> and 22 characters of keyed hash.</summary>
     public string Subject(string tenantId, string subjectId) =>
-        "subject:" + Convert.ToBase64String(HMACSHA256.HashData(_subjectKey, Encoding.UTF8.GetBytes($"{tenantId}/{subjectId}")))[..22];
+        SubjectPrefix + Convert.ToBase64String(HMACSHA256.HashData(_subjectKey, Encoding.UTF8.GetBytes($"{tenantId}/{subjectId}")))[..22];
 
     /// <summary>
     /// How a personal-data value appears in the trail (e.g. a field before and after a rectification):

@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using Custodian.Gateway;
 using Custodian.Hosting;
 using Custodian.Silo;
@@ -11,26 +12,40 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Custodian.Benchmarks;
 
 /// <summary>
-/// A region for the gateway benchmarks: a real Azurite, one silo in-process and any number of
-/// gateways in-process, each on free 127.0.0.1 ports with real TLS and real JWTs.
+/// Regions for the gateway benchmarks: a real Azurite, one silo in-process per region (one cluster each,
+/// all on that Azurite) and any number of gateways in-process, each on free 127.0.0.1 ports with real TLS
+/// and real JWTs.
 /// </summary>
 internal sealed class BenchCluster : IAsyncDisposable
 {
-    private const string Region = "eu-west";
+    private const string DefaultRegion = "eu-west";
     private readonly AzuriteServer _azurite;
     private readonly string _secrets;
-    private readonly WebApplication _silo;
+    private readonly Dictionary<string, WebApplication> _silos;
     private readonly List<WebApplication> _gateways = [];
 
-    private BenchCluster(AzuriteServer azurite, string secrets, WebApplication silo) =>
-        (_azurite, _secrets, _silo) = (azurite, secrets, silo);
+    private BenchCluster(AzuriteServer azurite, string secrets, Dictionary<string, WebApplication> silos) =>
+        (_azurite, _secrets, _silos) = (azurite, secrets, silos);
+
+    /// <summary>The keys the silos and gateways hash subjects with.</summary>
+    public AuditKeys AuditKeys => AuditKeys.Load(new AuditOptions { KeyFile = Path.Combine(_secrets, "audit.key") });
+
+    /// <summary>The Azurite's table service, for reading what the services stored.</summary>
+    public TableServiceClient Tables => _azurite.Tables;
+
+    /// <summary>The services of <paramref name="region"/>'s silo (its grain factory, its meters).</summary>
+    public IServiceProvider Silo(string region) => _silos[region].Services;
 
     /// <summary>
-    /// Starts Azurite and the silo. With <paramref name="storageOnOwnCore"/>, Azurite is pinned to the
+    /// Starts Azurite and the silo of region eu-west. With <paramref name="storageOnOwnCore"/>, Azurite is pinned to the
     /// last core and this process (client, silo, gateways) to the others, as when storage is a service
     /// of its own rather than an emulator sharing the cores with what is measured.
     /// </summary>
-    public static async Task<BenchCluster> StartAsync(bool inMemoryAzurite = false, bool storageOnOwnCore = false)
+    public static Task<BenchCluster> StartAsync(bool inMemoryAzurite = false, bool storageOnOwnCore = false) =>
+        StartAsync([DefaultRegion], inMemoryAzurite, storageOnOwnCore);
+
+    /// <summary>Starts Azurite and one silo per region, each region its own cluster, all on that one Azurite.</summary>
+    public static async Task<BenchCluster> StartAsync(IReadOnlyList<string> regions, bool inMemoryAzurite = false, bool storageOnOwnCore = false)
     {
         var azurite = await AzuriteServer.StartAsync(inMemoryAzurite);
         if (storageOnOwnCore)
@@ -46,29 +61,38 @@ internal sealed class BenchCluster : IAsyncDisposable
         }
 
         var secrets = Directory.CreateTempSubdirectory("custodian-bench-").FullName;
-        var silo = SiloApp.Build([], (c, _) => c.AddInMemoryCollection(Common(azurite, secrets).Concat(new Dictionary<string, string?>
+        var silos = new Dictionary<string, WebApplication>();
+        foreach (var region in regions)
         {
-            ["Silo:Region"] = Region,
-            ["Silo:SiloPort"] = $"{FreePorts.Next()}",
-            ["Silo:GatewayPort"] = $"{FreePorts.Next()}",
-            ["Silo:AdminPort"] = $"{FreePorts.Next()}",
-            ["SecureStorage:KeyFile"] = Path.Combine(secrets, "eu-west.kek.json"),
-            ["SecureStorage:CreateKeyFileIfMissing"] = "true",
-            ["AdminTls:Certificate:Path"] = Path.Combine(secrets, "admin.pfx"),
-            ["AdminTls:Certificate:CreateIfMissing"] = "true",
-        })));
-        await silo.StartAsync();
-        return new BenchCluster(azurite, secrets, silo);
+            var silo = SiloApp.Build([], (c, _) => c.AddInMemoryCollection(Common(azurite, secrets).Concat(new Dictionary<string, string?>
+            {
+                ["Silo:Region"] = region,
+                ["Silo:SiloPort"] = $"{FreePorts.Next()}",
+                ["Silo:GatewayPort"] = $"{FreePorts.Next()}",
+                ["Silo:AdminPort"] = $"{FreePorts.Next()}",
+                ["SecureStorage:KeyFile"] = Path.Combine(secrets, $"{region}.kek.json"),
+                ["SecureStorage:CreateKeyFileIfMissing"] = "true",
+                ["AdminTls:Certificate:Path"] = Path.Combine(secrets, "admin.pfx"),
+                ["AdminTls:Certificate:CreateIfMissing"] = "true",
+            })));
+            await silo.StartAsync();
+            silos[region] = silo;
+        }
+
+        return new BenchCluster(azurite, secrets, silos);
     }
 
-    /// <summary>Starts a gateway; <paramref name="services"/> may replace its services (last registration wins).</summary>
-    public async Task<Func<string, string?, string, GrpcChannel>> StartGatewayAsync(Action<IServiceCollection>? services = null)
+    /// <summary>
+    /// Starts a gateway of <paramref name="region"/> (eu-west when not given); <paramref name="services"/> may
+    /// replace its services (last registration wins).
+    /// </summary>
+    public async Task<Func<string, string?, string, GrpcChannel>> StartGatewayAsync(Action<IServiceCollection>? services = null, string region = DefaultRegion)
     {
         var port = FreePorts.Next();
         var builder = WebApplication.CreateBuilder();
         builder.Configuration.AddInMemoryCollection(Common(_azurite, _secrets).Concat(new Dictionary<string, string?>
         {
-            ["Gateway:Region"] = Region,
+            ["Gateway:Region"] = region,
             ["Gateway:Port"] = $"{port}",
             ["Gateway:RateLimitPerSecond"] = "1000000",
             ["Gateway:RateLimitBurst"] = "1000000",
@@ -106,7 +130,11 @@ internal sealed class BenchCluster : IAsyncDisposable
             await gateway.StopAsync();
         }
 
-        await _silo.StopAsync();
+        foreach (var silo in _silos.Values)
+        {
+            await silo.StopAsync();
+        }
+
         await _azurite.DisposeAsync();
         Directory.Delete(_secrets, recursive: true);
     }

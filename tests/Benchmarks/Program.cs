@@ -2,7 +2,8 @@ using Custodian.Benchmarks;
 
 // `storage` (default): encrypted vs plain grain storage on the same Azurite, variants alternated in
 // rounds; the crypto alone; the rewrap rate of a KEK rotation. `access`: the gateway's read path with
-// the grant check vs the tenant-only check. `audit [--in-memory-azurite] [--storage-own-core]`: the read path audited vs unaudited. Ratios
+// the grant check vs the tenant-only check. `audit [--in-memory-azurite] [--storage-own-core]`: the read path audited vs unaudited.
+// `export [--in-memory-azurite]`: one subject's export with a trail of 10k vs 100k other subjects' entries. Ratios
 // within one run matter, not absolute figures.
 switch (args.FirstOrDefault())
 {
@@ -11,6 +12,9 @@ switch (args.FirstOrDefault())
         break;
     case "audit-soak":
         await AuditBenchmark.SoakAsync(audited: !args.Contains("--unaudited"), seconds: 40);
+        break;
+    case "export":
+        await ExportBenchmark.RunAsync(args.Contains("--in-memory-azurite"));
         break;
     case "audit":
         await AuditBenchmark.RunAsync(args.Contains("--in-memory-azurite"), args.Contains("--storage-own-core"));

@@ -156,7 +156,7 @@ public sealed class AuditTrailTests(Platform platform, ITestOutputHelper output)
         var segments = new List<(string, IReadOnlyList<AuditEntry>)>();
         await foreach (var row in table.QueryAsync<TableEntity>(e => e.PartitionKey == pk))
         {
-            if (row.RowKey != "head")
+            if (IsSegment(row.RowKey))
             {
                 segments.Add((row.RowKey, AuditSegment.Decode(row)));
             }
@@ -165,12 +165,15 @@ public sealed class AuditTrailTests(Platform platform, ITestOutputHelper output)
         return segments;
     }
 
-    /// <summary>Replaces the partition's segments (the head row stays as it is).</summary>
+    /// <summary>Segment rows are keyed by their first sequence; the head and the subject index rows are not.</summary>
+    private static bool IsSegment(string rowKey) => rowKey.All(char.IsAsciiDigit);
+
+    /// <summary>Replaces the partition's segments (the head and index rows stay as they are).</summary>
     private static async Task WriteSegmentsAsync(TableClient table, string pk, IReadOnlyList<(string RowKey, IReadOnlyList<AuditEntry> Entries)> segments)
     {
         await foreach (var row in table.QueryAsync<TableEntity>(e => e.PartitionKey == pk))
         {
-            if (row.RowKey != "head")
+            if (IsSegment(row.RowKey))
             {
                 await table.DeleteEntityAsync(pk, row.RowKey);
             }

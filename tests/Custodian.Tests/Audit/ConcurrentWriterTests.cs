@@ -69,14 +69,14 @@ public sealed class ConcurrentWriterTests(TwoSiloPlatform platform, ITestOutputH
         var (left, right) = (new TableAuditStore(table, keys), new TableAuditStore(table, keys));
         var partition = $"split-{Guid.NewGuid():N}/0";
         var first = AuditEntry.Chain(1, new AuditRecord(DateTimeOffset.UtcNow, "a", "Read:x", "subject:1", "allowed", "127.0.0.1", ""), AuditEntry.Genesis);
-        await left.AppendAsync(partition, [first]);
+        await left.AppendAsync(partition, [first], indexedFrom: 1);
         var fromLeft = AuditEntry.Chain(2, new AuditRecord(DateTimeOffset.UtcNow, "left", "Read:x", "subject:2", "allowed", "127.0.0.1", ""), first.Hash);
         var fromRight = AuditEntry.Chain(2, new AuditRecord(DateTimeOffset.UtcNow, "right", "Read:x", "subject:3", "allowed", "127.0.0.1", ""), first.Hash);
 
         // Act
         var results = await Task.WhenAll(
-            Task.Run(async () => { try { await left.AppendAsync(partition, [fromLeft]); return true; } catch (Azure.RequestFailedException) { return false; } }),
-            Task.Run(async () => { try { await right.AppendAsync(partition, [fromRight]); return true; } catch (Azure.RequestFailedException) { return false; } }));
+            Task.Run(async () => { try { await left.AppendAsync(partition, [fromLeft], indexedFrom: 1); return true; } catch (Azure.RequestFailedException) { return false; } }),
+            Task.Run(async () => { try { await right.AppendAsync(partition, [fromRight], indexedFrom: 1); return true; } catch (Azure.RequestFailedException) { return false; } }));
 
         // Assert
         Assert.Single(results, landed => landed);

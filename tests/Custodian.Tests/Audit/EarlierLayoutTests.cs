@@ -5,7 +5,7 @@ using Custodian.Tests.Infrastructure;
 
 namespace Custodian.Tests.Audit;
 
-/// <summary>A trail written before segments (one row per entry) goes on being verified, queried and appended to.</summary>
+/// <summary>A trail written before segments (one row per entry) goes on being verified, queried (by subject too) and appended to.</summary>
 [Collection(PlatformCollection.Name)]
 public sealed class EarlierLayoutTests(Platform platform)
 {
@@ -48,6 +48,8 @@ public sealed class EarlierLayoutTests(Platform platform)
         var range = await partition.VerifyAsync(start.AddSeconds(2), start.AddSeconds(4));
         var earlier = await StoredTrail.EntriesAsync(platform.SiloGrains, partitionKey, new AuditQuery(Actor: "earlier-actor"));
         var afterTwo = await partition.QueryAsync(AuditQuery.All, 2, 10);
+        var earlierSubject = await StoredTrail.EntriesAsync(platform.SiloGrains, partitionKey, new AuditQuery(Target: "subject:2"));
+        var laterSubject = await StoredTrail.EntriesAsync(platform.SiloGrains, partitionKey, new AuditQuery(Target: "subject:4"));
 
         // Assert
         Assert.True(whole.Intact, whole.Reason);
@@ -56,5 +58,7 @@ public sealed class EarlierLayoutTests(Platform platform)
         Assert.Equal((2L, 3L), (range.FirstSequence, range.LastSequence));
         Assert.Equal([1L, 2L, 3L], earlier.Select(e => e.Sequence));
         Assert.Equal([3L, 4L, 5L], afterTwo.Entries.Select(e => e.Sequence));
+        Assert.Equal([2L], earlierSubject.Select(e => e.Sequence)); // stored before the index: found by scanning
+        Assert.Equal([4L], laterSubject.Select(e => e.Sequence)); // appended since: found through the index
     }
 }
