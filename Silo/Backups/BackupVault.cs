@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
@@ -15,7 +16,9 @@ namespace Custodian.Silo.Backups;
 /// is stored (never a key, never plaintext) and the tombstone list, each file with its SHA-256 in a
 /// manifest written last. A restore rebuilds an empty account from a backup: it leaves out every
 /// grain that is tombstoned or whose data key no longer exists, and copies the surviving grains'
-/// wrapped data keys and the tombstone list, so erased subjects stay erased.
+/// wrapped data keys and the tombstone list, so erased subjects stay erased. Shreds may land while it
+/// runs: each row consults the shred ledger before it is copied, and a grain copied before its shred
+/// is taken out of the target again (key first) once every row is in.
 /// </summary>
 internal sealed class BackupVault(
     BlobContainerClient container,
@@ -151,15 +154,12 @@ internal sealed class BackupVault(
         await targetKeys.CreateIfNotExistsAsync(cancellationToken);
         await targetTombstones.CreateIfNotExistsAsync(cancellationToken);
 
-        // The backup's tombstones and every shred since: both stay erased.
+        // The backup's tombstones stay erased, and so does every grain shredded since: the ledger is consulted for
+        // each row as it is restored, and once more when all rows are in, for shreds that landed meanwhile.
         var tombstones = tombstoneLines.Select(l => JsonNode.Parse(l)!).ToDictionary(
             t => t["grain"]!.GetValue<string>(), t => (At: t["at"]!.GetValue<DateTimeOffset>(), ReceiptId: t["receiptId"]!.GetValue<string>()));
-        await foreach (var (grainId, at, receiptId) in ledger.TombstonesAsync())
-        {
-            tombstones[grainId] = (at, receiptId);
-        }
-
-        long restored = 0, leftOut = 0, keysCopied = 0, handled = 0;
+        var restored = new Dictionary<string, (TableEntity Key, TableEntity State)>(StringComparer.Ordinal);
+        long leftOut = 0, handled = 0;
         foreach (var line in statesLines)
         {
             var row = JsonNode.Parse(line)!.AsObject();
@@ -170,8 +170,13 @@ internal sealed class BackupVault(
             }
 
             var grainId = GrainOf(entity);
-            var key = await keys.FindRowAsync(grainId);
-            if (tombstones.ContainsKey(grainId) || key is null)
+            if (!tombstones.ContainsKey(grainId) && await ledger.FindTombstoneAsync(grainId) is { } shred)
+            {
+                tombstones[grainId] = shred;
+            }
+
+            var key = tombstones.ContainsKey(grainId) ? null : await keys.FindRowAsync(grainId);
+            if (key is null)
             {
                 leftOut++;
             }
@@ -179,11 +184,32 @@ internal sealed class BackupVault(
             {
                 await targetKeys.UpsertEntityAsync(key, TableUpdateMode.Replace, cancellationToken);
                 await targetStates.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
-                keysCopied++;
-                restored++;
+                restored[grainId] = (key, entity);
             }
 
             progress.Report(++handled);
+        }
+
+        // A grain restored before it was shredded is taken out again: every tombstone recorded by now, and every
+        // data key destroyed by now (a shred destroys the key first, its tombstone follows), counts.
+        await foreach (var (grainId, at, receiptId) in ledger.TombstonesAsync())
+        {
+            tombstones[grainId] = (at, receiptId);
+        }
+
+        var keyed = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var grainId in keys.GrainIdsAsync())
+        {
+            keyed.Add(grainId);
+        }
+
+        foreach (var (grainId, (key, state)) in restored.Where(r => tombstones.ContainsKey(r.Key) || !keyed.Contains(r.Key)).ToList())
+        {
+            // The key first: once it is gone from the target, the copied envelope is unreadable even if what follows fails.
+            await targetKeys.DeleteEntityAsync(key.PartitionKey, key.RowKey, ETag.All, cancellationToken);
+            await targetStates.DeleteEntityAsync(state.PartitionKey, state.RowKey, ETag.All, cancellationToken);
+            restored.Remove(grainId);
+            leftOut++;
         }
 
         foreach (var (grainId, (at, receiptId)) in tombstones)
@@ -191,7 +217,7 @@ internal sealed class BackupVault(
             await targetTombstones.UpsertEntityAsync(ShredLedger.Tombstone(serviceId, grainId, at, receiptId), TableUpdateMode.Replace, cancellationToken);
         }
 
-        return new RestoreSummary(backupId, target, restored, leftOut, keysCopied, tombstones.Count);
+        return new RestoreSummary(backupId, target, restored.Count, leftOut, restored.Count, tombstones.Count);
     }
 
     /// <summary>The grain an envelope row belongs to, from the envelope's own header.</summary>
