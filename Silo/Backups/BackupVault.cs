@@ -18,7 +18,8 @@ namespace Custodian.Silo.Backups;
 /// grain that is tombstoned or whose data key no longer exists, and copies the surviving grains'
 /// wrapped data keys and the tombstone list, so erased subjects stay erased. Shreds may land while it
 /// runs: each row consults the shred ledger before it is copied, and a grain copied before its shred
-/// is taken out of the target again (key first) once every row is in.
+/// is taken out of the target again (key first) once every row is in. A failure is classified for the
+/// job (<see cref="Classify"/>) as a stable <see cref="BackupFailure"/>; the SDK's text stays in the error log.
 /// </summary>
 internal sealed class BackupVault(
     BlobContainerClient container,
@@ -137,11 +138,11 @@ internal sealed class BackupVault(
     {
         if (!options.RestoreTargets.TryGetValue(target, out var targetConnection))
         {
-            throw new InvalidOperationException($"No restore target named '{target}' is configured (Backup:RestoreTargets).");
+            throw new BackupFailureException(BackupFailure.TargetUnknown);
         }
 
         var manifest = (await ListBackupsAsync(cancellationToken)).FirstOrDefault(m => m.BackupId == backupId)
-            ?? throw new InvalidOperationException($"No complete backup has id '{backupId}'.");
+            ?? throw new BackupFailureException(BackupFailure.BackupNotFound);
         var statesLines = await ReadVerifiedAsync($"{backupId}/{StatesFile}", manifest.StatesSha256, cancellationToken);
         var tombstoneLines = await ReadVerifiedAsync($"{backupId}/{TombstonesFile}", manifest.TombstonesSha256, cancellationToken);
 
@@ -220,13 +221,27 @@ internal sealed class BackupVault(
         return new RestoreSummary(backupId, target, restored.Count, leftOut, restored.Count, tombstones.Count);
     }
 
+    public BackupFailure Classify(Exception exception) => exception switch
+    {
+        BackupFailureException stopped => stopped.Failure,
+        AggregateException { InnerExceptions: var inner } => inner.Select(Classify).FirstOrDefault(f => f != BackupFailure.Unknown, BackupFailure.Unknown),
+        RequestFailedException { Status: 401 or 403 } => BackupFailure.Forbidden,
+        RequestFailedException { Status: 404, ErrorCode: "ContainerNotFound" or "TableNotFound" } => BackupFailure.ContainerMissing,
+        RequestFailedException { Status: 404, ErrorCode: "BlobNotFound" } => BackupFailure.BackupDamaged,
+        RequestFailedException { Status: 0 or 408 or 429 or >= 500 } => BackupFailure.StorageUnavailable,
+        HttpRequestException or System.Net.Sockets.SocketException or IOException or TimeoutException or OperationCanceledException => BackupFailure.StorageUnavailable,
+        JsonException or FormatException => BackupFailure.BackupDamaged, // a backup file that does not parse
+        { InnerException: { } inner } => Classify(inner),
+        _ => BackupFailure.Unknown,
+    };
+
     /// <summary>The grain an envelope row belongs to, from the envelope's own header.</summary>
     private static string GrainOf(TableEntity entity)
     {
-        var data = entity.GetBinary("Data") ?? throw new InvalidDataException("A backed-up state row has no data.");
+        var data = entity.GetBinary("Data") ?? throw new BackupFailureException(BackupFailure.BackupDamaged); // a row without data
         return JsonNode.Parse(data)?["grain"]?.GetValue<string>() is { Length: > 0 } grain
             ? grain
-            : throw new InvalidDataException($"A backed-up envelope ({entity.PartitionKey}) names no grain.");
+            : throw new BackupFailureException(BackupFailure.BackupDamaged); // an envelope that names no grain
     }
 
     private async Task<string> WriteLinesAsync(string blobName, Func<Func<JsonObject, Task>, Task> produce, CancellationToken cancellationToken)
@@ -251,7 +266,7 @@ internal sealed class BackupVault(
         var actual = Convert.ToHexString(SHA256.HashData(content)).ToLowerInvariant();
         if (actual != expectedSha256)
         {
-            throw new InvalidDataException($"Backup file {blobName} does not match its manifest digest; the backup was altered and is not restored.");
+            throw new BackupFailureException(BackupFailure.BackupDamaged); // altered: not restored
         }
 
         return [.. Encoding.UTF8.GetString(content).Split('\n', StringSplitOptions.RemoveEmptyEntries)];
@@ -263,7 +278,7 @@ internal sealed class BackupVault(
         {
             await foreach (var _ in table.QueryAsync<TableEntity>(maxPerPage: 1, select: ["PartitionKey"], cancellationToken: cancellationToken))
             {
-                throw new InvalidOperationException($"The restore target already holds state in table {table.Name}; a restore only writes into an empty account.");
+                throw new BackupFailureException(BackupFailure.TargetNotEmpty);
             }
         }
         catch (Azure.RequestFailedException e) when (e.Status == 404)

@@ -73,6 +73,7 @@ public sealed class BackupRestoreTests(BackupPlatform platform, ITestOutputHelpe
 
         // Assert: a second restore into the same account is refused, it is no longer empty
         var again = await RunAsync(platform.Backups().RestoreAsync(new RestoreRequest { BackupId = backup.Manifest.BackupId, Target = "fresh" }), expectFailure: true);
+        Assert.Equal("target-not-empty", again.ErrorCode);
         Assert.Contains("already holds state", again.Message);
 
         // ... and a platform on the restored account reads every other subject exactly as before
@@ -202,8 +203,8 @@ public sealed class BackupRestoreTests(BackupPlatform platform, ITestOutputHelpe
         var unknownBackup = await RunAsync(backups.RestoreAsync(new RestoreRequest { BackupId = "nope", Target = "fresh" }), expectFailure: true);
         var bad = await Assert.ThrowsAsync<RpcException>(async () => await backups.RestoreAsync(new RestoreRequest { BackupId = "../x", Target = "" }));
 
-        Assert.Contains("elsewhere", unknownTarget.Message);
-        Assert.Contains("nope", unknownBackup.Message);
+        Assert.Equal("target-unknown", unknownTarget.ErrorCode);
+        Assert.Equal("backup-not-found", unknownBackup.ErrorCode);
         Assert.Equal(StatusCode.InvalidArgument, bad.StatusCode);
         Assert.Contains("backup_id", bad.Status.Detail);
         Assert.Contains("target", bad.Status.Detail);
