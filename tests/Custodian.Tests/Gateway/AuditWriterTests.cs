@@ -37,7 +37,7 @@ public sealed class AuditWriterTests
     {
         // Arrange: four partitions; the actor's own one never answers, the others at once
         var partitions = Enumerable.Range(0, 4).Select(_ => new FakePartition()).ToArray();
-        var slow = (int)((uint)StringComparer.Ordinal.GetHashCode("actor") % 4u);
+        var slow = AuditPartitions.Of("actor", 4);
         foreach (var fast in partitions.Where((_, n) => n != slow))
         {
             fast.Release();
