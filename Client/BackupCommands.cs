@@ -138,7 +138,7 @@ internal static class BackupCommands
 
         if (job.State == JobState.Failed)
         {
-            throw new CallFailedException($"{Kind(job)} failed: {job.Message}");
+            throw new CallFailedException($"{Kind(job)} failed ({job.ErrorCode}): {job.Message}");
         }
 
         WriteJob(output, job);
@@ -153,6 +153,11 @@ internal static class BackupCommands
         table.AddRow("Started:", $"{Formats.Time(job.StartedAt)} by {job.StartedBy}");
         table.AddRow("Finished:", Formats.Time(job.FinishedAt));
         table.AddRow("Message:", job.Message);
+        if (job.ErrorCode.Length > 0)
+        {
+            table.AddRow("Error:", job.ErrorCode);
+        }
+
         if (job.Manifest is { } manifest)
         {
             table.AddRow("Backup:", manifest.BackupId);

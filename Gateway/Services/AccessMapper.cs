@@ -80,18 +80,7 @@ internal static class AccessMapper
 
     public static ImmutableArray<string> CsvHeader => ["at", "grant_id", "principal", "tenant_id", "action", "actor", "reason"];
 
-    public static string ToCsvLine(GrantEvent entry) => string.Join(',',
-        new[] { entry.At.ToString("O", System.Globalization.CultureInfo.InvariantCulture), entry.GrantId, entry.Principal, entry.TenantId, entry.Action, entry.Actor, entry.Reason }
-            .Select(Quote));
-
-    /// <summary>RFC 4180 quoting; a leading =, +, - or @ is prefixed with ' so a spreadsheet never runs it as a formula.</summary>
-    private static string Quote(string value)
-    {
-        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@')
-        {
-            value = "'" + value;
-        }
-
-        return "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
-    }
+    /// <summary>One grant-log entry as a CSV row, in the order of <see cref="CsvHeader"/>.</summary>
+    public static string[] CsvRow(GrantEvent entry) =>
+        [entry.At.ToString("O", System.Globalization.CultureInfo.InvariantCulture), entry.GrantId, entry.Principal, entry.TenantId, entry.Action, entry.Actor, entry.Reason];
 }

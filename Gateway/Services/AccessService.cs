@@ -1,5 +1,5 @@
-using System.Text;
 using Custodian.Access;
+using Custodian.Exports;
 using Custodian.Validation;
 using Google.Protobuf;
 using Grpc.Core;
@@ -92,13 +92,8 @@ public sealed class AccessService(IClusterClient cluster, TimeProvider time) : P
             return new Proto.ExportGrantLogResponse { ContentType = "application/json", Content = ByteString.CopyFromUtf8(JsonFormatter.Default.Format(list)) };
         }
 
-        var csv = new StringBuilder().AppendLine(string.Join(',', AccessMapper.CsvHeader));
-        foreach (var entry in events)
-        {
-            csv.AppendLine(AccessMapper.ToCsvLine(entry));
-        }
-
-        return new Proto.ExportGrantLogResponse { ContentType = "text/csv", Content = ByteString.CopyFromUtf8(csv.ToString()) };
+        var csv = Csv.Write(AccessMapper.CsvHeader, events.Select(AccessMapper.CsvRow));
+        return new Proto.ExportGrantLogResponse { ContentType = "text/csv", Content = ByteString.CopyFromUtf8(csv) };
     }
 
     [Authorize(Roles = "officer")]

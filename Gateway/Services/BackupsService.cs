@@ -65,6 +65,7 @@ public sealed class BackupsService(IClusterClient cluster, GatewayOptions gatewa
         FinishedAt = job.FinishedAt is { } finished ? Timestamp.FromDateTimeOffset(finished) : null,
         StartedBy = job.StartedBy,
         Message = job.Message,
+        ErrorCode = job.Failure.Code(),
         Manifest = job.Manifest is { } manifest ? ToProto(manifest) : null,
         Restore = job.Restore is { } summary ? new Proto.RestoreSummary
         {

@@ -41,6 +41,10 @@ internal static class RpcErrors
     [DoesNotReturn]
     public static void FailedPrecondition(string message) => throw new RpcException(new Grpc.Core.Status(StatusCode.FailedPrecondition, message));
 
+    /// <summary>Throws ABORTED: the target changed between reading it and changing it; nothing was changed, a retry may succeed.</summary>
+    [DoesNotReturn]
+    public static void Aborted(string message) => throw new RpcException(new Grpc.Core.Status(StatusCode.Aborted, message));
+
     /// <summary>Throws NOT_FOUND.</summary>
     [DoesNotReturn]
     public static void NotFound(string message) => throw new RpcException(new Grpc.Core.Status(StatusCode.NotFound, message));

@@ -125,24 +125,37 @@ public sealed class SubjectsService(
         RpcErrors.ThrowIfAny(violations);
         var decision = await access.RequireAsync(context, request.TenantId, request.SubjectId, request.Category);
 
-        var result = await Grain(request.TenantId, request.SubjectId)
-            .RectifyAsync(request.Category, request.Fields.ToImmutableSortedDictionary(StringComparer.Ordinal));
-        ThrowIfErased(result.Erasure);
-        if (result.NoSuchCategory)
+        // Plan, record the evidence, then make the change, so the evidence is durable before anything changes and the
+        // change is made only on the record it describes.
+        var grain = Grain(request.TenantId, request.SubjectId);
+        var fields = request.Fields.ToImmutableSortedDictionary(StringComparer.Ordinal);
+        var plan = await grain.PlanRectificationAsync(request.Category, fields);
+        ThrowIfErased(plan.Erasure);
+        if (plan.NoSuchCategory)
         {
             RpcErrors.NotFound("The subject has no record in this category.");
+        }
+
+        if (!plan.IsValid)
+        {
+            RpcErrors.InvalidArgument(plan.Violations);
+        }
+
+        // Art. 16 evidence without the data: each change as keyed digests of the value before and after. Fail closed:
+        // if the trail cannot take them, this is UNAVAILABLE and, truly, nothing was done.
+        await Task.WhenAll(plan.Changes.Select(change => access.RecordAsync(context, request.TenantId, request.SubjectId, $"Rectify:{request.Category}.{change.Field}",
+            $"before={auditKeys.Value(request.TenantId, request.SubjectId, change.Field, change.Before)} after={auditKeys.Value(request.TenantId, request.SubjectId, change.Field, change.After)}", decision)));
+
+        var result = await grain.ApplyRectificationAsync(request.Category, fields, plan.Version);
+        ThrowIfErased(result.Erasure);
+        if (result.ChangedMeanwhile)
+        {
+            RpcErrors.Aborted("The record changed meanwhile, after its values were read for the rectification's evidence; nothing was rectified. Retry.");
         }
 
         if (!result.Done)
         {
             RpcErrors.InvalidArgument(result.Violations);
-        }
-
-        // Art. 16 evidence without the data: each change as keyed digests of the value before and after.
-        foreach (var change in result.Changes)
-        {
-            await access.RecordAsync(context, request.TenantId, request.SubjectId, $"Rectify:{request.Category}.{change.Field}",
-                $"before={auditKeys.Value(request.TenantId, request.SubjectId, change.Field, change.Before)} after={auditKeys.Value(request.TenantId, request.SubjectId, change.Field, change.After)}", decision);
         }
 
         var response = new Proto.RectifyResponse { UpdatedAt = Timestamp.FromDateTimeOffset(result.At!.Value), NoticesQueued = result.NoticesQueued };

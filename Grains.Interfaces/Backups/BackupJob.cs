@@ -25,7 +25,10 @@ public enum BackupJobState
     Failed = 2,
 }
 
-/// <summary>One backup or restore job of a region, as its status reports it.</summary>
+/// <summary>
+/// One backup or restore job of a region, as its status reports it; a failed one carries its
+/// <see cref="Failure"/> and, as <see cref="Message"/>, that failure's fixed sentence.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("Custodian.Backups.BackupJob")]
 public sealed record BackupJob(
     [property: Id(0)] string JobId,
@@ -37,4 +40,5 @@ public sealed record BackupJob(
     [property: Id(6)] string StartedBy,
     [property: Id(7)] string Message,
     [property: Id(8)] BackupManifest? Manifest,
-    [property: Id(9)] RestoreSummary? Restore);
+    [property: Id(9)] RestoreSummary? Restore,
+    [property: Id(10)] BackupFailure Failure = BackupFailure.None);

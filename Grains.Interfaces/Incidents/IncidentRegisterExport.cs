@@ -1,10 +1,11 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Custodian.Exports;
 
 namespace Custodian.Incidents;
 
-/// <summary>The breach register as a supervisory authority can take it: JSON (an array of rows) or CSV (RFC 4180, a header row).</summary>
+/// <summary>The breach register as a supervisory authority can take it: JSON (an array of rows) or CSV (RFC 4180, a header row, formulas neutralised).</summary>
 public static class IncidentRegisterExport
 {
     private static readonly string[] Columns =
@@ -39,18 +40,8 @@ public static class IncidentRegisterExport
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    /// <summary>The rows as CSV with a header row; lists joined with ';'.</summary>
-    public static string ToCsv(IEnumerable<IncidentSummary> rows)
-    {
-        var csv = new StringBuilder();
-        csv.AppendJoin(',', Columns).Append("\r\n");
-        foreach (var row in rows)
-        {
-            csv.AppendJoin(',', Values(row).Select(Quote)).Append("\r\n");
-        }
-
-        return csv.ToString();
-    }
+    /// <summary>The rows as CSV with a header row (see <see cref="Csv"/>: RFC 4180, formulas neutralised); lists joined with ';'.</summary>
+    public static string ToCsv(IEnumerable<IncidentSummary> rows) => Csv.Write(Columns, rows.Select(Values));
 
     private static string[] Values(IncidentSummary r) =>
     [
@@ -63,7 +54,4 @@ public static class IncidentRegisterExport
     private static string Time(DateTimeOffset? at) => at?.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture) ?? "";
 
     private static string Number(long? n) => n?.ToString(CultureInfo.InvariantCulture) ?? "";
-
-    private static string Quote(string value) =>
-        value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
 }

@@ -22,9 +22,19 @@ public interface IDataSubjectGrain : IGrainWithStringKey
     [Alias("ListCategories")]
     Task<CategoryListing> ListCategoriesAsync();
 
-    /// <summary>Changes existing fields of one category (Art. 16); returns the values before and after for the caller to digest.</summary>
-    [Alias("Rectify")]
-    Task<RectificationResult> RectifyAsync(string category, System.Collections.Immutable.ImmutableSortedDictionary<string, string> fields);
+    /// <summary>
+    /// Works out a rectification of existing fields of one category (Art. 16) without making it: the values
+    /// before and after, for the caller to record as digests, and the version of the record they come from.
+    /// </summary>
+    [Alias("PlanRectification")]
+    Task<RectificationPlan> PlanRectificationAsync(string category, System.Collections.Immutable.ImmutableSortedDictionary<string, string> fields);
+
+    /// <summary>
+    /// Makes a rectification planned by <see cref="PlanRectificationAsync"/>, only if the record is still at
+    /// <paramref name="version"/>; otherwise changes nothing and answers that it changed meanwhile.
+    /// </summary>
+    [Alias("ApplyRectification")]
+    Task<RectificationResult> ApplyRectificationAsync(string category, System.Collections.Immutable.ImmutableSortedDictionary<string, string> fields, long version);
 
     /// <summary>Restricts processing (Art. 18): the data stays stored, reads are refused unless 18(2) allows the purpose.</summary>
     [Alias("Restrict")]

@@ -72,10 +72,12 @@ public sealed class BackupGrain(
             {
                 _job = await work(ct) with { State = BackupJobState.Succeeded, Progress = _progress, FinishedAt = timeProvider.GetUtcNow() };
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (!ct.IsCancellationRequested)
             {
-                BackupLog.JobFailed(logger, e, _job!.JobId);
-                _job = _job! with { State = BackupJobState.Failed, Progress = _progress, FinishedAt = timeProvider.GetUtcNow(), Message = e.Message };
+                // The exception's text names accounts, URLs and blobs: it goes to the error log only; the job keeps a code of ours.
+                var failure = vault.Classify(e);
+                BackupLog.JobFailed(logger, e, _job!.JobId, failure.Code());
+                _job = _job! with { State = BackupJobState.Failed, Progress = _progress, FinishedAt = timeProvider.GetUtcNow(), Failure = failure, Message = failure.Message() };
             }
             finally
             {

@@ -14,6 +14,6 @@ internal static partial class BackupLog
     [LoggerMessage(5003, LogLevel.Information, "Backup {BackupId} restored into {Target}: {Restored} envelopes, {LeftOut} of erased grains left out")]
     public static partial void RestoreCompleted(ILogger logger, string backupId, string target, long restored, long leftOut);
 
-    [LoggerMessage(5004, LogLevel.Error, "Job {JobId} failed")]
-    public static partial void JobFailed(ILogger logger, Exception exception, string jobId);
+    [LoggerMessage(5004, LogLevel.Error, "Job {JobId} failed ({FailureCode})")]
+    public static partial void JobFailed(ILogger logger, Exception exception, string jobId, string failureCode);
 }

@@ -14,4 +14,7 @@ public interface IBackupVault
 
     /// <summary>Rebuilds state from a backup into the named, empty target account; reports rows handled.</summary>
     Task<RestoreSummary> RestoreAsync(string backupId, string target, IProgress<long> progress, CancellationToken cancellationToken);
+
+    /// <summary>What a failure of one of these methods was, for the job to store and report instead of its text.</summary>
+    BackupFailure Classify(Exception exception);
 }

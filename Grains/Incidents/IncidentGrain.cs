@@ -244,7 +244,8 @@ public sealed class IncidentGrain(
             reachable = [.. incident.AffectedSubjects.Where(s => !safe.Contains(s))];
         }
 
-        // Reading a subject's address is an access to personal data: each is in the trail before it happens.
+        // Reading a subject's address is an access to personal data: each is in the trail before it happens (in order, in as
+        // many appends as the partition needs; all are durable before the first address is read).
         if (!reachable.IsDefaultOrEmpty)
         {
             var now = timeProvider.GetUtcNow();
@@ -333,7 +334,7 @@ public sealed class IncidentGrain(
     private string? CultureOf(string tenant) => _options.Tenants.GetValueOrDefault(tenant)?.Culture;
 
     private Task AuditAsync(ImmutableArray<AuditRecord> records) =>
-        GrainFactory.GetGrain<IAuditPartitionGrain>(AuditPartitions.Name(cluster.Value.ClusterId, 0)).AppendAsync(records);
+        GrainFactory.GetGrain<IAuditPartitionGrain>(AuditPartitions.Name(cluster.Value.ClusterId, 0)).AppendAllAsync(records);
 
     private IMailOutboxGrain Outbox(Incident incident) => GrainFactory.GetGrain<IMailOutboxGrain>(Target(incident));
 

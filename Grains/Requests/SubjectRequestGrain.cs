@@ -84,7 +84,7 @@ public sealed class SubjectRequestGrain(
                 records = records.Add(new AuditRecord(now, Actor, "Request:Overdue", target, $"overdue; due {request.DueAt:O}", "-", ""));
             }
 
-            await GrainFactory.GetGrain<IAuditPartitionGrain>(AuditPartitions.Name(cluster.Value.ClusterId, 0)).AppendAsync(records);
+            await GrainFactory.GetGrain<IAuditPartitionGrain>(AuditPartitions.Name(cluster.Value.ClusterId, 0)).AppendAllAsync(records);
             await SaveAsync(next);
             foreach (var warning in warned)
             {

@@ -33,7 +33,7 @@ public sealed class SecurityAlertsGrain(
         var incidentId = rules.OpensIncident(rule) ? Incident.GrainKey(Incident.ProviderTenant, "incident-" + Guid.NewGuid().ToString("N")) : null;
         var outcome = "raised" + (suspend ? "; grants suspended" : "") + (incidentId is null ? "" : "; draft incident " + incidentId);
         await GrainFactory.GetGrain<IAuditPartitionGrain>(AuditPartitions.Name(this.GetPrimaryKeyString(), 0))
-            .AppendAsync([new AuditRecord(at, Actor, "Alert:" + rule, "principal:" + principal, outcome, "-", alertId)]);
+            .AppendAllAsync([new AuditRecord(at, Actor, "Alert:" + rule, "principal:" + principal, outcome, "-", alertId)]);
 
         var suspended = false;
         if (suspend)

@@ -31,7 +31,7 @@ public sealed class DataSubjectGrain(
         }
 
         var now = timeProvider.GetUtcNow();
-        await ChangeAsync(s => s.Records = s.Records.SetItem(record.Category, new StoredRecord(record, now)));
+        await ChangeAsync(s => s.Records = s.Records.SetItem(record.Category, new StoredRecord(record, now, s.Version)));
         SubjectLog.RecordStored(logger, Key, record.Category, record.Fields.Count);
         return PutRecordResult.StoredAt(now);
     }
@@ -54,46 +54,34 @@ public sealed class DataSubjectGrain(
             [.. state.State.Records.Values.Select(r => new CategorySummary(r.Record.Category, r.Record.Purpose, r.Record.LegalBasis, r.Record.Fields.Count, r.UpdatedAt))],
             state.State.Erasure));
 
-    public async Task<RectificationResult> RectifyAsync(string category, ImmutableSortedDictionary<string, string> fields)
+    public Task<RectificationPlan> PlanRectificationAsync(string category, ImmutableSortedDictionary<string, string> fields) =>
+        Task.FromResult(Plan(category, fields).Plan);
+
+    public async Task<RectificationResult> ApplyRectificationAsync(string category, ImmutableSortedDictionary<string, string> fields, long version)
     {
-        if (state.State.Erasure is { } erasure)
+        var (plan, rectified) = Plan(category, fields);
+        if (plan.Erasure is { } erasure)
         {
             return new RectificationResult(null, [], erasure, []);
         }
 
-        if (!state.State.Records.TryGetValue(category, out var stored))
+        // The digests the caller recorded describe the record at the planned version: anything else is not what they prove.
+        if (plan.NoSuchCategory || plan.Version != version)
         {
-            return new RectificationResult(null, [new FieldViolation("category", "the subject has no record in this category")], null, [], NoSuchCategory: true);
+            SubjectLog.RectificationChangedMeanwhile(logger, Key, category);
+            return new RectificationResult(null, [], null, [], ChangedMeanwhile: true);
         }
 
-        var violations = new List<FieldViolation>();
-        if (fields.IsEmpty)
+        if (!plan.IsValid)
         {
-            violations.Add(new FieldViolation("fields", "needs at least one field to rectify"));
-        }
-
-        foreach (var name in fields.Keys.Where(f => !stored.Record.Fields.ContainsKey(f)))
-        {
-            violations.Add(new FieldViolation("fields", $"the record has no field '{name}'; rectification changes existing fields only"));
-        }
-
-        var rectified = stored.Record with { Fields = stored.Record.Fields.SetItems(fields) };
-        if (violations.Count == 0)
-        {
-            violations.AddRange(rectified.Validate());
-        }
-
-        if (violations.Count > 0)
-        {
-            return new RectificationResult(null, [.. violations], null, []);
+            return new RectificationResult(null, plan.Violations, null, []);
         }
 
         var now = timeProvider.GetUtcNow();
-        var changes = fields.Where(f => stored.Record.Fields[f.Key] != f.Value).Select(f => new FieldChange(f.Key, stored.Record.Fields[f.Key], f.Value)).ToImmutableArray();
-        await ChangeAsync(s => s.Records = s.Records.SetItem(category, new StoredRecord(rectified, now)));
+        await ChangeAsync(s => s.Records = s.Records.SetItem(category, new StoredRecord(rectified!, now, s.Version)));
         var queued = await NotifyAsync(RecipientsOf([category]), SubjectChangeKind.Rectified, now);
-        SubjectLog.Rectified(logger, Key, category, changes.Length, queued);
-        return new RectificationResult(now, [], null, changes, queued);
+        SubjectLog.Rectified(logger, Key, category, plan.Changes.Length, queued);
+        return new RectificationResult(now, [], null, plan.Changes, queued);
     }
 
     public async Task<SubjectChange> RestrictAsync(RestrictionGround ground, string actor)
@@ -303,10 +291,56 @@ public sealed class DataSubjectGrain(
         return new ErasureResult(erasure, [], [], null, queued);
     }
 
-    /// <summary>Applies <paramref name="change"/> and writes it; if the write fails, the grain goes back to what storage holds.</summary>
+    /// <summary>
+    /// The rectification of <paramref name="fields"/> of <paramref name="category"/> as the record now stands: the
+    /// plan (changes, the record's version, or why it cannot be made) and the rectified record when it can.
+    /// </summary>
+    private (RectificationPlan Plan, PersonalDataRecord? Rectified) Plan(string category, ImmutableSortedDictionary<string, string> fields)
+    {
+        if (state.State.Erasure is { } erasure)
+        {
+            return (new RectificationPlan([], erasure, [], 0), null);
+        }
+
+        if (!state.State.Records.TryGetValue(category, out var stored))
+        {
+            return (new RectificationPlan([new FieldViolation("category", "the subject has no record in this category")], null, [], 0, NoSuchCategory: true), null);
+        }
+
+        var violations = new List<FieldViolation>();
+        if (fields.IsEmpty)
+        {
+            violations.Add(new FieldViolation("fields", "needs at least one field to rectify"));
+        }
+
+        foreach (var name in fields.Keys.Where(f => !stored.Record.Fields.ContainsKey(f)))
+        {
+            violations.Add(new FieldViolation("fields", $"the record has no field '{name}'; rectification changes existing fields only"));
+        }
+
+        var rectified = stored.Record with { Fields = stored.Record.Fields.SetItems(fields) };
+        if (violations.Count == 0)
+        {
+            violations.AddRange(rectified.Validate());
+        }
+
+        if (violations.Count > 0)
+        {
+            return (new RectificationPlan([.. violations], null, [], stored.Version), null);
+        }
+
+        var changes = fields.Where(f => stored.Record.Fields[f.Key] != f.Value).Select(f => new FieldChange(f.Key, stored.Record.Fields[f.Key], f.Value)).ToImmutableArray();
+        return (new RectificationPlan([], null, changes, stored.Version), rectified);
+    }
+
+    /// <summary>
+    /// Counts one more change, applies <paramref name="change"/> (which may stamp what it writes with the new
+    /// <see cref="DataSubjectState.Version"/>) and writes it; if the write fails, the grain goes back to what storage holds.
+    /// </summary>
     private async Task ChangeAsync(Action<DataSubjectState> change)
     {
         var before = state.State.Snapshot();
+        state.State.Version++;
         change(state.State);
         try
         {

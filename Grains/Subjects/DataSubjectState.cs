@@ -34,6 +34,10 @@ public sealed class DataSubjectState : IErasableState
     [Id(5)]
     public LegalHold? Hold { get; set; }
 
+    /// <summary>Counts the subject's stored changes; a record carries the count of the change that wrote it.</summary>
+    [Id(6)]
+    public long Version { get; set; }
+
     /// <summary>A copy whose immutable members are shared: what to go back to when a write fails.</summary>
     public DataSubjectState Snapshot() => (DataSubjectState)MemberwiseClone();
 
@@ -46,5 +50,6 @@ public sealed class DataSubjectState : IErasableState
         Objections = snapshot.Objections;
         Recipients = snapshot.Recipients;
         Hold = snapshot.Hold;
+        Version = snapshot.Version;
     }
 }

@@ -40,4 +40,7 @@ internal static partial class SubjectLog
 
     [LoggerMessage(1012, LogLevel.Error, "Subject {SubjectKey}: the change ({Change}) is stored but its {Count} Art. 19 notices could not be queued ({Error})")]
     public static partial void NoticesNotQueued(ILogger logger, string error, string subjectKey, SubjectChangeKind change, int count);
+
+    [LoggerMessage(1013, LogLevel.Information, "Subject {SubjectKey}: rectification of category {Category} not made, the record changed after it was planned")]
+    public static partial void RectificationChangedMeanwhile(ILogger logger, string subjectKey, string category);
 }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
@@ -15,7 +16,10 @@ namespace Custodian.Silo.Backups;
 /// is stored (never a key, never plaintext) and the tombstone list, each file with its SHA-256 in a
 /// manifest written last. A restore rebuilds an empty account from a backup: it leaves out every
 /// grain that is tombstoned or whose data key no longer exists, and copies the surviving grains'
-/// wrapped data keys and the tombstone list, so erased subjects stay erased.
+/// wrapped data keys and the tombstone list, so erased subjects stay erased. Shreds may land while it
+/// runs: each row consults the shred ledger before it is copied, and a grain copied before its shred
+/// is taken out of the target again (key first) once every row is in. A failure is classified for the
+/// job (<see cref="Classify"/>) as a stable <see cref="BackupFailure"/>; the SDK's text stays in the error log.
 /// </summary>
 internal sealed class BackupVault(
     BlobContainerClient container,
@@ -134,11 +138,11 @@ internal sealed class BackupVault(
     {
         if (!options.RestoreTargets.TryGetValue(target, out var targetConnection))
         {
-            throw new InvalidOperationException($"No restore target named '{target}' is configured (Backup:RestoreTargets).");
+            throw new BackupFailureException(BackupFailure.TargetUnknown);
         }
 
         var manifest = (await ListBackupsAsync(cancellationToken)).FirstOrDefault(m => m.BackupId == backupId)
-            ?? throw new InvalidOperationException($"No complete backup has id '{backupId}'.");
+            ?? throw new BackupFailureException(BackupFailure.BackupNotFound);
         var statesLines = await ReadVerifiedAsync($"{backupId}/{StatesFile}", manifest.StatesSha256, cancellationToken);
         var tombstoneLines = await ReadVerifiedAsync($"{backupId}/{TombstonesFile}", manifest.TombstonesSha256, cancellationToken);
 
@@ -151,15 +155,12 @@ internal sealed class BackupVault(
         await targetKeys.CreateIfNotExistsAsync(cancellationToken);
         await targetTombstones.CreateIfNotExistsAsync(cancellationToken);
 
-        // The backup's tombstones and every shred since: both stay erased.
+        // The backup's tombstones stay erased, and so does every grain shredded since: the ledger is consulted for
+        // each row as it is restored, and once more when all rows are in, for shreds that landed meanwhile.
         var tombstones = tombstoneLines.Select(l => JsonNode.Parse(l)!).ToDictionary(
             t => t["grain"]!.GetValue<string>(), t => (At: t["at"]!.GetValue<DateTimeOffset>(), ReceiptId: t["receiptId"]!.GetValue<string>()));
-        await foreach (var (grainId, at, receiptId) in ledger.TombstonesAsync())
-        {
-            tombstones[grainId] = (at, receiptId);
-        }
-
-        long restored = 0, leftOut = 0, keysCopied = 0, handled = 0;
+        var restored = new Dictionary<string, (TableEntity Key, TableEntity State)>(StringComparer.Ordinal);
+        long leftOut = 0, handled = 0;
         foreach (var line in statesLines)
         {
             var row = JsonNode.Parse(line)!.AsObject();
@@ -170,8 +171,13 @@ internal sealed class BackupVault(
             }
 
             var grainId = GrainOf(entity);
-            var key = await keys.FindRowAsync(grainId);
-            if (tombstones.ContainsKey(grainId) || key is null)
+            if (!tombstones.ContainsKey(grainId) && await ledger.FindTombstoneAsync(grainId) is { } shred)
+            {
+                tombstones[grainId] = shred;
+            }
+
+            var key = tombstones.ContainsKey(grainId) ? null : await keys.FindRowAsync(grainId);
+            if (key is null)
             {
                 leftOut++;
             }
@@ -179,11 +185,32 @@ internal sealed class BackupVault(
             {
                 await targetKeys.UpsertEntityAsync(key, TableUpdateMode.Replace, cancellationToken);
                 await targetStates.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
-                keysCopied++;
-                restored++;
+                restored[grainId] = (key, entity);
             }
 
             progress.Report(++handled);
+        }
+
+        // A grain restored before it was shredded is taken out again: every tombstone recorded by now, and every
+        // data key destroyed by now (a shred destroys the key first, its tombstone follows), counts.
+        await foreach (var (grainId, at, receiptId) in ledger.TombstonesAsync())
+        {
+            tombstones[grainId] = (at, receiptId);
+        }
+
+        var keyed = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var grainId in keys.GrainIdsAsync())
+        {
+            keyed.Add(grainId);
+        }
+
+        foreach (var (grainId, (key, state)) in restored.Where(r => tombstones.ContainsKey(r.Key) || !keyed.Contains(r.Key)).ToList())
+        {
+            // The key first: once it is gone from the target, the copied envelope is unreadable even if what follows fails.
+            await targetKeys.DeleteEntityAsync(key.PartitionKey, key.RowKey, ETag.All, cancellationToken);
+            await targetStates.DeleteEntityAsync(state.PartitionKey, state.RowKey, ETag.All, cancellationToken);
+            restored.Remove(grainId);
+            leftOut++;
         }
 
         foreach (var (grainId, (at, receiptId)) in tombstones)
@@ -191,16 +218,30 @@ internal sealed class BackupVault(
             await targetTombstones.UpsertEntityAsync(ShredLedger.Tombstone(serviceId, grainId, at, receiptId), TableUpdateMode.Replace, cancellationToken);
         }
 
-        return new RestoreSummary(backupId, target, restored, leftOut, keysCopied, tombstones.Count);
+        return new RestoreSummary(backupId, target, restored.Count, leftOut, restored.Count, tombstones.Count);
     }
+
+    public BackupFailure Classify(Exception exception) => exception switch
+    {
+        BackupFailureException stopped => stopped.Failure,
+        AggregateException { InnerExceptions: var inner } => inner.Select(Classify).FirstOrDefault(f => f != BackupFailure.Unknown, BackupFailure.Unknown),
+        RequestFailedException { Status: 401 or 403 } => BackupFailure.Forbidden,
+        RequestFailedException { Status: 404, ErrorCode: "ContainerNotFound" or "TableNotFound" } => BackupFailure.ContainerMissing,
+        RequestFailedException { Status: 404, ErrorCode: "BlobNotFound" } => BackupFailure.BackupDamaged,
+        RequestFailedException { Status: 0 or 408 or 429 or >= 500 } => BackupFailure.StorageUnavailable,
+        HttpRequestException or System.Net.Sockets.SocketException or IOException or TimeoutException or OperationCanceledException => BackupFailure.StorageUnavailable,
+        JsonException or FormatException => BackupFailure.BackupDamaged, // a backup file that does not parse
+        { InnerException: { } inner } => Classify(inner),
+        _ => BackupFailure.Unknown,
+    };
 
     /// <summary>The grain an envelope row belongs to, from the envelope's own header.</summary>
     private static string GrainOf(TableEntity entity)
     {
-        var data = entity.GetBinary("Data") ?? throw new InvalidDataException("A backed-up state row has no data.");
+        var data = entity.GetBinary("Data") ?? throw new BackupFailureException(BackupFailure.BackupDamaged); // a row without data
         return JsonNode.Parse(data)?["grain"]?.GetValue<string>() is { Length: > 0 } grain
             ? grain
-            : throw new InvalidDataException($"A backed-up envelope ({entity.PartitionKey}) names no grain.");
+            : throw new BackupFailureException(BackupFailure.BackupDamaged); // an envelope that names no grain
     }
 
     private async Task<string> WriteLinesAsync(string blobName, Func<Func<JsonObject, Task>, Task> produce, CancellationToken cancellationToken)
@@ -225,7 +266,7 @@ internal sealed class BackupVault(
         var actual = Convert.ToHexString(SHA256.HashData(content)).ToLowerInvariant();
         if (actual != expectedSha256)
         {
-            throw new InvalidDataException($"Backup file {blobName} does not match its manifest digest; the backup was altered and is not restored.");
+            throw new BackupFailureException(BackupFailure.BackupDamaged); // altered: not restored
         }
 
         return [.. Encoding.UTF8.GetString(content).Split('\n', StringSplitOptions.RemoveEmptyEntries)];
@@ -237,7 +278,7 @@ internal sealed class BackupVault(
         {
             await foreach (var _ in table.QueryAsync<TableEntity>(maxPerPage: 1, select: ["PartitionKey"], cancellationToken: cancellationToken))
             {
-                throw new InvalidOperationException($"The restore target already holds state in table {table.Name}; a restore only writes into an empty account.");
+                throw new BackupFailureException(BackupFailure.TargetNotEmpty);
             }
         }
         catch (Azure.RequestFailedException e) when (e.Status == 404)

@@ -33,6 +33,15 @@ public sealed class DataKeyStore(TableClient table, IKeyRing ring, string servic
         return response.HasValue ? response.Value : null;
     }
 
+    /// <summary>The ids of every grain that has a data key now (one scan of the key table, ids only).</summary>
+    public async IAsyncEnumerable<string> GrainIdsAsync()
+    {
+        await foreach (var row in table.QueryAsync<TableEntity>(select: ["GrainId"]))
+        {
+            yield return row.GetString("GrainId");
+        }
+    }
+
     /// <summary>The grain's data key, created (and stored wrapped by the current KEK) on first use.</summary>
     public async Task<DataKey> GetOrCreateAsync(string grainId)
     {

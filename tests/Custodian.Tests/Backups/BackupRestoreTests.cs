@@ -1,8 +1,10 @@
 using System.Text;
+using System.Text.Json.Nodes;
 using Custodian.Backups;
 using Custodian.Gateway.Protos.Backups;
 using Custodian.Gateway.Protos.Keys;
 using Custodian.Gateway.Protos.Subjects;
+using Custodian.Subjects;
 using Custodian.Tests.Infrastructure;
 using Custodian.Tests.Subjects;
 using BackupJob = Custodian.Gateway.Protos.Backups.BackupJob;
@@ -12,14 +14,18 @@ using Xunit.Abstractions;
 
 namespace Custodian.Tests.Backups;
 
-/// <summary>The platform plus a second, empty Azurite configured as the restore target "fresh".</summary>
+/// <summary>The platform plus two more, empty Azurites configured as the restore targets "fresh" and "during".</summary>
 public sealed class BackupPlatform : Platform
 {
     public AzuriteServer Fresh { get; private set; } = null!;
 
+    /// <summary>The target of the restore that subjects are shredded during.</summary>
+    public AzuriteServer During { get; private set; } = null!;
+
     public override async Task InitializeAsync()
     {
         Fresh = await AzuriteServer.StartAsync();
+        During = await AzuriteServer.StartAsync();
         await base.InitializeAsync();
     }
 
@@ -27,10 +33,11 @@ public sealed class BackupPlatform : Platform
     {
         await base.DisposeAsync();
         await Fresh.DisposeAsync();
+        await During.DisposeAsync();
     }
 
     protected override IEnumerable<KeyValuePair<string, string?>> ExtraSiloSettings() =>
-        [new("Backup:RestoreTargets:fresh", Fresh.ConnectionString)];
+        [new("Backup:RestoreTargets:fresh", Fresh.ConnectionString), new("Backup:RestoreTargets:during", During.ConnectionString)];
 }
 
 public sealed class BackupRestoreTests(BackupPlatform platform, ITestOutputHelper output) : IClassFixture<BackupPlatform>
@@ -66,6 +73,7 @@ public sealed class BackupRestoreTests(BackupPlatform platform, ITestOutputHelpe
 
         // Assert: a second restore into the same account is refused, it is no longer empty
         var again = await RunAsync(platform.Backups().RestoreAsync(new RestoreRequest { BackupId = backup.Manifest.BackupId, Target = "fresh" }), expectFailure: true);
+        Assert.Equal("target-not-empty", again.ErrorCode);
         Assert.Contains("already holds state", again.Message);
 
         // ... and a platform on the restored account reads every other subject exactly as before
@@ -91,6 +99,57 @@ public sealed class BackupRestoreTests(BackupPlatform platform, ITestOutputHelpe
         Assert.Equal(2, restore.Restore.TombstonesRestored);
         Assert.Equal(restore.Restore.StatesRestored, restore.Restore.KeysCopied);
         Assert.NotNull(receipt.ReceiptId);
+    }
+
+    [Fact]
+    public async Task SubjectsShreddedWhileARestoreRunsStayErasedInTheRestoredAccount()
+    {
+        // Arrange: subjects stored and backed up; the order the restore takes their rows in, from the backup itself
+        var tenant = Platform.NewId("acme");
+        var subjects = platform.Subjects(tenant);
+        var ids = Enumerable.Range(0, 6).Select(i => $"subj-{i:D2}").ToArray();
+        foreach (var id in ids)
+        {
+            await subjects.PutRecordAsync(new PutRecordRequest { TenantId = tenant, SubjectId = id, Record = SampleRecords.Contact($"{id}.{tenant}@example.org") });
+        }
+
+        var backup = await RunAsync(platform.Backups().StartBackupAsync(new StartBackupRequest()));
+        var rows = await BackedUpGrainsAsync(backup.Manifest.BackupId);
+        string GrainOf(string id) => platform.SiloGrains.GetGrain<IDataSubjectGrain>(new SubjectRef(tenant, id).GrainKey).GetGrainId().ToString();
+        var inOrder = ids.OrderBy(id => rows.IndexOf(GrainOf(id))).ToArray();
+        var (copied, ahead) = (inOrder[1], inOrder[4]); // one the restore has copied when the shreds land, one it has yet to reach
+        var kept = ids.Except([copied, ahead]).ToArray();
+
+        // Act: restore; right after the row of the first is handled, both are shredded through the gateway, then the restore goes on
+        var officer = platform.KeysAs(tenant);
+        var shredsLand = new AfterRow(rows.IndexOf(GrainOf(copied)) + 1, async () =>
+        {
+            await officer.ShredSubjectAsync(new ShredSubjectRequest { TenantId = tenant, SubjectId = copied, Reason = "erased during the restore" });
+            await officer.ShredSubjectAsync(new ShredSubjectRequest { TenantId = tenant, SubjectId = ahead, Reason = "erased during the restore" });
+        });
+        var summary = await platform.SiloServices.GetRequiredService<IBackupVault>().RestoreAsync(backup.Manifest.BackupId, "during", shredsLand, CancellationToken.None);
+        output.WriteLine($"restore: {summary.StatesRestored} restored, {summary.ErasedLeftOut} erased left out, {summary.TombstonesRestored} tombstones");
+
+        // Assert: both shredded subjects read as erased in the restored account; the others as before
+        Assert.True(shredsLand.Ran);
+        await using var restored = new PlatformOver(platform.During, platform.SecretsFolder);
+        await restored.InitializeAsync();
+        var restoredSubjects = restored.Subjects(tenant);
+        foreach (var id in new[] { copied, ahead })
+        {
+            var read = await restoredSubjects.GetRecordAsync(new GetRecordRequest { TenantId = tenant, SubjectId = id, Category = "contact", Purpose = "support" });
+            Assert.Null(read.Record);
+            Assert.NotNull(read.Erasure);
+            Assert.Empty((await restoredSubjects.ListCategoriesAsync(new ListCategoriesRequest { TenantId = tenant, SubjectId = id, Purpose = "support" })).Categories);
+        }
+
+        foreach (var id in kept)
+        {
+            var read = await restoredSubjects.GetRecordAsync(new GetRecordRequest { TenantId = tenant, SubjectId = id, Category = "contact", Purpose = "support" });
+            Assert.Equal($"{id}.{tenant}@example.org", read.Record.Fields["email"]);
+        }
+
+        Assert.Equal(summary.StatesRestored, summary.KeysCopied);
     }
 
     [Fact]
@@ -144,11 +203,35 @@ public sealed class BackupRestoreTests(BackupPlatform platform, ITestOutputHelpe
         var unknownBackup = await RunAsync(backups.RestoreAsync(new RestoreRequest { BackupId = "nope", Target = "fresh" }), expectFailure: true);
         var bad = await Assert.ThrowsAsync<RpcException>(async () => await backups.RestoreAsync(new RestoreRequest { BackupId = "../x", Target = "" }));
 
-        Assert.Contains("elsewhere", unknownTarget.Message);
-        Assert.Contains("nope", unknownBackup.Message);
+        Assert.Equal("target-unknown", unknownTarget.ErrorCode);
+        Assert.Equal("backup-not-found", unknownBackup.ErrorCode);
         Assert.Equal(StatusCode.InvalidArgument, bad.StatusCode);
         Assert.Contains("backup_id", bad.Status.Detail);
         Assert.Contains("target", bad.Status.Detail);
+    }
+
+    /// <summary>The grain of each row of a backup's states file, in the order a restore handles them.</summary>
+    private async Task<List<string>> BackedUpGrainsAsync(string backupId)
+    {
+        var container = platform.Azurite.Blobs.GetBlobContainerClient("custodian-backups");
+        var content = (await container.GetBlobClient($"{backupId}/states.jsonl").DownloadContentAsync()).Value.Content.ToString();
+        return [.. content.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => JsonNode.Parse(Convert.FromBase64String(JsonNode.Parse(line)!["Data"]!.GetValue<string>()))!["grain"]!.GetValue<string>())];
+    }
+
+    /// <summary>A restore's progress that runs <paramref name="action"/> (and waits for it) once <paramref name="rows"/> rows are handled.</summary>
+    private sealed class AfterRow(long rows, Func<Task> action) : IProgress<long>
+    {
+        public bool Ran { get; private set; }
+
+        public void Report(long value)
+        {
+            if (value == rows)
+            {
+                action().GetAwaiter().GetResult(); // holds the restore between two rows until the shreds are done
+                Ran = true;
+            }
+        }
     }
 
     private async Task<BackupJob> RunAsync(AsyncUnaryCall<BackupJob> start, bool expectFailure = false)

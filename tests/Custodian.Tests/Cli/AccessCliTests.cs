@@ -37,8 +37,8 @@ public sealed class AccessCliTests(AccessPlatform platform) : IClassFixture<Acce
         Assert.Contains("cli.grant@example.org", allowed.Output);
         Assert.Contains("revoked", revoke.Output);
         Assert.Equal(1, deniedAfter.ExitCode);
-        Assert.Contains("\"issued\"", export.Output);
-        Assert.Contains("\"revoked\"", export.Output);
+        Assert.Contains(",issued,", export.Output);
+        Assert.Contains(",revoked,", export.Output);
     }
 
     [Fact]

@@ -147,6 +147,65 @@ public sealed class IncidentNoticeTests(IncidentsPlatform platform)
     }
 
     [Fact]
+    public async Task ANoticeToMoreSubjectsThanOneAuditAppendTakesAuditsEveryReadInOrderAndMailsEachSubject()
+    {
+        // Arrange: 150 reachable subjects (more than AuditPartitionLimits.MaxBatch), a high-risk breach of data read in clear
+        var subjects = Enumerable.Range(0, 150).Select(_ => Platform.NewId("s")).ToList();
+        foreach (var subject in subjects)
+        {
+            await PutContactAsync(IncidentsPlatform.Acme, subject, subject + "@many.test", "Jane Example");
+        }
+
+        var officer = new Custodian.Gateway.Protos.Incidents.Incidents.IncidentsClient(platform.Channel(platform.Token(null, "officer")));
+        var incidentId = Platform.NewId("inc");
+        var facts = new Custodian.Gateway.Protos.Incidents.IncidentFacts
+        {
+            Nature = "A copy of a storage account was readable from the internet for 3 hours",
+            SubjectCategories = new Custodian.Gateway.Protos.Incidents.StringList { Values = { "customers" } },
+            ApproximateSubjects = 150,
+            RecordCategories = new Custodian.Gateway.Protos.Incidents.StringList { Values = { "contact details" } },
+            ApproximateRecords = 150,
+            ContactPoint = "Data Protection Officer, dpo@provider.test",
+            LikelyConsequences = "Phishing e-mails to the people concerned are possible",
+            Measures = "Access closed, keys rotated",
+            Risk = Custodian.Gateway.Protos.Incidents.RiskLevel.High,
+            EncryptedAtRest = false,
+            AffectedSubjects = new Custodian.Gateway.Protos.Incidents.StringList { Values = { subjects.Select(s => $"{IncidentsPlatform.Acme}/{s}") } },
+        };
+        await officer.OpenIncidentAsync(new Custodian.Gateway.Protos.Incidents.OpenIncidentRequest
+        {
+            TenantId = IncidentsPlatform.Acme, IncidentId = incidentId, Facts = facts,
+            AwareAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(platform.Clock.GetUtcNow().AddHours(-1)),
+        });
+
+        // Act
+        var sent = await officer.SendNoticeAsync(new Custodian.Gateway.Protos.Incidents.SendNoticeRequest
+        {
+            TenantId = IncidentsPlatform.Acme, IncidentId = incidentId,
+            Audience = Custodian.Gateway.Protos.Incidents.NoticeAudience.Subjects, Phase = Custodian.Gateway.Protos.Incidents.NoticePhase.Final,
+        });
+
+        // Assert: one mail per subject, each read of an address in the trail once, in the order of the subjects
+        var notice = Assert.Single(sent.Incident.Notices);
+        Assert.Equal(150, notice.MessageIds.Count);
+        Assert.Empty(notice.UnreachableSubjects);
+        var reads = (await platform.AuditEntriesAsync(new Custodian.Audit.AuditQuery(Action: "Incident:ReadContact")))
+            .Where(e => e.Record.GrantId.EndsWith(incidentId, StringComparison.Ordinal))
+            .OrderBy(e => e.Sequence)
+            .Select(e => e.Record.Target)
+            .ToList();
+        Assert.Equal(subjects.Select(s => platform.AuditKeys.Subject(IncidentsPlatform.Acme, s)), reads);
+        var grain = platform.Incident(IncidentsPlatform.Acme, incidentId);
+        var delivered = await Poll.UntilAsync(
+            async () => await grain.GetDeliveriesAsync() is var list && list.Length == 150 && list.All(d => d.State == MailDeliveryState.Delivered)
+                ? list
+                : throw new TimeoutException("not every notice was delivered yet"),
+            TimeSpan.FromSeconds(90));
+        Assert.Equal(notice.MessageIds.Order(), delivered.Select(d => d.MessageId).Order());
+        Assert.Equal(subjects.Select(s => s + "@many.test").Order(), notice.MessageIds.Select(id => Assert.Single(Assert.Single(platform.Received(id)).Recipients)).Order());
+    }
+
+    [Fact]
     public async Task NoticesQueuedWhileTheRelayIsDownAllArriveOnceItIsBackUnderTheirMessageIds()
     {
         // Arrange: the relay is down

@@ -17,6 +17,7 @@ public sealed class AzuriteServer : IAsyncDisposable
         _process = process;
         _location = location;
         TablePort = tablePort;
+        BlobPort = blobPort;
         ConnectionString =
             $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};" +
             $"BlobEndpoint=http://127.0.0.1:{blobPort}/devstoreaccount1;" +
@@ -31,6 +32,17 @@ public sealed class AzuriteServer : IAsyncDisposable
 
     /// <summary>The port of the table service.</summary>
     public int TablePort { get; }
+
+    /// <summary>The port of the blob service.</summary>
+    public int BlobPort { get; }
+
+    /// <summary>A connection string whose blob endpoint is <paramref name="port"/> (e.g. a proxy in front of this Azurite).</summary>
+    public string ConnectionStringWithBlobPort(int port) =>
+        ConnectionString.Replace($"127.0.0.1:{BlobPort}/", $"127.0.0.1:{port}/", StringComparison.Ordinal);
+
+    /// <summary>A connection string to this Azurite with a key that is not the account's: every request is refused (403).</summary>
+    public string ConnectionStringWithWrongKey() =>
+        ConnectionString.Replace(AccountKey, Convert.ToBase64String(new byte[64]), StringComparison.Ordinal);
 
     /// <summary>A connection string whose table endpoint is <paramref name="port"/> (e.g. a proxy in front of this Azurite).</summary>
     public string ConnectionStringWithTablePort(int port) =>

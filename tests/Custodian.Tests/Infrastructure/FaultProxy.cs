@@ -38,7 +38,11 @@ public sealed class FaultProxy : IAsyncDisposable
         {
             foreach (var client in _open)
             {
-                client.Client.LingerState = new LingerOption(true, 0); // RST, not FIN
+                if (client.Client is { } socket) // null once the connection's own pipe has closed it
+                {
+                    socket.LingerState = new LingerOption(true, 0); // RST, not FIN
+                }
+
                 client.Dispose();
             }
 
