@@ -20,14 +20,7 @@ internal sealed class RateLimitInterceptor : Interceptor, IDisposable
 
     public RateLimitInterceptor(GatewayOptions options)
     {
-        _perPrincipal = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = options.RateLimitBurst,
-            TokensPerPeriod = options.RateLimitPerSecond,
-            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        }));
+        _perPrincipal = TokenBuckets.PerKey(options.RateLimitPerSecond, options.RateLimitBurst);
         _inFlight = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
         {
             PermitLimit = options.MaxConcurrentCalls,

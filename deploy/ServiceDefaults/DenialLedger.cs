@@ -39,14 +39,7 @@ public sealed partial class DenialLedger : IDisposable
         _limits = limits;
         _time = time;
         _logger = logger;
-        _perSource = PartitionedRateLimiter.Create<string, string>(source => RateLimitPartition.GetTokenBucketLimiter(source, _ => new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = limits.Burst,
-            TokensPerPeriod = limits.PerSecond,
-            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        }));
+        _perSource = TokenBuckets.PerKey(limits.PerSecond, limits.Burst);
     }
 
     /// <summary>
