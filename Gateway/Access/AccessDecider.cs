@@ -107,7 +107,7 @@ public sealed partial class AccessDecider
     {
         var http = context.GetHttpContext();
         var principal = http.User.FindFirst(CustodianClaims.Subject)?.Value ?? "";
-        if (principal.Length == 0 || !await _grants.IsSuspendedAsync(principal))
+        if (principal.Length == 0 || !(await _grants.GetAsync(principal)).Suspended)
         {
             return;
         }
@@ -174,7 +174,8 @@ public sealed partial class AccessDecider
         }
 
         // A suspension stops everyone: the grants of people and client applications acting by their role.
-        if (await _grants.IsSuspendedAsync(principal))
+        var current = await _grants.GetAsync(principal);
+        if (current.Suspended)
         {
             return (null, declaredPurpose, Refusal.Suspended);
         }
@@ -191,7 +192,7 @@ public sealed partial class AccessDecider
         }
 
         var now = _time.GetUtcNow();
-        var grant = (await _grants.GetAsync(principal)).FirstOrDefault(g => g.Allows(operation, tenantId, subjectId, category, source, now)
+        var grant = current.Grants.FirstOrDefault(g => g.Allows(operation, tenantId, subjectId, category, source, now)
             && (operation != Operation.Read || declaredPurpose.Length == 0 || ProcessingPurposes.Normalize(g.Request.Purpose) == declaredPurpose));
         if (grant is not null && UseWorthRecording(grant.GrantId, now))
         {

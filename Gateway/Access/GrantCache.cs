@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Collections.Immutable;
 using Custodian.Access;
 
 namespace Custodian.Gateway.Access;
@@ -20,13 +19,11 @@ public sealed class GrantCache(IClusterClient cluster, TimeProvider time) : IPri
     private readonly ConcurrentDictionary<string, Entry> _entries = new();
     private IPrincipalObserver? _reference;
 
-    /// <summary>The principal's grants: from the cache while its subscription is fresh, else from the Principal grain.</summary>
-    public async ValueTask<ImmutableArray<Grant>> GetAsync(string principal) => (await CurrentAsync(principal)).Grants;
-
-    /// <summary>True while the principal is suspended by a security-report rule; from the cache like its grants.</summary>
-    public async ValueTask<bool> IsSuspendedAsync(string principal) => (await CurrentAsync(principal)).Suspended;
-
-    private async ValueTask<PrincipalGrants> CurrentAsync(string principal)
+    /// <summary>
+    /// The principal's grants and whether a security-report rule suspended it: from the cache while its
+    /// subscription is fresh, else from the Principal grain.
+    /// </summary>
+    public async ValueTask<PrincipalGrants> GetAsync(string principal)
     {
         var now = time.GetUtcNow();
         if (_entries.TryGetValue(principal, out var entry) && now - entry.SubscribedAt < Refresh)

@@ -17,7 +17,7 @@ namespace Custodian.Silo.Backups;
 /// manifest written last. A restore rebuilds an empty account from a backup: it leaves out every
 /// grain that is tombstoned or whose data key no longer exists, and copies the surviving grains'
 /// wrapped data keys and the tombstone list, so erased subjects stay erased. Shreds may land while it
-/// runs: each row consults the shred ledger before it is copied, and a grain copied before its shred
+/// runs: a row whose data key is gone (a shred destroys it first) is left out, and a grain copied before its shred
 /// is taken out of the target again (key first) once every row is in. A failure is classified for the
 /// job (<see cref="Classify"/>) as a stable <see cref="BackupFailure"/>; the SDK's text stays in the error log.
 /// </summary>
@@ -155,11 +155,13 @@ internal sealed class BackupVault(
         await targetKeys.CreateIfNotExistsAsync(cancellationToken);
         await targetTombstones.CreateIfNotExistsAsync(cancellationToken);
 
-        // The backup's tombstones stay erased, and so does every grain shredded since: the ledger is consulted for
-        // each row as it is restored, and once more when all rows are in, for shreds that landed meanwhile.
+        // The backup's tombstones stay erased, and so does every grain shredded since. A shred destroys the data key
+        // first, so a row whose key is gone by the time it is reached is left out; once all rows are in, the ledger
+        // and the keys are read once more, for shreds that landed after a row was copied. Only the copied rows'
+        // coordinates are kept for that, not the rows.
         var tombstones = tombstoneLines.Select(l => JsonNode.Parse(l)!).ToDictionary(
             t => t["grain"]!.GetValue<string>(), t => (At: t["at"]!.GetValue<DateTimeOffset>(), ReceiptId: t["receiptId"]!.GetValue<string>()));
-        var restored = new Dictionary<string, (TableEntity Key, TableEntity State)>(StringComparer.Ordinal);
+        var restored = new Dictionary<string, (string KeyPartition, string KeyRow, string StatePartition, string StateRow)>(StringComparer.Ordinal);
         long leftOut = 0, handled = 0;
         foreach (var line in statesLines)
         {
@@ -171,11 +173,6 @@ internal sealed class BackupVault(
             }
 
             var grainId = GrainOf(entity);
-            if (!tombstones.ContainsKey(grainId) && await ledger.FindTombstoneAsync(grainId) is { } shred)
-            {
-                tombstones[grainId] = shred;
-            }
-
             var key = tombstones.ContainsKey(grainId) ? null : await keys.FindRowAsync(grainId);
             if (key is null)
             {
@@ -185,7 +182,7 @@ internal sealed class BackupVault(
             {
                 await targetKeys.UpsertEntityAsync(key, TableUpdateMode.Replace, cancellationToken);
                 await targetStates.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
-                restored[grainId] = (key, entity);
+                restored[grainId] = (key.PartitionKey, key.RowKey, entity.PartitionKey, entity.RowKey);
             }
 
             progress.Report(++handled);
@@ -204,11 +201,11 @@ internal sealed class BackupVault(
             keyed.Add(grainId);
         }
 
-        foreach (var (grainId, (key, state)) in restored.Where(r => tombstones.ContainsKey(r.Key) || !keyed.Contains(r.Key)).ToList())
+        foreach (var (grainId, rows) in restored.Where(r => tombstones.ContainsKey(r.Key) || !keyed.Contains(r.Key)).ToList())
         {
             // The key first: once it is gone from the target, the copied envelope is unreadable even if what follows fails.
-            await targetKeys.DeleteEntityAsync(key.PartitionKey, key.RowKey, ETag.All, cancellationToken);
-            await targetStates.DeleteEntityAsync(state.PartitionKey, state.RowKey, ETag.All, cancellationToken);
+            await targetKeys.DeleteEntityAsync(rows.KeyPartition, rows.KeyRow, ETag.All, cancellationToken);
+            await targetStates.DeleteEntityAsync(rows.StatePartition, rows.StateRow, ETag.All, cancellationToken);
             restored.Remove(grainId);
             leftOut++;
         }
