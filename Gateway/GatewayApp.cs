@@ -1,5 +1,6 @@
 using System.Net;
 using Azure.Data.Tables;
+using Custodian.Audit;
 using Custodian.Gateway.Access;
 using Custodian.Gateway.Audit;
 using Custodian.Gateway.Security;
@@ -62,8 +63,7 @@ public static class GatewayApp
         var audit = builder.Configuration.GetSection(AuditOptions.Section).Get<AuditOptions>() ?? new();
         builder.Services.AddSingleton(audit);
         builder.Services.AddSingleton(AuditKeys.Load(audit));
-        builder.Services.AddSingleton(services => ActivatorUtilities.CreateInstance<AuditWriter>(services,
-            services.GetRequiredService<IClusterClient>(), services.GetRequiredService<GatewayOptions>(), services.GetRequiredService<AuditOptions>()));
+        builder.Services.AddCustodianAuditTrail(gateway.Region, audit.Partitions);
         builder.Services.AddSingleton<ActivityMonitor>();
         builder.Services.AddSingleton<IAuditTrail, ObservedAuditTrail>();
         builder.AddCustodianDenials();

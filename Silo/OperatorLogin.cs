@@ -16,9 +16,8 @@ namespace Custodian.Silo;
 /// from one source within a minute are written as one entry with their count.
 /// </summary>
 internal sealed class OperatorLogin(
-    IGrainFactory grains,
+    IAuditTrail trail,
     SiloOptions silo,
-    AuditOptions audit,
     IOptionsMonitor<JwtBearerOptions> jwt,
     DenialLedger denials,
     TimeProvider timeProvider,
@@ -72,7 +71,7 @@ internal sealed class OperatorLogin(
         {
             if (verdict == DenialVerdict.Record)
             {
-                await Partition(actor).AppendAsync([record]);
+                await trail.WriteAsync(record);
             }
         }
         catch (Exception e)
@@ -105,13 +104,7 @@ internal sealed class OperatorLogin(
 
     /// <summary>Writes the counts of refused logins that were not written one by one, as their windows close.</summary>
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => denials.RunAsync(
-        summary => Partition(summary.Kind.Actor).AppendAsync([new AuditRecord(summary.Until, summary.Kind.Actor, summary.Kind.Action,
-            summary.Kind.Target, summary.Kind.Outcome, summary.Kind.Source, "", Count: summary.Count)]),
+        summary => trail.WriteAsync(new AuditRecord(summary.Until, summary.Kind.Actor, summary.Kind.Action,
+            summary.Kind.Target, summary.Kind.Outcome, summary.Kind.Source, "", Count: summary.Count)),
         stoppingToken);
-
-    /// <summary>The actor's partition of the region's trail, chosen as the gateway chooses it.</summary>
-    private IAuditPartitionGrain Partition(string actor)
-    {
-        return grains.GetGrain<IAuditPartitionGrain>(AuditPartitions.Name(silo.Region, AuditPartitions.Of(actor, audit.Partitions)));
-    }
 }

@@ -84,8 +84,8 @@ public static class SiloApp
                 services.GetRequiredService<IGrainFactory>().GetGrain<IAccessReviewGrain>(IAccessReviewGrain.Key).EnsureScheduledAsync());
             // Every start records the configuration it runs with; a silo that cannot record it does not start.
             var configurationDigest = ConfigurationDigest.Of(builder.Configuration);
-            orleans.AddStartupTask((services, _) => services.GetRequiredService<IGrainFactory>().GetGrain<IAuditPartitionGrain>(AuditPartitions.Name(silo.Region, 0)).AppendAsync(
-                [new AuditRecord(DateTimeOffset.UtcNow, $"custodian:silo/{silo.Region}/{silo.Address}:{silo.SiloPort}", "Configuration:Start", "config:" + configurationDigest, "started", silo.Address, "")]));
+            orleans.AddStartupTask((services, _) => services.GetRequiredService<IAuditTrail>().WriteAsync(
+                new AuditRecord(DateTimeOffset.UtcNow, $"custodian:silo/{silo.Region}/{silo.Address}:{silo.SiloPort}", "Configuration:Start", "config:" + configurationDigest, "started", silo.Address, "")));
         });
 
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(address, silo.AdminPort, listen =>
@@ -109,6 +109,8 @@ public static class SiloApp
         builder.Services.AddSingleton(silo);
         builder.Services.AddSingleton(auditOptions);
         builder.Services.AddSingleton<IAuditPseudonyms>(new AuditPseudonyms(auditKeys));
+        builder.Services.AddCustodianAuditTrail(silo.Region, auditOptions.Partitions);
+        builder.Services.AddSingleton<IAuditTrail>(services => services.GetRequiredService<AuditWriter>());
         builder.AddCustodianDenials();
         builder.Services.AddSingleton<OperatorLogin>();
         builder.Services.AddHostedService(services => services.GetRequiredService<OperatorLogin>());

@@ -10,12 +10,11 @@ namespace Custodian.Gateway.Services;
 
 /// <summary>
 /// The Audit gRPC service over the region's trail: verification for officers, the DPO and operators;
-/// queries, which name principals and (hashed) subjects, for officers and the DPO. Queries span every
-/// partition, merged by time, and page with a token holding each partition's position.
+/// queries, which name principals and (hashed) subjects, for officers and the DPO. It validates and maps;
+/// the <see cref="AuditReader"/> merges the partitions and pages.
 /// </summary>
 [Authorize]
-public sealed partial class AuditService(
-    IClusterClient cluster, GatewayOptions gateway, AuditOptions audit, AuditKeys keys, ILogger<AuditService> logger) : Proto.Audit.AuditBase
+public sealed partial class AuditService(AuditReader trail, AuditKeys keys, ILogger<AuditService> logger) : Proto.Audit.AuditBase
 {
     private const int MaxFieldLength = 256;
     private const int DefaultPageSize = 100;
@@ -24,7 +23,7 @@ public sealed partial class AuditService(
     private static readonly DateTimeOffset Earliest = DateTimeOffset.UnixEpoch;
     private static readonly DateTimeOffset Latest = new(9999, 12, 31, 0, 0, 0, TimeSpan.Zero);
 
-    private int Partitions => Math.Max(1, audit.Partitions);
+    private int Partitions => trail.Partitions;
 
     [Authorize(Roles = "officer,dpo,operator")]
     public override async Task<Proto.VerifyTrailResponse> VerifyTrail(Proto.VerifyTrailRequest request, ServerCallContext context)
@@ -38,8 +37,7 @@ public sealed partial class AuditService(
         var (from, until) = CheckWindow(request.From, request.Until, violations);
         RpcErrors.ThrowIfAny(violations);
 
-        var numbers = request.HasPartition ? [request.Partition] : Enumerable.Range(0, Partitions);
-        var verifications = await Task.WhenAll(numbers.Select(n => Partition(n).VerifyAsync(from, until)));
+        var verifications = await trail.VerifyAsync(request.HasPartition ? request.Partition : null, from, until);
         var response = new Proto.VerifyTrailResponse { Intact = verifications.All(v => v.Intact) };
         foreach (var verification in verifications)
         {
@@ -69,7 +67,7 @@ public sealed partial class AuditService(
             violations.Add(new FieldViolation("page_size", $"is 0 to {AuditPartitionLimits.MaxPage} (0 means {DefaultPageSize})"));
         }
 
-        var positions = request.PageToken.Length == 0 ? new long[Partitions] : AuditPageToken.Decode(request.PageToken, Partitions);
+        var positions = trail.Positions(request.PageToken);
         if (positions is null)
         {
             violations.Add(new FieldViolation("page_token", "is not a page token of this region's trail: pass next_page_token as it came"));
@@ -79,38 +77,10 @@ public sealed partial class AuditService(
 
         var query = new AuditQuery(NullIfEmpty(request.Actor), NullIfEmpty(request.Action), target, from, until);
         var pageSize = request.PageSize == 0 ? DefaultPageSize : request.PageSize;
-        var pages = await Task.WhenAll(positions!.Select((after, n) => Partition(n).QueryAsync(query, after, pageSize)));
-
-        // Merge oldest first, taking from the front of each partition's page, so that each partition's
-        // position says exactly what was returned: no entry is skipped or returned twice.
-        var response = new Proto.QueryTrailResponse();
-        var taken = new int[pages.Length];
-        while (response.Entries.Count < pageSize && Oldest(pages, taken) is { } n)
-        {
-            var entry = pages[n].Entries[taken[n]++];
-            positions![n] = entry.Sequence;
-            response.Entries.Add(AuditMapper.ToProto(entry, PartitionKey(n)));
-        }
-
-        var more = pages.Select((page, n) => page.More || taken[n] < page.Entries.Length).Any(m => m);
-        response.NextPageToken = more ? AuditPageToken.Encode(positions!) : "";
+        var page = await trail.QueryAsync(query, positions!, pageSize);
+        var response = new Proto.QueryTrailResponse { NextPageToken = page.NextPageToken };
+        response.Entries.AddRange(page.Entries.Select(e => AuditMapper.ToProto(e.Entry, e.Partition)));
         return response;
-    }
-
-    /// <summary>The partition whose next entry is the oldest (ties to the lower partition), or null when all are used up.</summary>
-    private static int? Oldest(AuditPage[] pages, int[] taken)
-    {
-        int? oldest = null;
-        for (var n = 0; n < pages.Length; n++)
-        {
-            if (taken[n] < pages[n].Entries.Length
-                && (oldest is not { } o || pages[n].Entries[taken[n]].Record.At < pages[o].Entries[taken[o]].Record.At))
-            {
-                oldest = n;
-            }
-        }
-
-        return oldest;
     }
 
     /// <summary>The target to filter by: as given, or a subject's keyed hash, or a tenant's own target.</summary>
@@ -180,10 +150,6 @@ public sealed partial class AuditService(
     }
 
     private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
-
-    private string PartitionKey(int n) => AuditPartitions.Name(gateway.Region, n);
-
-    private IAuditPartitionGrain Partition(int n) => cluster.GetGrain<IAuditPartitionGrain>(PartitionKey(n));
 
     [LoggerMessage(7101, LogLevel.Information, "Audit trail verified by {Principal}: {Partitions} partition(s), intact {Intact}, time range {Ranged}")]
     private static partial void LogVerified(ILogger logger, string principal, int partitions, bool intact, bool ranged);

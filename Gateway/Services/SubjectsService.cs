@@ -20,7 +20,7 @@ namespace Custodian.Gateway.Services;
 /// </summary>
 [Authorize]
 public sealed class SubjectsService(
-    IClusterClient cluster, AccessDecider access, AuditKeys auditKeys, AuditOptions audit, GatewayOptions gateway, TimeProvider time) : Proto.Subjects.SubjectsBase
+    IClusterClient cluster, AccessDecider access, AuditKeys auditKeys, TimeProvider time) : Proto.Subjects.SubjectsBase
 {
     private const int MaxGroundsLength = 2000;
 
@@ -260,17 +260,10 @@ public sealed class SubjectsService(
         var decision = await access.DecideAsync(context, request.TenantId, request.SubjectId,
             declaredPurpose: request.Portability ? ProcessingPurposes.DataPortability : ProcessingPurposes.SubjectAccess);
 
-        var subject = new SubjectRef(request.TenantId, request.SubjectId);
-        var export = await Grain(request.TenantId, request.SubjectId).ExportAsync(request.Portability);
+        // The decision is stored before the export is written, so the subject's access log shows this export too.
         await decision.RecordedAsync();
-        var accessLog = request.Portability || export.Erasure is not null
-            ? []
-            : await SubjectAccessLog.ReadAsync(cluster, gateway.Region, Math.Max(1, audit.Partitions), auditKeys.Subject(request.TenantId, request.SubjectId));
-        return new Proto.ExportResponse
-        {
-            Json = ByteString.CopyFrom(SubjectExportDocument.Write(subject, export, request.Portability, accessLog, time.GetUtcNow())),
-            AccessLogEntries = accessLog.Count,
-        };
+        var file = await cluster.GetGrain<ISubjectExportGrain>(new SubjectRef(request.TenantId, request.SubjectId).GrainKey).WriteAsync(request.Portability);
+        return new Proto.ExportResponse { Json = UnsafeByteOperations.UnsafeWrap(file.Json), AccessLogEntries = file.AccessLogEntries };
     }
 
     [Performs(Operation.Erase)]

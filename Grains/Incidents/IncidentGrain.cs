@@ -8,7 +8,6 @@ using Custodian.Subjects;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Orleans.Configuration;
 
 namespace Custodian.Incidents;
 
@@ -24,7 +23,7 @@ namespace Custodian.Incidents;
 public sealed class IncidentGrain(
     [PersistentState("incident", "secure")] IPersistentState<IncidentState> state,
     IOptions<IncidentsOptions> options,
-    IOptions<ClusterOptions> cluster,
+    IAuditTrail trail,
     IKeyCustody keys,
     IAuditPseudonyms pseudonyms,
     ILogger<IncidentGrain> logger,
@@ -333,8 +332,7 @@ public sealed class IncidentGrain(
 
     private string? CultureOf(string tenant) => _options.Tenants.GetValueOrDefault(tenant)?.Culture;
 
-    private Task AuditAsync(ImmutableArray<AuditRecord> records) =>
-        GrainFactory.GetGrain<IAuditPartitionGrain>(AuditPartitions.Name(cluster.Value.ClusterId, 0)).AppendAllAsync(records);
+    private Task AuditAsync(ImmutableArray<AuditRecord> records) => trail.WriteAsync(records);
 
     private IMailOutboxGrain Outbox(Incident incident) => GrainFactory.GetGrain<IMailOutboxGrain>(Target(incident));
 

@@ -5,7 +5,6 @@ using Custodian.Subjects;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Orleans.Configuration;
 
 namespace Custodian.Requests;
 
@@ -19,7 +18,7 @@ namespace Custodian.Requests;
 public sealed class SubjectRequestGrain(
     [PersistentState("request", "secure")] IPersistentState<SubjectRequestState> state,
     IOptions<RequestsOptions> options,
-    IOptions<ClusterOptions> cluster,
+    IAuditTrail trail,
     ILogger<SubjectRequestGrain> logger,
     [FromKeyedServices(RequestsOptions.ClockKey)] TimeProvider timeProvider) : Grain, ISubjectRequestGrain, IRemindable
 {
@@ -84,7 +83,7 @@ public sealed class SubjectRequestGrain(
                 records = records.Add(new AuditRecord(now, Actor, "Request:Overdue", target, $"overdue; due {request.DueAt:O}", "-", ""));
             }
 
-            await GrainFactory.GetGrain<IAuditPartitionGrain>(AuditPartitions.Name(cluster.Value.ClusterId, 0)).AppendAllAsync(records);
+            await trail.WriteAsync(records);
             await SaveAsync(next);
             foreach (var warning in warned)
             {

@@ -16,6 +16,7 @@ namespace Custodian.Security;
 public sealed class SecurityAlertsGrain(
     [PersistentState("alerts", "secure")] IPersistentState<SecurityAlertsState> state,
     IOptions<SecurityRules> options,
+    IAuditTrail trail,
     IMeterFactory meters,
     ILogger<SecurityAlertsGrain> logger) : Grain, ISecurityAlertsGrain
 {
@@ -32,8 +33,7 @@ public sealed class SecurityAlertsGrain(
         var suspend = rules.Suspends(rule);
         var incidentId = rules.OpensIncident(rule) ? Incident.GrainKey(Incident.ProviderTenant, "incident-" + Guid.NewGuid().ToString("N")) : null;
         var outcome = "raised" + (suspend ? "; grants suspended" : "") + (incidentId is null ? "" : "; draft incident " + incidentId);
-        await GrainFactory.GetGrain<IAuditPartitionGrain>(AuditPartitions.Name(this.GetPrimaryKeyString(), 0))
-            .AppendAllAsync([new AuditRecord(at, Actor, "Alert:" + rule, "principal:" + principal, outcome, "-", alertId)]);
+        await trail.WriteAsync(new AuditRecord(at, Actor, "Alert:" + rule, "principal:" + principal, outcome, "-", alertId));
 
         var suspended = false;
         if (suspend)

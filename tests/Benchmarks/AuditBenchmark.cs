@@ -1,5 +1,4 @@
 using Custodian.Audit;
-using Custodian.Gateway.Audit;
 using Custodian.Gateway.Protos.Subjects;
 using HdrHistogram;
 using Microsoft.Extensions.DependencyInjection;
@@ -119,6 +118,6 @@ internal static class AuditBenchmark
     /// <summary>The unaudited variant: records go nowhere.</summary>
     private sealed class NoAuditTrail : IAuditTrail
     {
-        public Task WriteAsync(AuditRecord record) => Task.CompletedTask;
+        public Task WriteAsync(System.Collections.Immutable.ImmutableArray<AuditRecord> records) => Task.CompletedTask;
     }
 }

@@ -1,14 +1,13 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using Custodian.Audit;
-using Custodian.Gateway.Audit;
 using Custodian.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using System.Diagnostics.Metrics;
 
-namespace Custodian.Tests.Gateway;
+namespace Custodian.Tests.Audit;
 
-/// <summary>The gateway's group commit, over partitions faked in memory.</summary>
+/// <summary>The trail's group commit, over partitions faked in memory.</summary>
 public sealed class AuditWriterTests
 {
     private static readonly IMeterFactory Meters = new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>();
@@ -73,6 +72,70 @@ public sealed class AuditWriterTests
         Assert.Equal(["target-1"], partition.Appends.Skip(1).SelectMany(a => a).Select(r => r.Target));
     }
 
+    [Theory]
+    [InlineData(1, new[] { 1 })]
+    [InlineData(99, new[] { 99 })]
+    [InlineData(100, new[] { 99, 1 })]
+    [InlineData(250, new[] { 99, 99, 52 })]
+    public async Task AWriteOfAnySizeGoesInOrderInAppendsOfAtMostAFullBatch(int count, int[] appends)
+    {
+        var partition = new FakePartition();
+        partition.Release();
+        var writer = new AuditWriter(_ => partition, 1, Meters);
+        var records = Enumerable.Range(0, count).Select(i => Record("a", i)).ToImmutableArray();
+
+        await writer.WriteAsync(records);
+
+        Assert.Equal(appends, partition.Appends.Select(a => a.Length));
+        Assert.Equal(records, partition.Appends.SelectMany(a => a));
+    }
+
+    [Fact]
+    public async Task AFailedAppendOfALargeWriteStopsItsRestAndKeepsTheAppendsBefore()
+    {
+        var partition = new FakePartition { FailAt = 2 };
+        partition.Release();
+        var writer = new AuditWriter(_ => partition, 1, Meters);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => writer.WriteAsync([.. Enumerable.Range(0, 250).Select(i => Record("a", i))]));
+
+        Assert.Equal("the store is away", error.Message);
+        Assert.Equal([99, 99], partition.Appends.Select(a => a.Length));
+        Assert.Equal(99, partition.Stored);
+    }
+
+    [Fact]
+    public async Task WritesOfSeveralRecordsStayWholeAndInOrderWhenTheyBatchWithOthers()
+    {
+        // Arrange: one partition whose first append is held open while writers of 1 to 7 records queue behind it
+        var partition = new FakePartition();
+        var writer = new AuditWriter(_ => partition, 1, Meters);
+        var first = writer.WriteAsync(Record("a", -1));
+        await partition.Started.Task;
+
+        // Act
+        var writes = Enumerable.Range(0, 40).Select(w => (Writer: w, Records: Enumerable.Range(0, 1 + (w % 7)).Select(i => Record($"w{w}", i)).ToImmutableArray())).ToList();
+        var stored = writes.Select(w => writer.WriteAsync(w.Records)).ToList();
+        partition.Release();
+        await Task.WhenAll([first, .. stored]);
+
+        // Assert: no append splits a write or exceeds a batch, and each write's records are contiguous, in order
+        var appends = partition.Appends.Skip(1).ToList();
+        Assert.All(appends, a => Assert.InRange(a.Length, 1, AuditPartitionLimits.MaxBatch));
+        Assert.True(appends.Count < writes.Count, $"{appends.Count} appends for {writes.Count} writes: nothing was batched");
+        foreach (var append in appends)
+        {
+            foreach (var actor in append.Select(r => r.Actor).Distinct())
+            {
+                var at = append.Select((r, i) => (r.Actor, i)).Where(x => x.Actor == actor).Select(x => x.i).ToList();
+                Assert.Equal(at.Count, at[^1] - at[0] + 1);
+                Assert.Equal(writes.Single(w => "w" + w.Writer == actor).Records, append.Where(r => r.Actor == actor));
+            }
+        }
+
+        Assert.Equal(writes.Sum(w => w.Records.Length), appends.Sum(a => a.Length));
+    }
+
     private static AuditRecord Record(string actor, int i) => new(DateTimeOffset.UtcNow, actor, "Read:x", $"target-{i}", "allowed", "127.0.0.1", "role:app");
 
     /// <summary>A partition grain that records appends and answers when released (or fails once on request).</summary>
@@ -88,6 +151,14 @@ public sealed class AuditWriterTests
 
         public bool FailNext { get; set; }
 
+        /// <summary>The append (1, 2, …) that fails; 0 for none.</summary>
+        public int FailAt { get; init; }
+
+        /// <summary>Records of the appends that succeeded.</summary>
+        public int Stored => _stored;
+
+        private int _stored;
+
         public void Release() => _released.TrySetResult();
 
         public async Task<long> AppendAsync(ImmutableArray<AuditRecord> records)
@@ -95,11 +166,13 @@ public sealed class AuditWriterTests
             AppendsQueue.Enqueue(records);
             Started.TrySetResult();
             await _released.Task;
-            if (FailNext)
+            if (FailNext || AppendsQueue.Count == FailAt)
             {
                 FailNext = false;
                 throw new InvalidOperationException("the store is away");
             }
+
+            Interlocked.Add(ref _stored, records.Length);
 
             return AppendsQueue.Count;
         }

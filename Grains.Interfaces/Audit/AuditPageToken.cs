@@ -2,14 +2,14 @@ using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
 
-namespace Custodian.Gateway.Services;
+namespace Custodian.Audit;
 
 /// <summary>
 /// The opaque page token of an audit query: per partition, the sequence of the last entry already
 /// returned. It names no entry's content, and a token that does not decode to one position per
 /// partition is refused.
 /// </summary>
-internal static class AuditPageToken
+public static class AuditPageToken
 {
     /// <summary>The longest token accepted (far more than any real one).</summary>
     public const int MaxLength = 1024;
