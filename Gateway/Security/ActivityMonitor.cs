@@ -40,7 +40,7 @@ public sealed partial class ActivityMonitor(IClusterClient cluster, GatewayOptio
         {
             try
             {
-                await cluster.GetGrain<IPrincipalActivityGrain>($"{gateway.Region}/{pair.Key}").ReportAsync(pair.Value.ToSample(start, end));
+                await cluster.GetGrain<IPrincipalActivityGrain>(IPrincipalActivityGrain.Key(gateway.Region, pair.Key)).ReportAsync(pair.Value.ToSample(start, end));
             }
             catch (Exception e)
             {

@@ -41,7 +41,7 @@ public sealed class SecurityReportsService(IClusterClient cluster, GatewayOption
     public override async Task<Proto.PrincipalActivity> GetActivity(Proto.GetActivityRequest request, ServerCallContext context)
     {
         CheckPrincipal(request.Principal, []);
-        var activity = await cluster.GetGrain<IPrincipalActivityGrain>($"{gateway.Region}/{request.Principal}").GetAsync();
+        var activity = await cluster.GetGrain<IPrincipalActivityGrain>(IPrincipalActivityGrain.Key(gateway.Region, request.Principal)).GetAsync();
         var suspension = await cluster.GetGrain<IPrincipalGrain>(request.Principal).GetSuspensionAsync();
         var response = new Proto.PrincipalActivity
         {

@@ -7,6 +7,9 @@ namespace Custodian.Security;
 [Alias("Custodian.Security.IPrincipalActivityGrain")]
 public interface IPrincipalActivityGrain : IGrainWithStringKey
 {
+    /// <summary>The key of <paramref name="principal"/>'s statistics in <paramref name="region"/>.</summary>
+    static string Key(string region, string principal) => $"{region}/{principal}";
+
     /// <summary>Adds a gateway's sample and evaluates the rules; returns the alerts raised.</summary>
     [Alias("Report")]
     Task<IReadOnlyList<SecurityAlert>> ReportAsync(ActivitySample sample);
