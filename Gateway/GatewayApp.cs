@@ -7,6 +7,7 @@ using Custodian.Gateway.Security;
 using Custodian.Gateway.Services;
 using Custodian.Gateway.Validation;
 using Custodian.Hosting;
+using Custodian.Security;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Orleans.Configuration;
 
@@ -29,11 +30,11 @@ public static class GatewayApp
     /// <summary>Adds Kestrel on HTTPS/HTTP2, authentication, gRPC with health and reflection, and the cluster client.</summary>
     public static WebApplicationBuilder AddCustodianGateway(this WebApplicationBuilder builder)
     {
-        var gateway = builder.Configuration.GetValidated<GatewayOptions>(GatewayOptions.Section);
-        var clusterTls = builder.Configuration.GetSection(ClusterTlsOptions.Section).Get<ClusterTlsOptions>() ?? new();
+        var gateway = builder.AddCustodianOptions<GatewayOptions>(GatewayOptions.Section);
+        var clusterTls = builder.AddCustodianOptions<ClusterTlsOptions>(ClusterTlsOptions.Section);
         var clusterCertificate = Certificates.Load(clusterTls.Certificate, "the cluster (ClusterTls:Certificate)");
         var httpsCertificate = Certificates.Load(
-            builder.Configuration.GetSection("Tls:Certificate").Get<CertificateOptions>() ?? new(), "the gateway (Tls:Certificate)");
+            builder.AddCustodianOptions<GatewayTlsOptions>(GatewayTlsOptions.Section).Certificate, "the gateway (Tls:Certificate)");
         var connectionString = builder.Configuration.GetConnectionString("Storage")
             ?? throw new InvalidOperationException("No storage account is configured for the region: set ConnectionStrings:Storage.");
 
@@ -56,12 +57,10 @@ public static class GatewayApp
             client.AddActivityPropagation();
         });
 
-        builder.Services.AddSingleton(gateway);
         builder.AddCustodianTelemetry("custodian-gateway");
         builder.AddCustodianAuthentication();
         builder.Services.AddSingleton<RateLimitInterceptor>();
-        var audit = builder.Configuration.GetSection(AuditOptions.Section).Get<AuditOptions>() ?? new();
-        builder.Services.AddSingleton(audit);
+        var audit = builder.AddCustodianOptions<AuditOptions>(AuditOptions.Section);
         builder.Services.AddSingleton(AuditKeys.Load(audit));
         builder.Services.AddCustodianAuditTrail(gateway.Region, audit.Partitions);
         builder.Services.AddSingleton<ActivityMonitor>();
@@ -69,6 +68,7 @@ public static class GatewayApp
         builder.AddCustodianDenials();
         builder.Services.AddSingleton<DeniedCalls>();
         builder.Services.AddHostedService(services => services.GetRequiredService<DeniedCalls>());
+        builder.AddCustodianOptions<SecurityRules>(SecurityRules.Section);
         builder.Services.AddHostedService<ActivityReporter>();
         builder.Services.AddHostedService<ConfigurationAudit>();
         builder.Services.AddSingleton<AuditInterceptor>();

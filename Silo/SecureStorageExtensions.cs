@@ -29,7 +29,6 @@ public static class SecureStorageExtensions
             table.GrainStorageSerializer = new EnvelopeSerializer();
         });
         silo.Services.AddSingleton(keyRing);
-        silo.Services.AddSingleton(options);
         silo.Services.AddSingleton(sp => new DataKeyStore(
             tables.GetTableClient(options.KeyTable), keyRing, ServiceId(sp)));
         silo.Services.AddSingleton(sp => new ShredLedger(

@@ -40,12 +40,12 @@ public static class SiloApp
     /// <summary>Adds the Orleans silo with clustering, reminders, secure storage, TLS and the dashboard.</summary>
     public static WebApplicationBuilder AddCustodianSilo(this WebApplicationBuilder builder)
     {
-        var silo = builder.Configuration.GetValidated<SiloOptions>(SiloOptions.Section);
-        var storage = builder.Configuration.GetValidated<SecureStorageOptions>(SecureStorageOptions.Section);
-        var keyRotation = builder.Configuration.GetValidated<KeyRotationOptions>(KeyRotationOptions.Section);
-        var clusterTls = builder.Configuration.GetSection(ClusterTlsOptions.Section).Get<ClusterTlsOptions>() ?? new();
+        var silo = builder.AddCustodianOptions<SiloOptions>(SiloOptions.Section);
+        var storage = builder.AddCustodianOptions<SecureStorageOptions>(SecureStorageOptions.Section);
+        var keyRotation = builder.AddCustodianOptions<KeyRotationOptions>(KeyRotationOptions.Section);
+        var clusterTls = builder.AddCustodianOptions<ClusterTlsOptions>(ClusterTlsOptions.Section);
         var adminCertificate = Certificates.Load(
-            builder.Configuration.GetSection("AdminTls:Certificate").Get<CertificateOptions>() ?? new(), "the silo's admin endpoint");
+            builder.AddCustodianOptions<AdminTlsOptions>(AdminTlsOptions.Section).Certificate, "the silo's admin endpoint");
         var clusterCertificate = Certificates.Load(clusterTls.Certificate, "the cluster (ClusterTls:Certificate)");
         var connectionString = builder.Configuration.GetConnectionString("Storage")
             ?? throw new InvalidOperationException("No storage account is configured: set ConnectionStrings:Storage.");
@@ -83,9 +83,8 @@ public static class SiloApp
             orleans.AddStartupTask((services, _) =>
                 services.GetRequiredService<IGrainFactory>().GetGrain<IAccessReviewGrain>(IAccessReviewGrain.Key).EnsureScheduledAsync());
             // Every start records the configuration it runs with; a silo that cannot record it does not start.
-            var configurationDigest = ConfigurationDigest.Of(builder.Configuration);
             orleans.AddStartupTask((services, _) => services.GetRequiredService<IAuditTrail>().WriteAsync(
-                new AuditRecord(DateTimeOffset.UtcNow, $"custodian:silo/{silo.Region}/{silo.Address}:{silo.SiloPort}", "Configuration:Start", "config:" + configurationDigest, "started", silo.Address, "")));
+                new AuditRecord(DateTimeOffset.UtcNow, $"custodian:silo/{silo.Region}/{silo.Address}:{silo.SiloPort}", "Configuration:Start", "config:" + services.GetRequiredService<ConfigurationDigest>().Value(), "started", silo.Address, "")));
         });
 
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(address, silo.AdminPort, listen =>
@@ -97,17 +96,14 @@ public static class SiloApp
         builder.AddCustodianAuthentication(dashboard: true);
         builder.Services.AddAuthorizationBuilder().AddPolicy(OperatorPolicy, policy =>
             policy.RequireAuthenticatedUser().RequireRole(CustodianClaims.OperatorRole));
-        builder.Services.AddOptions<KeyRotationOptions>().BindConfiguration(KeyRotationOptions.Section);
-        builder.Services.AddOptions<AccessPolicy>().BindConfiguration(AccessPolicy.Section);
-        builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(builder.Configuration.GetValidated<SecurityRules>(SecurityRules.Section)));
+        builder.AddCustodianOptions<AccessPolicy>(AccessPolicy.Section);
+        builder.AddCustodianOptions<SecurityRules>(SecurityRules.Section);
         builder.AddCustodianBackups(silo, storage, tables, connectionString);
         builder.AddCustodianMail();
         builder.AddCustodianRequests();
         builder.AddCustodianIncidents();
-        var auditOptions = builder.Configuration.GetSection(AuditOptions.Section).Get<AuditOptions>() ?? new();
+        var auditOptions = builder.AddCustodianOptions<AuditOptions>(AuditOptions.Section);
         var auditKeys = AuditKeys.Load(auditOptions);
-        builder.Services.AddSingleton(silo);
-        builder.Services.AddSingleton(auditOptions);
         builder.Services.AddSingleton<IAuditPseudonyms>(new AuditPseudonyms(auditKeys));
         builder.Services.AddCustodianAuditTrail(silo.Region, auditOptions.Partitions);
         builder.Services.AddSingleton<IAuditTrail>(services => services.GetRequiredService<AuditWriter>());

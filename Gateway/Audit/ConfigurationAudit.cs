@@ -7,14 +7,14 @@ namespace Custodian.Gateway.Audit;
 /// Records the configuration this gateway started with (its digest) in the trail, retrying until
 /// the cluster takes it: a configuration change between two starts shows as a new digest.
 /// </summary>
-public sealed partial class ConfigurationAudit(IAuditTrail audit, IConfiguration configuration, GatewayOptions options, TimeProvider time, ILogger<ConfigurationAudit> logger) : BackgroundService
+public sealed partial class ConfigurationAudit(IAuditTrail audit, ConfigurationDigest digest, GatewayOptions options, TimeProvider time, ILogger<ConfigurationAudit> logger) : BackgroundService
 {
     private static readonly TimeSpan Retry = TimeSpan.FromSeconds(5);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var record = new AuditRecord(time.GetUtcNow(), $"custodian:gateway/{options.Region}/{options.Address}:{options.Port}", "Configuration:Start",
-            "config:" + ConfigurationDigest.Of(configuration), "started", options.Address, "");
+            "config:" + digest.Value(), "started", options.Address, "");
         while (!stoppingToken.IsCancellationRequested)
         {
             try

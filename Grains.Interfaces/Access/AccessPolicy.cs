@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Net;
 using System.Net.Sockets;
 
@@ -11,15 +12,15 @@ public sealed record AccessPolicy
     public const string Section = "Access";
 
     /// <summary>The longest validity window of a grant.</summary>
-    [Id(0)]
+    [Id(0), Range(typeof(TimeSpan), "00:00:01", "366.00:00:00")]
     public TimeSpan MaximumDuration { get; init; } = TimeSpan.FromHours(8);
 
     /// <summary>The widest IPv4 network a grant may allow (prefix length); 0 would allow 0.0.0.0/0.</summary>
-    [Id(1)]
+    [Id(1), Range(0, 32)]
     public int MinimumIPv4Prefix { get; init; } = 8;
 
     /// <summary>The widest IPv6 network a grant may allow (prefix length).</summary>
-    [Id(2)]
+    [Id(2), Range(0, 128)]
     public int MinimumIPv6Prefix { get; init; } = 32;
 
     /// <summary>When set, export or erase grants, and grants over many (or all) subjects, need a second officer's approval.</summary>
@@ -27,15 +28,15 @@ public sealed record AccessPolicy
     public bool TwoPersonRule { get; init; }
 
     /// <summary>Above this many listed subjects the two-person rule applies.</summary>
-    [Id(4)]
+    [Id(4), Range(0, int.MaxValue)]
     public int TwoPersonSubjectThreshold { get; init; } = 10;
 
     /// <summary>How often an access review opens.</summary>
-    [Id(5)]
+    [Id(5), Range(typeof(TimeSpan), "00:00:01", "3650.00:00:00")]
     public TimeSpan ReviewPeriod { get; init; } = TimeSpan.FromDays(90);
 
     /// <summary>How long officers have to decide each grant of a review before it is suspended.</summary>
-    [Id(6)]
+    [Id(6), Range(typeof(TimeSpan), "00:00:01", "3650.00:00:00")]
     public TimeSpan ReviewDeadline { get; init; } = TimeSpan.FromDays(14);
 
     /// <summary>The widest prefix allowed for the network's address family.</summary>

@@ -10,7 +10,7 @@ public static class IncidentsHosting
     /// <summary>Adds the <c>Incidents</c> options (validated now) and the system clock under <see cref="IncidentsOptions.ClockKey"/> unless one is there.</summary>
     public static WebApplicationBuilder AddCustodianIncidents(this WebApplicationBuilder builder)
     {
-        builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(builder.Configuration.GetValidated<IncidentsOptions>(IncidentsOptions.Section)));
+        builder.AddCustodianOptions<IncidentsOptions>(IncidentsOptions.Section);
         builder.Services.TryAddKeyedSingleton(IncidentsOptions.ClockKey, TimeProvider.System);
         return builder;
     }

@@ -9,10 +9,8 @@ public static class MailHosting
     /// <summary>Adds delivery of the mail outbox over SMTP to the relay configured under <c>Mail</c>, validated now.</summary>
     public static WebApplicationBuilder AddCustodianMail(this WebApplicationBuilder builder)
     {
-        var smtp = builder.Configuration.GetValidated<SmtpOptions>(SmtpOptions.Section);
-        var delivery = builder.Configuration.GetValidated<MailDeliveryOptions>(MailDeliveryOptions.Section);
-        builder.Services.AddSingleton(smtp);
-        builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(delivery));
+        builder.AddCustodianOptions<SmtpOptions>(SmtpOptions.Section);
+        builder.AddCustodianOptions<MailDeliveryOptions>(MailDeliveryOptions.Section);
         builder.Services.AddSingleton<IMailSender, SmtpMailSender>();
         return builder;
     }

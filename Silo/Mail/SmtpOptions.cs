@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Custodian.Hosting;
 
 namespace Custodian.Silo.Mail;
 
@@ -24,6 +25,7 @@ public sealed class SmtpOptions
     public string? UserName { get; set; }
 
     /// <summary>The account's password (from a secret store or the environment, never a committed file).</summary>
+    [Secret]
     public string? Password { get; set; }
 
     /// <summary>How long one SMTP command may take before the attempt is deferred.</summary>

@@ -10,7 +10,7 @@ public static class RequestsHosting
     /// <summary>Adds the <c>Requests</c> options (validated now) and the system clock under <see cref="RequestsOptions.ClockKey"/> unless one is there.</summary>
     public static WebApplicationBuilder AddCustodianRequests(this WebApplicationBuilder builder)
     {
-        builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(builder.Configuration.GetValidated<RequestsOptions>(RequestsOptions.Section)));
+        builder.AddCustodianOptions<RequestsOptions>(RequestsOptions.Section);
         builder.Services.TryAddKeyedSingleton(RequestsOptions.ClockKey, TimeProvider.System);
         return builder;
     }

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Custodian.Hosting;
 
 /// <summary>The audit trail: its key and how many partitions each region's trail has.</summary>
@@ -13,5 +15,6 @@ public sealed class AuditOptions
     public bool CreateKeyIfMissing { get; set; }
 
     /// <summary>Partitions of a region's trail; writers spread over them so no one grain is hot.</summary>
+    [Range(1, 1024)]
     public int Partitions { get; set; } = 4;
 }

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.IdentityModel.Tokens;
@@ -20,13 +19,11 @@ public static class AuthenticationExtensions
     /// </summary>
     public static IHostApplicationBuilder AddCustodianAuthentication(this IHostApplicationBuilder builder, bool dashboard = false)
     {
-        var jwt = builder.Configuration.GetSection(JwtOptions.Section).Get<JwtOptions>() ?? new JwtOptions();
+        var jwt = builder.AddCustodianOptions<JwtOptions>(JwtOptions.Section);
         if (jwt.MaximumLifetime <= TimeSpan.Zero)
         {
             throw new InvalidOperationException("Jwt:MaximumLifetime must be positive, e.g. 12:00:00.");
         }
-
-        builder.Services.AddSingleton(jwt);
 
         // Resolved now, so a missing or malformed key stops the service at start-up, not at the first call.
         var signingKey = string.IsNullOrWhiteSpace(jwt.Authority) ? jwt.ResolveSigningKey() : null;

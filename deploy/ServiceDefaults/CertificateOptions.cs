@@ -7,6 +7,7 @@ public sealed class CertificateOptions
     public string Path { get; set; } = "";
 
     /// <summary>Password of the PKCS#12 file; empty for none.</summary>
+    [Secret]
     public string Password { get; set; } = "";
 
     /// <summary>

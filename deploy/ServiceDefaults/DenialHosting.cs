@@ -9,7 +9,7 @@ public static class DenialHosting
     /// <summary>Adds the validated <see cref="DenialLimits"/> and one <see cref="DenialLedger"/>; the host writes its summaries.</summary>
     public static IHostApplicationBuilder AddCustodianDenials(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddSingleton(builder.Configuration.GetValidated<DenialLimits>(DenialLimits.Section));
+        builder.AddCustodianOptions<DenialLimits>(DenialLimits.Section);
         builder.Services.AddSingleton<DenialLedger>();
         return builder;
     }

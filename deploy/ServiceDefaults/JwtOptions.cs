@@ -36,6 +36,7 @@ public sealed class JwtOptions
     public string Authority { get; set; } = "";
 
     /// <summary>The local signing key, base64 (at least 32 bytes).</summary>
+    [Secret]
     public string SigningKey { get; set; } = "";
 
     /// <summary>A file holding the local signing key in base64.</summary>

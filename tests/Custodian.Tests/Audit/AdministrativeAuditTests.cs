@@ -106,8 +106,11 @@ public sealed class AdministrativeAuditTests(Platform platform)
     [Fact]
     public void TheConfigurationDigestChangesWithASettingButNotWithASecret()
     {
-        static string Digest(params (string Key, string Value)[] settings) => Custodian.Hosting.ConfigurationDigest.Of(
-            new ConfigurationBuilder().AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value))).Build());
+        var bound = new Custodian.Hosting.BoundSections();
+        bound.Add(Custodian.Access.AccessPolicy.Section, typeof(Custodian.Access.AccessPolicy));
+        bound.Add(Custodian.Gateway.GatewayTlsOptions.Section, typeof(Custodian.Gateway.GatewayTlsOptions));
+        string Digest(params (string Key, string Value)[] settings) => new Custodian.Hosting.ConfigurationDigest(
+            new ConfigurationBuilder().AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value))).Build(), bound).Value();
 
         var baseline = Digest(("Access:MaximumDuration", "08:00:00"), ("Tls:Certificate:Password", "one"), ("Unrelated:Thing", "x"));
 

@@ -307,7 +307,7 @@ public class Platform : IAsyncLifetime
         return settings;
     }
 
-    private Dictionary<string, string?> Common() => new()
+    private Dictionary<string, string?> Common() => new(DevelopmentSecrets.In(SecretsFolder))
     {
         ["Logging:LogLevel:Default"] = "Debug",
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Information",
@@ -315,12 +315,6 @@ public class Platform : IAsyncLifetime
         ["Logging:Console:LogLevel:Default"] = "Warning",
         ["Logging:Console:LogLevel:Custodian.Silo.Storage"] = "None", // the tamper tests provoke thousands of refusals
         ["ConnectionStrings:Storage"] = Azurite.ConnectionString,
-        ["ClusterTls:Certificate:Path"] = Path.Combine(SecretsFolder, "cluster.pfx"),
-        ["ClusterTls:Certificate:CreateIfMissing"] = "true",
-        ["Jwt:SigningKeyFile"] = Path.Combine(SecretsFolder, "jwt.key"),
-        ["Jwt:CreateSigningKeyIfMissing"] = "true",
-        ["Audit:KeyFile"] = Path.Combine(SecretsFolder, "audit.key"),
-        ["Audit:CreateKeyIfMissing"] = "true",
     };
 
     private Dictionary<string, string?> GatewaySettings()

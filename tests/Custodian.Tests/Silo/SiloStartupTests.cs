@@ -52,7 +52,7 @@ public sealed class SiloStartupTests : IAsyncLifetime
         Assert.Empty(await TablesAsync());
     }
 
-    private Dictionary<string, string?> Settings(string keyFile) => new()
+    private Dictionary<string, string?> Settings(string keyFile) => new(DevelopmentSecrets.In(_folder))
     {
         ["Silo:Region"] = "eu-west",
         ["ConnectionStrings:Storage"] = _azurite.ConnectionString,
@@ -60,12 +60,6 @@ public sealed class SiloStartupTests : IAsyncLifetime
         ["SecureStorage:CreateKeyFileIfMissing"] = "false",
         ["AdminTls:Certificate:Path"] = Path.Combine(_folder, "admin.pfx"),
         ["AdminTls:Certificate:CreateIfMissing"] = "true",
-        ["ClusterTls:Certificate:Path"] = Path.Combine(_folder, "cluster.pfx"),
-        ["ClusterTls:Certificate:CreateIfMissing"] = "true",
-        ["Jwt:SigningKeyFile"] = Path.Combine(_folder, "jwt.key"),
-        ["Jwt:CreateSigningKeyIfMissing"] = "true",
-        ["Audit:KeyFile"] = Path.Combine(_folder, "audit.key"),
-        ["Audit:CreateKeyIfMissing"] = "true",
     };
 
     private async Task<List<string>> TablesAsync()
