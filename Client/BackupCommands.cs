@@ -31,7 +31,7 @@ internal static class BackupCommands
             using var channel = gateway.OpenChannel(parseResult);
             var client = new BackupsClient(channel);
             var job = await client.StartBackupAsync(new StartBackupRequest(), cancellationToken: cancellationToken);
-            await FollowAsync(client, job, JobKind.Backup, parseResult.GetValue(wait), output, cancellationToken);
+            await FollowAsync(client, job, JobKind.Backup, parseResult.GetValue(wait), output, restoring: null, cancellationToken);
         }));
         return command;
     }
@@ -49,10 +49,9 @@ internal static class BackupCommands
         {
             using var channel = gateway.OpenChannel(parseResult);
             var client = new BackupsClient(channel);
-            var job = await client.RestoreAsync(
-                new RestoreRequest { BackupId = parseResult.GetRequiredValue(backupId), Target = parseResult.GetRequiredValue(target) },
-                cancellationToken: cancellationToken);
-            await FollowAsync(client, job, JobKind.Restore, parseResult.GetValue(wait), output, cancellationToken);
+            var id = parseResult.GetRequiredValue(backupId);
+            var job = await client.RestoreAsync(new RestoreRequest { BackupId = id, Target = parseResult.GetRequiredValue(target) }, cancellationToken: cancellationToken);
+            await FollowAsync(client, job, JobKind.Restore, parseResult.GetValue(wait), output, restoring: id, cancellationToken);
         }));
         return command;
     }
@@ -113,10 +112,11 @@ internal static class BackupCommands
     }
 
     /// <summary>
-    /// Prints the job; with <paramref name="wait"/>, a progress line a second until it ends. A failed job is an
-    /// error, and so is finding another job running (the region runs one at a time).
+    /// Prints the job; with <paramref name="wait"/>, follows it until it ends (see <see cref="JobProgress"/>). A failed
+    /// job is an error, and so is finding another job running (the region runs one at a time).
     /// </summary>
-    private static async Task FollowAsync(BackupsClient client, BackupJob job, JobKind asked, bool wait, TextWriter output, CancellationToken cancellationToken)
+    private static async Task FollowAsync(
+        BackupsClient client, BackupJob job, JobKind asked, bool wait, TextWriter output, string? restoring, CancellationToken cancellationToken)
     {
         if (job.Kind != asked)
         {
@@ -124,16 +124,27 @@ internal static class BackupCommands
         }
 
         await output.WriteLineAsync($"{Kind(job)} {job.JobId} started.");
-        var id = job.JobId;
-        while (wait && job.State == JobState.Running)
+        if (wait)
         {
-            await output.WriteLineAsync($"{Kind(job)} {job.JobId}: {job.Progress} rows");
-            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
-            job = await client.GetJobAsync(new GetJobRequest(), cancellationToken: cancellationToken);
-            if (job.JobId != id)
-            {
-                throw new CallFailedException($"{Kind(job)} {id} ended and {job.JobId} started before its outcome was read; see 'custodian backup list'.");
-            }
+            var id = job.JobId;
+            var terminal = JobProgress.TerminalFor(output);
+            var total = terminal is null ? 0 : await ExpectedRowsAsync(client, restoring, cancellationToken);
+            job = await JobProgress.FollowAsync(
+                output,
+                terminal,
+                $"{Kind(job)} {id}",
+                job,
+                j => j.State == JobState.Running,
+                j => new JobCount(j.Progress, total),
+                j => $"{Kind(j)} {j.JobId}: {j.Progress} rows",
+                async ct =>
+                {
+                    var next = await client.GetJobAsync(new GetJobRequest(), cancellationToken: ct);
+                    return next.JobId == id
+                        ? next
+                        : throw new CallFailedException($"{Kind(next)} {id} ended and {next.JobId} started before its outcome was read; see 'custodian backup list'.");
+                },
+                cancellationToken);
         }
 
         if (job.State == JobState.Failed)
@@ -142,6 +153,17 @@ internal static class BackupCommands
         }
 
         WriteJob(output, job);
+    }
+
+    /// <summary>
+    /// The rows the job will handle, as its progress counts them: a restore's, the envelopes in its backup's
+    /// manifest; a backup's, an estimate from the newest retained backup; 0 when there is none.
+    /// </summary>
+    private static async Task<long> ExpectedRowsAsync(BackupsClient client, string? restoring, CancellationToken cancellationToken)
+    {
+        var backups = (await client.ListBackupsAsync(new ListBackupsRequest(), cancellationToken: cancellationToken)).Backups;
+        var manifest = restoring is null ? backups.FirstOrDefault() : backups.FirstOrDefault(b => b.BackupId == restoring);
+        return manifest?.StateCount ?? 0;
     }
 
     private static void WriteJob(TextWriter output, BackupJob job)
@@ -180,6 +202,6 @@ internal static class BackupCommands
 
     private static string Kind(BackupJob job) => job.Kind == JobKind.Restore ? "restore" : "backup";
 
-    private static Option<bool> WaitOption() => new("--wait") { Description = "Follow the job, a line a second, until it ends." };
+    private static Option<bool> WaitOption() => new("--wait") { Description = "Follow the job until it ends: a progress bar on a terminal, else a line a second." };
 
 }

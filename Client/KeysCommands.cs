@@ -24,7 +24,7 @@ internal static class KeysCommands
 
     private static Command Rotate(GatewayConnection gateway, TextWriter output, TextWriter error)
     {
-        var wait = new Option<bool>("--wait") { Description = "Follow the rewrap, a line a second, until it completes." };
+        var wait = new Option<bool>("--wait") { Description = "Follow the rewrap until it completes: a progress bar on a terminal, else a line a second." };
         var command = new Command("rotate", "Adds a new KEK version and starts rewrapping every data key to it.") { wait };
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
@@ -32,11 +32,19 @@ internal static class KeysCommands
             var client = new KeysClient(channel);
             var status = await client.RotateKekAsync(new RotateKekRequest(), cancellationToken: cancellationToken);
             await output.WriteLineAsync($"Rotation to {status.TargetKekId} started: {status.Remaining} data keys to rewrap.");
-            while (parseResult.GetValue(wait) && status.Phase == RotationPhase.Rewrapping)
+            if (parseResult.GetValue(wait))
             {
-                await output.WriteLineAsync($"rewrapping: {status.Done} done, {status.Remaining} remaining (pass {status.Passes})");
-                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
-                status = await client.GetRotationStatusAsync(new GetRotationStatusRequest(), cancellationToken: cancellationToken);
+                // Done plus remaining is the total; a later pass may find keys created meanwhile, so it can grow.
+                status = await JobProgress.FollowAsync(
+                    output,
+                    JobProgress.TerminalFor(output),
+                    $"Rewrapping to {status.TargetKekId}",
+                    status,
+                    s => s.Phase == RotationPhase.Rewrapping,
+                    s => new JobCount(s.Done, s.Done + s.Remaining),
+                    s => $"rewrapping: {s.Done} done, {s.Remaining} remaining (pass {s.Passes})",
+                    ct => client.GetRotationStatusAsync(new GetRotationStatusRequest(), cancellationToken: ct).ResponseAsync,
+                    cancellationToken);
             }
 
             WriteStatus(output, status);

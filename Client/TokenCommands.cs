@@ -16,7 +16,6 @@ internal static class TokenCommands
 
     private static Command Mint(TextWriter output, TextWriter error)
     {
-        var defaults = new JwtOptions();
         var role = new Option<string[]>("--role")
         {
             Description = "A role of the caller; repeat for several.",
@@ -36,8 +35,8 @@ internal static class TokenCommands
             Description = "The file holding the base64 signing key the gateway trusts.",
             DefaultValueFactory = _ => Path.Combine(".custodian", "jwt-signing.key"),
         };
-        var issuer = new Option<string>("--issuer") { Description = "The iss claim.", DefaultValueFactory = _ => defaults.Issuer };
-        var audience = new Option<string?>("--audience") { Description = $"The aud claim. [default: {defaults.Audience}, or {defaults.DashboardAudience} with --dashboard]" };
+        var issuer = new Option<string>("--issuer") { Description = "The iss claim.", DefaultValueFactory = _ => TokenDefaults.Issuer };
+        var audience = new Option<string?>("--audience") { Description = $"The aud claim. [default: {TokenDefaults.Audience}, or {TokenDefaults.DashboardAudience} with --dashboard]" };
         var dashboard = new Option<bool>("--dashboard") { Description = "A token for the Orleans dashboard's login (its own audience), which the gateway refuses." };
 
         var command = new Command("mint", "Mints a token signed with the local development key and prints only the token.")
@@ -53,17 +52,15 @@ internal static class TokenCommands
                 throw new UsageException($"the signing key file does not exist: {Path.GetFullPath(keyFile)} (the local platform creates it on first start; or pass --signing-key-file)");
             }
 
-            var options = new JwtOptions
-            {
-                Issuer = parseResult.GetRequiredValue(issuer),
-                Audience = parseResult.GetValue(audience) ?? (parseResult.GetValue(dashboard) ? defaults.DashboardAudience : defaults.Audience),
-                SigningKeyFile = keyFile,
-            };
+            var signing = new KeyFileSigning(
+                parseResult.GetRequiredValue(issuer),
+                parseResult.GetValue(audience) ?? (parseResult.GetValue(dashboard) ? TokenDefaults.DashboardAudience : TokenDefaults.Audience),
+                keyFile);
             string token;
             try
             {
                 token = DevelopmentTokens.Mint(
-                    options,
+                    signing,
                     parseResult.GetValue(principal) ?? $"dev-{roles[0]}",
                     parseResult.GetValue(tenant),
                     roles,
@@ -71,7 +68,7 @@ internal static class TokenCommands
             }
             catch (InvalidOperationException e)
             {
-                // ResolveSigningKey's way of saying the key file is unusable (not base64, too short).
+                // SigningKeys' way of saying the key file is unusable (not base64, too short).
                 throw new UsageException(e.Message);
             }
 

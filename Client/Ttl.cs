@@ -10,7 +10,7 @@ internal static partial class Ttl
     public static readonly TimeSpan Default = TimeSpan.FromHours(1);
 
     /// <summary>The longest lifetime a minted token may have: what the gateway and the dashboard accept by default.</summary>
-    public static readonly TimeSpan Maximum = new Custodian.Hosting.JwtOptions().MaximumLifetime;
+    public static readonly TimeSpan Maximum = Custodian.Hosting.TokenDefaults.MaximumLifetime;
 
     /// <summary>Parses a lifetime; <see cref="UsageException"/> with the reason when it is not one.</summary>
     public static TimeSpan Parse(string text) =>

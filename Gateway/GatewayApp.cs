@@ -62,9 +62,9 @@ public static class GatewayApp
         builder.Services.AddSingleton<RateLimitInterceptor>();
         var audit = builder.AddCustodianOptions<AuditOptions>(AuditOptions.Section);
         builder.Services.AddSingleton(AuditKeys.Load(audit));
+        builder.Services.AddSingleton<IAuditTrail, ObservedAuditTrail>();
         builder.Services.AddCustodianAuditTrail(gateway.Region, audit.Partitions);
         builder.Services.AddSingleton<ActivityMonitor>();
-        builder.Services.AddSingleton<IAuditTrail, ObservedAuditTrail>();
         builder.AddCustodianDenials();
         builder.Services.AddSingleton<DeniedCalls>();
         builder.Services.AddHostedService(services => services.GetRequiredService<DeniedCalls>());

@@ -70,14 +70,10 @@ public static class SiloApp
                 o.GatewayListeningEndpoint = new IPEndPoint(address, silo.GatewayPort);
             });
             orleans.UseAzureStorageClustering(o => o.TableServiceClient = tables);
-            orleans.UseAzureTableReminderService(o => o.TableServiceClient = tables);
-            // Orleans refuses reminder periods under a minute unless told otherwise; the rewrap job's may be shorter.
-            orleans.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromMinutes(1) < keyRotation.ReminderPeriod ? TimeSpan.FromMinutes(1) : keyRotation.ReminderPeriod);
-            orleans.AddSecureGrainStorage(tables, storage, keyRing);
+            orleans.AddCustodianGrainServices(tables, storage, keyRing, keyRotation);
             orleans.UseTls(clusterCertificate, tls => ClusterTls.Configure(tls, clusterCertificate, clusterTls));
             // The dashboard's live log stream stays off (it answers 403): log lines name grains.
             orleans.AddDashboard(o => o.HideTrace = true);
-            orleans.AddActivityPropagation();
             orleans.AddStartupTask((services, _) =>
                 services.GetRequiredService<IGrainFactory>().GetGrain<IBackupGrain>(silo.Region).EnsureScheduledAsync());
             orleans.AddStartupTask((services, _) =>
@@ -106,7 +102,6 @@ public static class SiloApp
         var auditKeys = AuditKeys.Load(auditOptions);
         builder.Services.AddSingleton<IAuditPseudonyms>(new AuditPseudonyms(auditKeys));
         builder.Services.AddCustodianAuditTrail(silo.Region, auditOptions.Partitions);
-        builder.Services.AddSingleton<IAuditTrail>(services => services.GetRequiredService<AuditWriter>());
         builder.AddCustodianDenials();
         builder.Services.AddSingleton<OperatorLogin>();
         builder.Services.AddHostedService(services => services.GetRequiredService<OperatorLogin>());

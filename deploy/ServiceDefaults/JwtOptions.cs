@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Custodian.Hosting;
@@ -8,29 +7,29 @@ namespace Custodian.Hosting;
 /// (e.g. Entra ID) and the keys come from its metadata; in development and tests a local
 /// HMAC-SHA256 signing key is used, from <see cref="SigningKey"/> or <see cref="SigningKeyFile"/>.
 /// </summary>
-public sealed class JwtOptions
+public sealed class JwtOptions : ITokenSigning
 {
     /// <summary>The configuration section.</summary>
     public const string Section = "Jwt";
 
     /// <summary>The expected <c>iss</c>.</summary>
-    public string Issuer { get; set; } = "custodian-dev";
+    public string Issuer { get; set; } = TokenDefaults.Issuer;
 
     /// <summary>The expected <c>aud</c> of tokens for the gRPC gateway.</summary>
-    public string Audience { get; set; } = "custodian";
+    public string Audience { get; set; } = TokenDefaults.Audience;
 
     /// <summary>
     /// The expected <c>aud</c> of tokens for the Orleans dashboard (the silo's admin endpoint). It differs
     /// from <see cref="Audience"/>, so a token kept in the dashboard's cookie is no good at the gateway, and a
     /// gateway token no good at the dashboard. In production, the dashboard's own app registration.
     /// </summary>
-    public string DashboardAudience { get; set; } = "custodian-dashboard";
+    public string DashboardAudience { get; set; } = TokenDefaults.DashboardAudience;
 
     /// <summary>
     /// The longest lifetime a token may have, from the earlier of its <c>iat</c> and <c>nbf</c> to its
     /// <c>exp</c>; a longer-lived token, or one with neither <c>iat</c> nor <c>nbf</c>, is refused.
     /// </summary>
-    public TimeSpan MaximumLifetime { get; set; } = TimeSpan.FromHours(12);
+    public TimeSpan MaximumLifetime { get; set; } = TokenDefaults.MaximumLifetime;
 
     /// <summary>An OpenID Connect authority whose signing keys are trusted; empty to use a local key.</summary>
     public string Authority { get; set; } = "";
@@ -51,46 +50,21 @@ public sealed class JwtOptions
     /// <summary>The local signing key, loaded (and in development created) as configured.</summary>
     public SymmetricSecurityKey ResolveSigningKey()
     {
-        string text;
         if (!string.IsNullOrWhiteSpace(SigningKey))
         {
-            text = SigningKey;
+            return SigningKeys.Parse(SigningKey);
         }
-        else if (!string.IsNullOrWhiteSpace(SigningKeyFile))
-        {
-            if (CreateSigningKeyIfMissing)
-            {
-                SecretFiles.CreateOnce(SigningKeyFile, () => System.Text.Encoding.ASCII.GetBytes(
-                    Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))));
-            }
 
-            if (!File.Exists(SigningKeyFile))
-            {
-                throw new InvalidOperationException($"The JWT signing key file does not exist: {Path.GetFullPath(SigningKeyFile)}");
-            }
-
-            text = File.ReadAllText(SigningKeyFile).Trim();
-        }
-        else
+        if (string.IsNullOrWhiteSpace(SigningKeyFile))
         {
             throw new InvalidOperationException("No JWT signing key is configured: set Jwt:Authority, Jwt:SigningKey or Jwt:SigningKeyFile.");
         }
 
-        byte[] key;
-        try
+        if (CreateSigningKeyIfMissing)
         {
-            key = Convert.FromBase64String(text);
-        }
-        catch (FormatException)
-        {
-            throw new InvalidOperationException("The JWT signing key is not valid base64.");
+            SecretFiles.CreateOnce(SigningKeyFile, () => System.Text.Encoding.ASCII.GetBytes(SigningKeys.NewBase64()));
         }
 
-        if (key.Length < 32)
-        {
-            throw new InvalidOperationException("The JWT signing key must be at least 32 bytes.");
-        }
-
-        return new SymmetricSecurityKey(key) { KeyId = Convert.ToHexString(SHA256.HashData(key))[..16] };
+        return SigningKeys.ReadFile(SigningKeyFile);
     }
 }

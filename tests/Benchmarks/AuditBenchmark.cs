@@ -66,7 +66,7 @@ internal static class AuditBenchmark
 
         using var trail = new TrailMeter();
         Console.WriteLine();
-        Console.WriteLine($"Audit trail on the gateway read path — {Environment.ProcessorCount} cores, {ReadsPerRound} reads per variant per round, {Rounds} rounds (alternating), TLS + JWT, Azurite {(inMemoryAzurite ? "in memory" : "on disk")}{(storageOnOwnCore ? $" pinned to core {Environment.ProcessorCount - 1}, the rest to the other cores" : ", sharing all cores")}, load average {LoadAverage()}");
+        Console.WriteLine($"Audit trail on the gateway read path — {Environment.ProcessorCount} cores, {ReadsPerRound} reads per variant per round, {Rounds} rounds (alternating), TLS + JWT, Azurite {(inMemoryAzurite ? "in memory" : "on disk")}{(storageOnOwnCore ? $" pinned to core {Environment.ProcessorCount - 1}, the rest to the other cores" : ", sharing all cores")}, load average {BenchMachine.LoadAverage()}");
         var peaks = new Dictionary<int, (List<Measure.Result> On, List<Measure.Result> Off)>();
         foreach (var concurrency in Concurrencies)
         {
@@ -111,9 +111,6 @@ internal static class AuditBenchmark
         Console.WriteLine($"  audited/unaudited p99 {Measure.Milliseconds(onLatency, 99) / Measure.Milliseconds(offLatency, 99):F2}");
         Console.WriteLine($"  trail while measuring: {trail.TakeSummary()}");
     }
-
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     /// <summary>The unaudited variant: records go nowhere.</summary>
     private sealed class NoAuditTrail : IAuditTrail

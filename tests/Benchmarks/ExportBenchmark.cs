@@ -88,7 +88,7 @@ internal static class ExportBenchmark
         }
 
         Console.WriteLine();
-        Console.WriteLine($"Export of one subject (its access log through the subject index) — {Environment.ProcessorCount} cores, load average {LoadAverage()}, Azurite {(inMemoryAzurite ? "in memory" : "on disk")}, both trails in one table");
+        Console.WriteLine($"Export of one subject (its access log through the subject index) — {Environment.ProcessorCount} cores, load average {BenchMachine.LoadAverage()}, Azurite {(inMemoryAzurite ? "in memory" : "on disk")}, both trails in one table");
         Console.WriteLine($"{Rounds} rounds (alternating) of {ExportsPerRound} exports per trail, one caller, a subject per round with {SubjectEntries} entries spread through the trail (+2 of its put, +1 per export), after {ExportsPerRound} warm-up exports each; TLS + JWT");
         Console.WriteLine($"{"trail",-28} {"median ms",10} {"p90 ms",8} {"min ms",8} {"max ms",8} {"last log",9} {"segments/export",16} {"index rows/export",18}");
         foreach (var variant in new[] { small, large })
@@ -205,9 +205,6 @@ internal static class ExportBenchmark
         new(DateTimeOffset.UtcNow, actor, "Read:/custodian.subjects.v1.Subjects/GetRecord", target, "allowed", "127.0.0.1", "role:app", "bench");
 
     private static double Quantile(IReadOnlyList<double> sorted, double quantile) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(quantile * sorted.Count) - 1)];
-
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     /// <summary>One trail: its region, how many other subjects' entries it holds, the app's client, the silo, its row counter, the rounds' latencies.</summary>
     private sealed class Variant(string region, int others, SubjectsClient app, IGrainFactory grains, AuditKeys keys, AuditRowsRead rowsRead) : IDisposable

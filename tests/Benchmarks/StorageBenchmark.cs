@@ -4,7 +4,6 @@ using System.Reflection;
 using System.Runtime;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
-using System.Text.Json;
 using Azure.Data.Tables;
 using Custodian.Silo;
 using Custodian.Silo.Storage;
@@ -33,7 +32,6 @@ internal static class StorageBenchmark
     private const double FixedRateShare = 0.5;
     private const double FixedRateSeconds = 3;
     private const int PayloadBytes = 1024;
-    private const int CryptoOps = 200_000;
     private const int RewrapKeys = 3_000;
     private const int RewrapPage = 500;
     private const string PlainProvider = "plain";
@@ -164,13 +162,12 @@ internal static class StorageBenchmark
         Console.WriteLine("           below 1 or latency above 1 is the encrypted path being slower.");
         Console.WriteLine("overhead:  what the encrypted path costs beyond the plain one, as a share of the encrypted path's cost");
         Console.WriteLine("           (throughput: 1 - ratio; latency: 1 - 1/ratio). A ratio range that spans 1 is noise, not a cost.");
-        Console.WriteLine($"load average now {LoadAverage()} (1/5/15 min; above {Environment.ProcessorCount} means other processes shared the cores)");
+        Console.WriteLine($"load average now {BenchMachine.LoadAverage()} (1/5/15 min; above {Environment.ProcessorCount} means other processes shared the cores)");
 
-        var (seal, open) = TimeCrypto(payload);
-        Console.WriteLine();
-        Console.WriteLine($"Crypto alone (AES-256-GCM, {PayloadBytes} B, one thread, {CryptoOps:N0} iterations each)");
-        PrintCryptoShare("write", "seal", seal, Median(peak.Of("write", encrypted)), Measure.Milliseconds(Pooled(latency.Of("write", encrypted)), 50));
-        PrintCryptoShare("read", "open", open, Median(peak.Of("read", encrypted)), Measure.Milliseconds(Pooled(latency.Of("read", encrypted)), 50));
+        EnvelopeCryptoTiming.Print(
+            payload,
+            (Median(peak.Of("write", encrypted)), Measure.Milliseconds(Pooled(latency.Of("write", encrypted)), 50)),
+            (Median(peak.Of("read", encrypted)), Measure.Milliseconds(Pooled(latency.Of("read", encrypted)), 50)));
 
         await MeasureRewrapAsync(services.GetRequiredService<DataKeyStore>(), ring);
     }
@@ -191,44 +188,6 @@ internal static class StorageBenchmark
         }
 
         return pooled;
-    }
-
-    private static (double SealMicroseconds, double OpenMicroseconds) TimeCrypto(byte[] payload)
-    {
-        var key = new DataKey("dek-bench", RandomNumberGenerator.GetBytes(DataKey.Size));
-        const string ServiceId = "dev";
-        const string GrainId = "securestatebench/123";
-        var envelope = EnvelopeCipher.Seal(payload, key, ServiceId, GrainId, "s");
-        for (var i = 0; i < CryptoOps / 10; i++)
-        {
-            EnvelopeCipher.Open(EnvelopeCipher.Seal(payload, key, ServiceId, GrainId, "s"), key, ServiceId, GrainId, "s");
-        }
-
-        var watch = Stopwatch.StartNew();
-        for (var i = 0; i < CryptoOps; i++)
-        {
-            envelope = EnvelopeCipher.Seal(payload, key, ServiceId, GrainId, "s");
-        }
-
-        var seal = watch.Elapsed.TotalMicroseconds / CryptoOps;
-        watch.Restart();
-        for (var i = 0; i < CryptoOps; i++)
-        {
-            EnvelopeCipher.Open(envelope, key, ServiceId, GrainId, "s");
-        }
-
-        var open = watch.Elapsed.TotalMicroseconds / CryptoOps;
-        key.Destroy();
-        return (seal, open);
-    }
-
-    private static void PrintCryptoShare(string op, string cipherOp, double microseconds, double peakThroughput, double p50Milliseconds)
-    {
-        var budget = Environment.ProcessorCount * 1e6 / peakThroughput;
-        Console.WriteLine(
-            $"{cipherOp,-5} {microseconds,7:F2} µs per {op}: {100 * microseconds / budget:F2}% of the machine's CPU time per encrypted {op} at peak " +
-            $"({Environment.ProcessorCount} cores / {peakThroughput:F0} ops/s = {budget:F0} µs), " +
-            $"{100 * microseconds / (p50Milliseconds * 1000):F2}% of its p50 latency ({p50Milliseconds:F2} ms)");
     }
 
     private static async Task MeasureRewrapAsync(DataKeyStore keys, IKeyRing ring)
@@ -257,43 +216,15 @@ internal static class StorageBenchmark
     {
         var orleans = typeof(Grain).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split(' ', '+')[0].TrimEnd('.');
         Console.WriteLine("Custodian storage benchmark: encrypted (secure) vs plain Azure Table grain storage, one Azurite, one run");
-        Console.WriteLine($"  machine   {Environment.ProcessorCount} cores ({CpuModel()}), {RuntimeInformation.OSDescription}, load average at start {LoadAverage()}");
+        Console.WriteLine($"  machine   {Environment.ProcessorCount} cores ({BenchMachine.CpuModel()}), {RuntimeInformation.OSDescription}, load average at start {BenchMachine.LoadAverage()}");
         Console.WriteLine($"  runtime   {RuntimeInformation.FrameworkDescription}, {(GCSettings.IsServerGC ? "server" : "workstation")} GC, Orleans {orleans}, silo in-process");
-        Console.WriteLine($"  Azurite   {AzuriteVersion()} on node {NodeVersion()}, one instance for both variants (--skipApiVersionCheck)");
+        Console.WriteLine($"  Azurite   {BenchMachine.AzuriteVersion()} on node {BenchMachine.NodeVersion()}, one instance for both variants (--skipApiVersionCheck)");
         Console.WriteLine($"  states    {PayloadBytes} B random, N = {Grains} grains per variant; encrypted: AES-256-GCM envelope as JSON in table " +
             $"{new SecureStorageOptions().StateTable}; plain: {plainSerializer} in table {PlainTable}");
         Console.WriteLine($"  peak      closed loop, C = {Concurrency} callers, {PeakOps:N0} ops per variant per op per round");
         Console.WriteLine($"  latency   open loop at {100 * FixedRateShare:F0}% of the lower median peak, {FixedRateSeconds:F0} s per variant per op per round, HdrHistogram");
         Console.WriteLine($"  rounds    {Rounds}, variants alternated, order flipped each round (E P, P E, ...); throughput = median round, spread = min-max of rounds");
     }
-
-    private static string AzuriteVersion()
-    {
-        var manifest = Path.Combine(RepositoryRoot.Path, "node_modules", "azurite", "package.json");
-        using var json = JsonDocument.Parse(File.ReadAllText(manifest));
-        return json.RootElement.GetProperty("version").GetString() ?? "?";
-    }
-
-    private static string NodeVersion()
-    {
-        using var node = Process.Start(new ProcessStartInfo("node", "--version") { RedirectStandardOutput = true, UseShellExecute = false });
-        if (node is null)
-        {
-            return "?";
-        }
-
-        var version = node.StandardOutput.ReadToEnd().Trim();
-        node.WaitForExit();
-        return version;
-    }
-
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
-
-    private static string CpuModel() =>
-        File.Exists("/proc/cpuinfo")
-            ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU"
-            : RuntimeInformation.ProcessArchitecture.ToString();
 
     /// <summary>One storage variant's write and read op, by op index.</summary>
     private sealed record Variant(string Name, Func<int, Task> Write, Func<int, Task> Read)

@@ -2,61 +2,50 @@ using Custodian.Audit;
 using Custodian.Hosting;
 using Custodian.Silo.Audit;
 using Custodian.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
 namespace Custodian.Tests.Audit;
 
-/// <summary>A platform of its own: these tests add a second silo to its cluster.</summary>
-public sealed class TwoSiloPlatform : Platform;
-
-public sealed class ConcurrentWriterTests(TwoSiloPlatform platform, ITestOutputHelper output) : IClassFixture<TwoSiloPlatform>
+[Collection(PlatformCollection.Name)]
+public sealed class ConcurrentWriterTests(Platform platform, ITestOutputHelper output)
 {
     [Fact]
     public async Task WritersOnTwoSilosAppendingAtOnceLeaveOneUnbrokenChainPerPartition()
     {
-        // Arrange: a second silo in the cluster; writers on both silos
-        var second = await platform.StartAnotherSiloAsync();
-        try
-        {
-            var factories = new[] { platform.SiloGrains, second.Services.GetRequiredService<IGrainFactory>() };
-            var trail = $"multi-{Guid.NewGuid():N}";
-            const int Partitions = 4, WritersPerSiloAndPartition = 3, Batches = 20;
+        // Arrange: a cluster of two silos over the platform's Azurite; writers on both silos
+        await using var cluster = await InProcessCluster.StartAsync(platform, silos: 2);
+        var factories = Enumerable.Range(0, cluster.SiloCount).Select(cluster.Grains).ToArray();
+        var trail = $"multi-{Guid.NewGuid():N}";
+        const int Partitions = 4, WritersPerSiloAndPartition = 3, Batches = 20;
 
-            // Act: 2 silos x 4 partitions x 3 writers, each appending 20 batches of 1 to 5 records
-            var appended = await Task.WhenAll(
-                from silo in Enumerable.Range(0, factories.Length)
-                from partition in Enumerable.Range(0, Partitions)
-                from writer in Enumerable.Range(0, WritersPerSiloAndPartition)
-                select Task.Run(async () =>
-                {
-                    var grain = factories[silo].GetGrain<IAuditPartitionGrain>($"{trail}/{partition}");
-                    var count = 0;
-                    for (var b = 0; b < Batches; b++)
-                    {
-                        var size = 1 + ((writer + b) % 5);
-                        await grain.AppendAsync([.. Enumerable.Range(0, size).Select(i =>
-                            new AuditRecord(DateTimeOffset.UtcNow, $"silo{silo}-writer{writer}", "Read:x", $"subject:{b}-{i}", "allowed", "127.0.0.1", "role:app"))]);
-                        count += size;
-                    }
-
-                    return (Partition: partition, Count: count);
-                }));
-
-            // Assert: each partition holds exactly what was appended to it, in one chain
-            foreach (var partition in Enumerable.Range(0, Partitions))
+        // Act: 2 silos x 4 partitions x 3 writers, each appending 20 batches of 1 to 5 records
+        var appended = await Task.WhenAll(
+            from silo in Enumerable.Range(0, factories.Length)
+            from partition in Enumerable.Range(0, Partitions)
+            from writer in Enumerable.Range(0, WritersPerSiloAndPartition)
+            select Task.Run(async () =>
             {
-                var expected = appended.Where(a => a.Partition == partition).Sum(a => a.Count);
-                var verification = await factories[partition % 2].GetGrain<IAuditPartitionGrain>($"{trail}/{partition}").VerifyAsync();
-                output.WriteLine($"partition {partition}: {verification.Count} entries (expected {expected}), intact: {verification.Intact}");
-                Assert.True(verification.Intact, verification.Reason);
-                Assert.Equal(expected, verification.Count);
-            }
-        }
-        finally
+                var grain = factories[silo].GetGrain<IAuditPartitionGrain>($"{trail}/{partition}");
+                var count = 0;
+                for (var b = 0; b < Batches; b++)
+                {
+                    var size = 1 + ((writer + b) % 5);
+                    await grain.AppendAsync([.. Enumerable.Range(0, size).Select(i =>
+                        new AuditRecord(DateTimeOffset.UtcNow, $"silo{silo}-writer{writer}", "Read:x", $"subject:{b}-{i}", "allowed", "127.0.0.1", "role:app"))]);
+                    count += size;
+                }
+
+                return (Partition: partition, Count: count);
+            }));
+
+        // Assert: each partition holds exactly what was appended to it, in one chain
+        foreach (var partition in Enumerable.Range(0, Partitions))
         {
-            await second.StopAsync();
-            await second.DisposeAsync();
+            var expected = appended.Where(a => a.Partition == partition).Sum(a => a.Count);
+            var verification = await factories[partition % 2].GetGrain<IAuditPartitionGrain>($"{trail}/{partition}").VerifyAsync();
+            output.WriteLine($"partition {partition}: {verification.Count} entries (expected {expected}), intact: {verification.Intact}");
+            Assert.True(verification.Intact, verification.Reason);
+            Assert.Equal(expected, verification.Count);
         }
     }
 

@@ -1,16 +1,11 @@
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Custodian.Gateway;
 using Custodian.Hosting;
 using Custodian.Silo;
-using Grpc.Core;
-using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using KeysClient = Custodian.Gateway.Protos.Keys.Keys.KeysClient;
-using SubjectsClient = Custodian.Gateway.Protos.Subjects.Subjects.SubjectsClient;
 
 namespace Custodian.Tests.Infrastructure;
 
@@ -18,9 +13,10 @@ namespace Custodian.Tests.Infrastructure;
 /// The whole platform on 127.0.0.1: a real Azurite, one silo of region <c>eu-west</c>, the
 /// gateway and an SMTP relay the silo delivers mail to, with real TLS certificates, a real key file and a real JWT signing key, all created
 /// fresh in a temp folder for this fixture. The silo runs in-process; <see cref="ProcessSiloPlatform"/>
-/// runs it as a child process that can be killed.
+/// runs it as a child process that can be killed, and <see cref="InProcessCluster"/> adds a cluster of
+/// several silos over the same Azurite and keys.
 /// </summary>
-public class Platform : IAsyncLifetime
+public partial class Platform : IAsyncLifetime
 {
     public const string Region = "eu-west";
     private readonly bool _ownsAzurite;
@@ -70,6 +66,9 @@ public class Platform : IAsyncLifetime
     public JwtOptions DashboardJwt => new() { SigningKeyFile = Path.Combine(SecretsFolder, "jwt.key"), Audience = new JwtOptions().DashboardAudience };
 
     public string KeyFile => Path.Combine(SecretsFolder, Region + ".kek.json");
+
+    /// <summary>The platform's audit keys (subject hashes, summary signatures), as silo and gateway load them.</summary>
+    public AuditKeys AuditKeys => AuditKeys.Load(new AuditOptions { KeyFile = Path.Combine(SecretsFolder, "audit.key") });
 
     public X509Certificate2 GatewayCertificate { get; private set; } = null!;
 
@@ -148,88 +147,6 @@ public class Platform : IAsyncLifetime
     /// <summary>The region's audit trail as the Audit service reads it: all four partitions.</summary>
     public Custodian.Audit.AuditReader Trail => new(SiloGrains, Region, 4);
 
-    /// <summary>A development token signed with this platform's key.</summary>
-    public string Token(string? tenant, params string[] roles) =>
-        DevelopmentTokens.Mint(Jwt, "test-" + Guid.NewGuid().ToString("N")[..8], tenant, roles, TimeSpan.FromMinutes(10));
-
-    /// <summary>A development token for the dashboard (its own audience), signed with this platform's key.</summary>
-    public string DashboardToken(string principal, params string[] roles) =>
-        DevelopmentTokens.Mint(DashboardJwt, principal, null, roles, TimeSpan.FromMinutes(10));
-
-    /// <summary>
-    /// A gRPC channel to the gateway over TLS, trusting exactly the gateway's certificate; with a
-    /// token, every call on it carries that token; with <paramref name="from"/>, its connections come
-    /// from that local address (any of 127.0.0.0/8), so a test can be a source of its own;
-    /// <paramref name="compression"/> replaces the client's compression providers (gzip by default).
-    /// </summary>
-    public GrpcChannel Channel(string? token = null, System.Net.IPAddress? from = null, IList<Grpc.Net.Compression.ICompressionProvider>? compression = null) => GrpcChannel.ForAddress($"https://127.0.0.1:{GatewayPort}", new GrpcChannelOptions
-    {
-        HttpHandler = PinnedHandler(GatewayCertificate, from),
-        CompressionProviders = compression,
-        Credentials = token is null
-            ? null
-            : ChannelCredentials.Create(ChannelCredentials.SecureSsl, CallCredentials.FromInterceptor((_, metadata) =>
-            {
-                metadata.Add("Authorization", "Bearer " + token);
-                return Task.CompletedTask;
-            })),
-    });
-
-    /// <summary>A Keys client calling as a principal with <paramref name="roles"/>.</summary>
-    public KeysClient Keys(params string[] roles) => new(Channel(Token(null, roles)));
-
-    /// <summary>An Access client calling as <paramref name="principal"/> with <paramref name="roles"/>.</summary>
-    public Custodian.Gateway.Protos.Access.Access.AccessClient Access(string principal, params string[] roles) =>
-        new(Channel(DevelopmentTokens.Mint(Jwt, principal, null, roles, TimeSpan.FromMinutes(10))));
-
-    /// <summary>An Audit client calling as a principal with <paramref name="roles"/>.</summary>
-    public Custodian.Gateway.Protos.Audit.Audit.AuditClient Audit(params string[] roles) => new(Channel(Token(null, roles)));
-
-    /// <summary>The platform's audit keys (subject hashes, summary signatures), as silo and gateway load them.</summary>
-    public AuditKeys AuditKeys => AuditKeys.Load(new AuditOptions { KeyFile = Path.Combine(SecretsFolder, "audit.key") });
-
-    /// <summary>A Subjects client calling as <paramref name="principal"/> with <paramref name="roles"/> (and a tenant claim when given).</summary>
-    public SubjectsClient SubjectsAs(string principal, string? tenant, params string[] roles) =>
-        new(Channel(DevelopmentTokens.Mint(Jwt, principal, tenant, roles, TimeSpan.FromMinutes(10))));
-
-    /// <summary>A Backups client calling as an operator.</summary>
-    public Custodian.Gateway.Protos.Backups.Backups.BackupsClient Backups() => new(Channel(Token(null, "operator")));
-
-    /// <summary>A Keys client calling as a client application of <paramref name="tenant"/> (which may shred its own subjects).</summary>
-    public KeysClient KeysAs(string tenant) => new(Channel(Token(tenant, "app")));
-
-    /// <summary>A Subjects client calling as a client application of <paramref name="tenant"/>.</summary>
-    public SubjectsClient Subjects(string tenant) => new(Channel(Token(tenant, "app")));
-
-    /// <summary>An HTTP handler that accepts exactly one server certificate; with <paramref name="from"/>, it connects from that local address.</summary>
-    public static SocketsHttpHandler PinnedHandler(X509Certificate2 certificate, System.Net.IPAddress? from = null) => new()
-    {
-        SslOptions = { RemoteCertificateValidationCallback = (_, presented, _, _) => presented is not null && presented.GetCertHash().AsSpan().SequenceEqual(certificate.GetCertHash()) },
-        EnableMultipleHttp2Connections = true,
-        ConnectCallback = from is null ? null : async (context, cancellationToken) =>
-        {
-            var socket = new System.Net.Sockets.Socket(from.AddressFamily, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
-            try
-            {
-                socket.Bind(new System.Net.IPEndPoint(from, 0));
-                await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
-                return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
-        },
-    };
-
-    /// <summary>A loopback address of its own (127.x.y.z) for a test that must be a source of its own.</summary>
-    public static System.Net.IPAddress NewSource() =>
-        new([127, (byte)RandomNumberGenerator.GetInt32(1, 255), (byte)RandomNumberGenerator.GetInt32(1, 255), (byte)RandomNumberGenerator.GetInt32(2, 255)]);
-
-    /// <summary>A random id for this test's data, so tests never share state.</summary>
-    public static string NewId(string prefix) => $"{prefix}-{Convert.ToHexString(RandomNumberGenerator.GetBytes(6)).ToLowerInvariant()}";
-
     /// <summary>Starts the silo; the default runs it in-process.</summary>
     protected virtual async Task StartSiloAsync()
     {
@@ -240,22 +157,6 @@ public class Platform : IAsyncLifetime
             ConfigureSiloServices(l.Services); // the logging builder's collection is the silo's services
         });
         await _silo.StartAsync();
-    }
-
-    /// <summary>Starts one more in-process silo in this platform's cluster, on ports of its own; the caller stops it.</summary>
-    public async Task<WebApplication> StartAnotherSiloAsync()
-    {
-        var settings = SiloSettings();
-        settings["Silo:SiloPort"] = $"{FreePorts.Next()}";
-        settings["Silo:GatewayPort"] = $"{FreePorts.Next()}";
-        settings["Silo:AdminPort"] = $"{FreePorts.Next()}";
-        var silo = SiloApp.Build([], (c, l) =>
-        {
-            c.AddInMemoryCollection(settings);
-            l.AddProvider(Logs);
-        });
-        await silo.StartAsync();
-        return silo;
     }
 
     /// <summary>Stops the silo gracefully.</summary>
@@ -331,13 +232,4 @@ public class Platform : IAsyncLifetime
 
         return settings;
     }
-}
-
-/// <summary>A platform over storage and keys that already exist, e.g. a storage account rebuilt by a restore.</summary>
-public sealed class PlatformOver(AzuriteServer azurite, string secretsFolder) : Platform(azurite, secretsFolder);
-
-[CollectionDefinition(Name)]
-public sealed class PlatformCollection : ICollectionFixture<Platform>
-{
-    public const string Name = "platform";
 }

@@ -9,7 +9,7 @@ public static class DevelopmentTokens
 {
     /// <summary>A signed JWT for <paramref name="principal"/> with the given tenant and roles.</summary>
     public static string Mint(
-        JwtOptions options,
+        ITokenSigning signing,
         string principal,
         string? tenant,
         IEnumerable<string> roles,
@@ -26,13 +26,13 @@ public static class DevelopmentTokens
         claims.AddRange(roles.Select(r => new Claim(CustodianClaims.Roles, r)));
         var descriptor = new SecurityTokenDescriptor
         {
-            Issuer = options.Issuer,
-            Audience = options.Audience,
+            Issuer = signing.Issuer,
+            Audience = signing.Audience,
             Subject = new ClaimsIdentity(claims),
             IssuedAt = issuedAt,
             NotBefore = issuedAt,
             Expires = issuedAt + lifetime,
-            SigningCredentials = new SigningCredentials(options.ResolveSigningKey(), SecurityAlgorithms.HmacSha256),
+            SigningCredentials = new SigningCredentials(signing.ResolveSigningKey(), SecurityAlgorithms.HmacSha256),
         };
         return new JsonWebTokenHandler().CreateToken(descriptor);
     }

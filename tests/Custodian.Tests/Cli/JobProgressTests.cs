@@ -1,0 +1,82 @@
+using Custodian.Cli;
+using Microsoft.Extensions.Time.Testing;
+using Spectre.Console;
+
+namespace Custodian.Tests.Cli;
+
+/// <summary>How the CLI follows a long job: a bar on an interactive terminal, plain lines anywhere else.</summary>
+public sealed class JobProgressTests
+{
+    [Fact]
+    public async Task WithoutATerminalEachPollPrintsALineAndTheLastJobIsReturned()
+    {
+        // Arrange
+        var output = new StringWriter();
+        var polls = new Queue<JobCount>([new(2, 4), new(4, 4)]);
+
+        // Act
+        var last = await FollowAsync(output, terminal: null, new JobCount(0, 4), polls);
+
+        // Assert
+        Assert.Equal(new JobCount(4, 4), last);
+        Assert.Equal(["keys: 0 of 4", "keys: 2 of 4"], output.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public async Task OnAnInteractiveTerminalABarShowsTheTotalAndTheTimeRemaining()
+    {
+        // Arrange: a terminal that says it is interactive, writing to a string
+        var screen = new StringWriter();
+        var terminal = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.Yes,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.Yes,
+            Out = new AnsiConsoleOutput(screen),
+        });
+        var output = new StringWriter();
+        var polls = new Queue<JobCount>([new(2, 4), new(4, 4)]);
+
+        // Act
+        var last = await FollowAsync(output, terminal, new JobCount(0, 4), polls);
+
+        // Assert: the bar went to the terminal, no plain line to the output
+        Assert.Equal(new JobCount(4, 4), last);
+        Assert.Empty(output.ToString());
+        var drawn = screen.ToString();
+        Assert.Contains("Rewrapping: 4 of 4", drawn);
+        Assert.Contains("100%", drawn);
+        Assert.Matches(@"\d:\d\d:\d\d", drawn);
+    }
+
+    [Fact]
+    public void OutputOtherThanTheConsolesOwnGetsNoTerminal()
+    {
+        Assert.Null(JobProgress.TerminalFor(new StringWriter()));
+    }
+
+    /// <summary>Follows a job that is running until it has done its total, polling <paramref name="polls"/> on a clock the test advances.</summary>
+    private static async Task<JobCount> FollowAsync(TextWriter output, IAnsiConsole? terminal, JobCount first, Queue<JobCount> polls)
+    {
+        var time = new FakeTimeProvider();
+        var follow = JobProgress.FollowAsync(
+            output,
+            terminal,
+            "Rewrapping",
+            first,
+            c => c.Done < c.Total,
+            c => c,
+            c => $"keys: {c.Done} of {c.Total}",
+            _ => Task.FromResult(polls.Dequeue()),
+            CancellationToken.None,
+            time);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!follow.IsCompleted && DateTime.UtcNow < deadline)
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(10);
+        }
+
+        return await follow;
+    }
+}
