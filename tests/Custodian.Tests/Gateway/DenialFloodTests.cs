@@ -61,10 +61,18 @@ public sealed class DenialFloodTests(DenialPlatform platform, ITestOutputHelper 
         // Act: the flood, 32 calls in flight, while the app reads one read after another
         var statuses = new ConcurrentDictionary<StatusCode, int>();
         RpcException? throttled = null;
+        // The second half of the flood waits until the app has made five reads during the first: how fast the
+        // flood is thrown back (0.2 to 1.4 s on this machine) must not decide whether the app had time to read.
+        var appReadFive = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var flood = Task.WhenAll(Enumerable.Range(0, 32).Select(async worker =>
         {
             for (var i = worker; i < calls; i += 32)
             {
+                if (i >= calls / 2)
+                {
+                    await appReadFive.Task.WaitAsync(TimeSpan.FromSeconds(30));
+                }
+
                 try
                 {
                     await attacker.GetRecordAsync(new GetRecordRequest { TenantId = tenant, SubjectId = "s1", Category = "contact", Purpose = "billing" });
@@ -82,6 +90,10 @@ public sealed class DenialFloodTests(DenialPlatform platform, ITestOutputHelper 
         {
             var read = await app.GetRecordAsync(new GetRecordRequest { TenantId = tenant, SubjectId = "s1", Category = "contact", Purpose = "billing" });
             appReads += read.Record.Fields["email"] == "flood-9120@example.org" ? 1 : 0;
+            if (appReads == 5)
+            {
+                appReadFive.TrySetResult();
+            }
         }
 
         await flood;
