@@ -1,10 +1,10 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using System.Net.Mail;
 using Custodian.Audit;
 using Custodian.Keys;
 using Custodian.Mail;
 using Custodian.Subjects;
+using Custodian.Validation;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -260,7 +260,7 @@ public sealed class IncidentGrain(
         foreach (var (subject, lookup) in lookups)
         {
             if (lookup.Record?.Record.Fields.GetValueOrDefault(_options.ContactField) is { } address
-                && MailAddress.TryCreate(address, out var parsed) && parsed.Address == address)
+                && EmailAddresses.IsPlain(address))
             {
                 recipients.Add((subject[..subject.IndexOf('/', StringComparison.Ordinal)], address));
             }

@@ -84,6 +84,22 @@ public sealed class SeparationOfDutiesTests(AccessPlatform platform) : IClassFix
     }
 
     [Fact]
+    public async Task LiftingASuspensionWithoutAReasonIsRefusedByThePrincipalGrainAndKeepsIt()
+    {
+        // Arrange
+        var principal = platform.GatewayCluster.GetGrain<IPrincipalGrain>(Platform.NewId("staff"));
+        await principal.SuspendAsync(new Suspension(Platform.NewId("alert"), "volume", Now));
+
+        // Act: not through the gateway
+        var result = await principal.ResumeAsync(AccessPlatform.SecondOfficer, "  ");
+
+        // Assert
+        Assert.Equal("reason", Assert.Single(result.Violations).Field);
+        Assert.Null(result.Lifted);
+        Assert.NotNull(await principal.GetSuspensionAsync());
+    }
+
+    [Fact]
     public async Task ASuspendedOfficerKeepsNoPowerUntilAnotherOfficerLiftsTheSuspension()
     {
         // Arrange: an officer suspended by a security alert; a grant awaiting approval it could otherwise approve
