@@ -19,8 +19,7 @@ public sealed class AccessService(IClusterClient cluster, TimeProvider time) : P
     [Authorize(Roles = "officer")]
     public override async Task<Proto.Grant> IssueGrant(Proto.IssueGrantRequest request, ServerCallContext context)
     {
-        var grantId = "grant-" + Guid.NewGuid().ToString("N");
-        var result = await cluster.GetGrain<IAccessGrantGrain>(grantId)
+        var result = await cluster.GetGrain<IAccessGrantGrain>(Grant.NewId())
             .IssueAsync(AccessMapper.ToDomain(request, time.GetUtcNow()), Caller.Actor(context), request.Justification, renewalOf: null);
         return Map(result);
     }
@@ -43,21 +42,7 @@ public sealed class AccessService(IClusterClient cluster, TimeProvider time) : P
     public override async Task<Proto.Grant> RenewGrant(Proto.RenewGrantRequest request, ServerCallContext context)
     {
         RpcErrors.ThrowIfInvalid(v => Identifiers.CheckGrantId(request.GrantId, "grant_id", v));
-        var old = await Grain(request.GrantId).GetAsync();
-        if (old is null)
-        {
-            RpcErrors.NotFound("No grant has this id.");
-        }
-
-        var now = time.GetUtcNow();
-        var renewed = old.Request with
-        {
-            Justification = request.Justification,
-            ValidFrom = now,
-            ValidUntil = request.ValidUntil?.ToDateTimeOffset() ?? now,
-        };
-        var grantId = "grant-" + Guid.NewGuid().ToString("N");
-        return Map(await cluster.GetGrain<IAccessGrantGrain>(grantId).IssueAsync(renewed, Caller.Actor(context), request.Justification, old.GrantId));
+        return Map(await Grain(request.GrantId).RenewAsync(Caller.Actor(context), request.Justification, request.ValidUntil?.ToDateTimeOffset()));
     }
 
     public override async Task<Proto.Grant> GetGrant(Proto.GetGrantRequest request, ServerCallContext context)
@@ -144,6 +129,11 @@ public sealed class AccessService(IClusterClient cluster, TimeProvider time) : P
 
     private static Proto.Grant Map(GrantResult result)
     {
+        if (result.NotFound)
+        {
+            RpcErrors.NotFound("No grant has this id.");
+        }
+
         if (!result.Violations.IsDefaultOrEmpty)
         {
             RpcErrors.InvalidArgument(result.Violations);

@@ -8,7 +8,7 @@ namespace Custodian.Access;
 /// One authorization. Every transition is appended to its history, told to its principal (so the
 /// next decision sees it) and to the log of granted authorisations. A reminder expires it at the
 /// end of its window; the window is also checked on every use. Input is checked with the contracts'
-/// rules before anything is written.
+/// rules before anything is written; a renewal is a new grant, issued by this one's grain.
 /// </summary>
 public sealed class AccessGrantGrain(
     [PersistentState("grant", "secure")] IPersistentState<AccessGrantState> state,
@@ -48,6 +48,18 @@ public sealed class AccessGrantGrain(
         await SaveAsync(grant, issued);
         AccessLog.GrantIssued(logger, id, request.Principal, request.Scope.TenantId, status, officer);
         return GrantResult.Ok(grant);
+    }
+
+    public async Task<GrantResult> RenewAsync(string officer, string justification, DateTimeOffset? validUntil)
+    {
+        if (state.State.Grant is not { } old)
+        {
+            return GrantResult.Missing();
+        }
+
+        var now = timeProvider.GetUtcNow();
+        var renewed = old.Request with { Justification = justification, ValidFrom = now, ValidUntil = validUntil ?? now };
+        return await GrainFactory.GetGrain<IAccessGrantGrain>(Grant.NewId()).IssueAsync(renewed, officer, justification, old.GrantId);
     }
 
     public async Task<GrantResult> ApproveAsync(string officer, string reason)
