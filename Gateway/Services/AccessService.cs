@@ -8,17 +8,18 @@ using Proto = Custodian.Gateway.Protos.Access;
 
 namespace Custodian.Gateway.Services;
 
-/// <summary>The Access gRPC service: officers issue, approve, renew and revoke grants; officers and the DPO read them and the log.</summary>
+/// <summary>
+/// The Access gRPC service: officers issue, approve, renew and revoke grants; officers and the DPO read them and the log.
+/// Input is checked with the contracts' rules, which the grains apply again; the grains decide (separation of duties,
+/// the policy) and this service maps their outcome.
+/// </summary>
 [Authorize(Roles = "officer,dpo")]
 public sealed class AccessService(IClusterClient cluster, TimeProvider time) : Proto.Access.AccessBase
 {
-    private const int MaxReasonLength = 1000;
-
     [Authorize(Roles = "officer")]
     public override async Task<Proto.Grant> IssueGrant(Proto.IssueGrantRequest request, ServerCallContext context)
     {
-        var grantId = "grant-" + Guid.NewGuid().ToString("N");
-        var result = await cluster.GetGrain<IAccessGrantGrain>(grantId)
+        var result = await cluster.GetGrain<IAccessGrantGrain>(Grant.NewId())
             .IssueAsync(AccessMapper.ToDomain(request, time.GetUtcNow()), Caller.Actor(context), request.Justification, renewalOf: null);
         return Map(result);
     }
@@ -26,41 +27,27 @@ public sealed class AccessService(IClusterClient cluster, TimeProvider time) : P
     [Authorize(Roles = "officer")]
     public override async Task<Proto.Grant> ApproveGrant(Proto.GrantActionRequest request, ServerCallContext context)
     {
-        CheckAction(request);
+        CheckAction(request.GrantId, request.Reason);
         return Map(await Grain(request.GrantId).ApproveAsync(Caller.Actor(context), request.Reason));
     }
 
     [Authorize(Roles = "officer")]
     public override async Task<Proto.Grant> RevokeGrant(Proto.GrantActionRequest request, ServerCallContext context)
     {
-        CheckAction(request);
+        CheckAction(request.GrantId, request.Reason);
         return Map(await Grain(request.GrantId).RevokeAsync(Caller.Actor(context), request.Reason));
     }
 
     [Authorize(Roles = "officer")]
     public override async Task<Proto.Grant> RenewGrant(Proto.RenewGrantRequest request, ServerCallContext context)
     {
-        CheckGrantId(request.GrantId);
-        var old = await Grain(request.GrantId).GetAsync();
-        if (old is null)
-        {
-            RpcErrors.NotFound("No grant has this id.");
-        }
-
-        var now = time.GetUtcNow();
-        var renewed = old.Request with
-        {
-            Justification = request.Justification,
-            ValidFrom = now,
-            ValidUntil = request.ValidUntil?.ToDateTimeOffset() ?? now,
-        };
-        var grantId = "grant-" + Guid.NewGuid().ToString("N");
-        return Map(await cluster.GetGrain<IAccessGrantGrain>(grantId).IssueAsync(renewed, Caller.Actor(context), request.Justification, old.GrantId));
+        RpcErrors.ThrowIfInvalid(v => Identifiers.CheckGrantId(request.GrantId, "grant_id", v));
+        return Map(await Grain(request.GrantId).RenewAsync(Caller.Actor(context), request.Justification, request.ValidUntil?.ToDateTimeOffset()));
     }
 
     public override async Task<Proto.Grant> GetGrant(Proto.GetGrantRequest request, ServerCallContext context)
     {
-        CheckGrantId(request.GrantId);
+        RpcErrors.ThrowIfInvalid(v => Identifiers.CheckGrantId(request.GrantId, "grant_id", v));
         var grant = await Grain(request.GrantId).GetAsync();
         if (grant is null)
         {
@@ -114,14 +101,19 @@ public sealed class AccessService(IClusterClient cluster, TimeProvider time) : P
     [Authorize(Roles = "officer")]
     public override async Task<Proto.AccessReview> DecideReviewItem(Proto.DecideReviewItemRequest request, ServerCallContext context)
     {
-        CheckAction(new Proto.GrantActionRequest { GrantId = request.GrantId, Reason = request.Reason });
-        var (review, refusal) = await Reviews().DecideAsync(request.GrantId, request.Confirm, Caller.Actor(context), request.Reason);
-        if (review is null)
+        CheckAction(request.GrantId, request.Reason);
+        var result = await Reviews().DecideAsync(request.GrantId, request.Confirm, Caller.Actor(context), request.Reason);
+        if (!result.Violations.IsDefaultOrEmpty)
         {
-            RpcErrors.FailedPrecondition(refusal ?? "The review refused this decision.");
+            RpcErrors.InvalidArgument(result.Violations);
         }
 
-        return AccessMapper.ToProto(review);
+        if (result.Review is null)
+        {
+            RpcErrors.FailedPrecondition(result.Refusal ?? "The review refused this decision.");
+        }
+
+        return AccessMapper.ToProto(result.Review);
     }
 
     private IAccessReviewGrain Reviews() => cluster.GetGrain<IAccessReviewGrain>(IAccessReviewGrain.Key);
@@ -137,6 +129,11 @@ public sealed class AccessService(IClusterClient cluster, TimeProvider time) : P
 
     private static Proto.Grant Map(GrantResult result)
     {
+        if (result.NotFound)
+        {
+            RpcErrors.NotFound("No grant has this id.");
+        }
+
         if (!result.Violations.IsDefaultOrEmpty)
         {
             RpcErrors.InvalidArgument(result.Violations);
@@ -155,20 +152,10 @@ public sealed class AccessService(IClusterClient cluster, TimeProvider time) : P
         return AccessMapper.ToProto(result.Grant);
     }
 
-    private static void CheckAction(Proto.GrantActionRequest request)
+    /// <summary>Throws INVALID_ARGUMENT for a bad grant id or officer's reason.</summary>
+    private static void CheckAction(string grantId, string reason) => RpcErrors.ThrowIfInvalid(v =>
     {
-        CheckGrantId(request.GrantId);
-        if (string.IsNullOrWhiteSpace(request.Reason) || request.Reason.Length > MaxReasonLength)
-        {
-            RpcErrors.InvalidArgument([new FieldViolation("reason", $"is required, at most {MaxReasonLength} characters")]);
-        }
-    }
-
-    private static void CheckGrantId(string grantId)
-    {
-        if (string.IsNullOrEmpty(grantId) || grantId.Length > 64 || grantId.Any(c => !char.IsAsciiLetterOrDigit(c) && c != '-'))
-        {
-            RpcErrors.InvalidArgument([new FieldViolation("grant_id", "is required: letters, digits and '-', at most 64")]);
-        }
-    }
+        Identifiers.CheckGrantId(grantId, "grant_id", v);
+        OfficerReason.Check(reason, "reason", v);
+    });
 }

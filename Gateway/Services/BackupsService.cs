@@ -35,22 +35,10 @@ public sealed class BackupsService(IClusterClient cluster, GatewayOptions gatewa
     public override async Task<Proto.BackupJob> Restore(Proto.RestoreRequest request, ServerCallContext context)
     {
         var violations = new List<FieldViolation>();
-        Check(request.BackupId, "backup_id", violations);
-        Check(request.Target, "target", violations);
+        Identifiers.CheckBackupName(request.BackupId, "backup_id", violations);
+        Identifiers.CheckBackupName(request.Target, "target", violations);
         RpcErrors.ThrowIfAny(violations);
         return ToProto(await Region().StartRestoreAsync(request.BackupId, request.Target, Caller.Actor(context)));
-    }
-
-    private static void Check(string value, string field, List<FieldViolation> violations)
-    {
-        if (string.IsNullOrEmpty(value))
-        {
-            violations.Add(new FieldViolation(field, "is required"));
-        }
-        else if (value.Length > 128 || value.Any(c => !char.IsAsciiLetterOrDigit(c) && c is not ('-' or '_')))
-        {
-            violations.Add(new FieldViolation(field, "is letters, digits, '-' and '_', at most 128"));
-        }
     }
 
     private IBackupGrain Region() => cluster.GetGrain<IBackupGrain>(gateway.Region);

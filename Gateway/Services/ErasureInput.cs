@@ -1,28 +1,31 @@
+using Custodian.Storage;
 using Custodian.Subjects;
 using Custodian.Validation;
 
 namespace Custodian.Gateway.Services;
 
-/// <summary>The input of an erasure, whichever service takes it (Subjects.Erase, Keys.ShredSubject): the subject and why.</summary>
+/// <summary>
+/// The input of an erasure, whichever service takes it (Subjects.Erase, Keys.ShredSubject): the subject and why,
+/// checked with the contracts' rules (<see cref="SubjectRef.Check"/>, <see cref="ErasureRecord.CheckReason"/>) that
+/// the DataSubject grain applies again.
+/// </summary>
 internal static class ErasureInput
 {
-    /// <summary>Longest reason; the shred receipt keeps it.</summary>
-    public const int MaxReasonLength = 256;
-
     /// <summary>Throws INVALID_ARGUMENT naming every bad field.</summary>
     public static void Check(string tenantId, string subjectId, string reason)
     {
         var violations = new List<FieldViolation>();
         SubjectRef.Check(tenantId, subjectId, violations);
-        if (string.IsNullOrWhiteSpace(reason))
-        {
-            violations.Add(new FieldViolation("reason", "is required"));
-        }
-        else if (reason.Length > MaxReasonLength)
-        {
-            violations.Add(new FieldViolation("reason", $"is longer than {MaxReasonLength} characters"));
-        }
-
+        ErasureRecord.CheckReason(reason, "reason", violations);
         RpcErrors.ThrowIfAny(violations);
+    }
+
+    /// <summary>Throws INVALID_ARGUMENT when the grain refused the erasure's input.</summary>
+    public static void ThrowIfInvalid(ErasureResult result)
+    {
+        if (!result.Violations.IsDefaultOrEmpty)
+        {
+            RpcErrors.InvalidArgument(result.Violations);
+        }
     }
 }

@@ -8,8 +8,9 @@ namespace Custodian.Gateway.Services;
 
 /// <summary>
 /// The Incidents gRPC service: breach incidents for officers and the DPO, every call an administrative call audited
-/// before and after by the audit interceptor. Bad input is INVALID_ARGUMENT naming the fields; a refused transition,
-/// incomplete Art. 33(3) content or a late notice without reasons is FAILED_PRECONDITION with its reason.
+/// before and after by the audit interceptor. Bad input is INVALID_ARGUMENT naming the fields, checked with the
+/// contracts' rules that the incident grain applies again (which alone checks times against its clock); a refused
+/// transition, incomplete Art. 33(3) content or a late notice without reasons is FAILED_PRECONDITION with its reason.
 /// </summary>
 [Authorize(Roles = Administrators)]
 public sealed class IncidentsService(IClusterClient cluster) : Proto.Incidents.IncidentsBase
@@ -19,21 +20,15 @@ public sealed class IncidentsService(IClusterClient cluster) : Proto.Incidents.I
     [Authorize(Roles = Administrators)]
     public override async Task<Proto.IncidentResponse> OpenIncident(Proto.OpenIncidentRequest request, ServerCallContext context)
     {
-        var violations = new List<FieldViolation>();
-        if (request.AwareAt is null)
-        {
-            violations.Add(new FieldViolation("aware_at", "is required: when the provider became aware of the breach"));
-        }
-
-        Check(request.TenantId, request.IncidentId, violations);
-        var opening = new IncidentOpening(request.AwareAt!.ToDateTimeOffset(), IncidentMapper.ToDomain(request.Facts), Caller.Actor(context));
+        var opening = new IncidentOpening(request.AwareAt?.ToDateTimeOffset() ?? default, IncidentMapper.ToDomain(request.Facts), Caller.Actor(context));
+        Check(request.TenantId, request.IncidentId, v => v.AddRange(opening.Validate(now: null)));
         return await AnswerAsync(request.TenantId, request.IncidentId, await Grain(request.TenantId, request.IncidentId).OpenAsync(opening));
     }
 
     [Authorize(Roles = Administrators)]
     public override async Task<Proto.IncidentResponse> GetIncident(Proto.IncidentRef request, ServerCallContext context)
     {
-        Check(request.TenantId, request.IncidentId, []);
+        Check(request.TenantId, request.IncidentId);
         var grain = Grain(request.TenantId, request.IncidentId);
         return await grain.GetAsync() is { } found
             ? IncidentMapper.ToResponse(found, await grain.GetDeliveriesAsync())
@@ -43,31 +38,31 @@ public sealed class IncidentsService(IClusterClient cluster) : Proto.Incidents.I
     [Authorize(Roles = Administrators)]
     public override async Task<Proto.IncidentResponse> UpdateIncident(Proto.UpdateIncidentRequest request, ServerCallContext context)
     {
-        Check(request.TenantId, request.IncidentId, []);
-        return await AnswerAsync(request.TenantId, request.IncidentId,
-            await Grain(request.TenantId, request.IncidentId).UpdateAsync(IncidentMapper.ToDomain(request.Facts), Caller.Actor(context)));
+        var facts = IncidentMapper.ToDomain(request.Facts);
+        Check(request.TenantId, request.IncidentId, v => v.AddRange(facts.ValidateUpdate()));
+        return await AnswerAsync(request.TenantId, request.IncidentId, await Grain(request.TenantId, request.IncidentId).UpdateAsync(facts, Caller.Actor(context)));
     }
 
     [Authorize(Roles = Administrators)]
     public override async Task<Proto.IncidentResponse> ConfirmIncident(Proto.IncidentRef request, ServerCallContext context)
     {
-        Check(request.TenantId, request.IncidentId, []);
+        Check(request.TenantId, request.IncidentId);
         return await AnswerAsync(request.TenantId, request.IncidentId, await Grain(request.TenantId, request.IncidentId).ConfirmAsync(Caller.Actor(context)));
     }
 
     [Authorize(Roles = Administrators)]
     public override async Task<Proto.IncidentResponse> CloseIncident(Proto.IncidentRef request, ServerCallContext context)
     {
-        Check(request.TenantId, request.IncidentId, []);
+        Check(request.TenantId, request.IncidentId);
         return await AnswerAsync(request.TenantId, request.IncidentId, await Grain(request.TenantId, request.IncidentId).CloseAsync(Caller.Actor(context)));
     }
 
     [Authorize(Roles = Administrators)]
     public override async Task<Proto.IncidentResponse> SendNotice(Proto.SendNoticeRequest request, ServerCallContext context)
     {
-        Check(request.TenantId, request.IncidentId, []);
-        return await AnswerAsync(request.TenantId, request.IncidentId,
-            await Grain(request.TenantId, request.IncidentId).SendNoticeAsync(IncidentMapper.ToDomain(request), Caller.Actor(context)));
+        var notice = IncidentMapper.ToDomain(request);
+        Check(request.TenantId, request.IncidentId, v => v.AddRange(notice.Validate()));
+        return await AnswerAsync(request.TenantId, request.IncidentId, await Grain(request.TenantId, request.IncidentId).SendNoticeAsync(notice, Caller.Actor(context)));
     }
 
     [Authorize(Roles = Administrators)]
@@ -97,9 +92,7 @@ public sealed class IncidentsService(IClusterClient cluster) : Proto.Incidents.I
     {
         if (!string.IsNullOrEmpty(tenantId))
         {
-            var violations = new List<FieldViolation>();
-            Identifiers.CheckTenantId(tenantId, "tenant_id", violations);
-            RpcErrors.ThrowIfAny(violations);
+            RpcErrors.ThrowIfInvalid(v => Identifiers.CheckTenantId(tenantId, "tenant_id", v));
         }
 
         return await cluster.GetGrain<IIncidentRegisterGrain>(IIncidentRegisterGrain.Key).ListAsync(string.IsNullOrEmpty(tenantId) ? null : tenantId);
@@ -128,12 +121,12 @@ public sealed class IncidentsService(IClusterClient cluster) : Proto.Incidents.I
 
     private static RpcException NoSuchIncident() => new(new Status(StatusCode.NotFound, "There is no incident with this id in this tenant."));
 
-    private static void Check(string tenantId, string incidentId, List<FieldViolation> violations)
+    /// <summary>Throws INVALID_ARGUMENT naming every bad field of the incident's key and of what <paramref name="more"/> checks.</summary>
+    private static void Check(string tenantId, string incidentId, Action<List<FieldViolation>>? more = null) => RpcErrors.ThrowIfInvalid(v =>
     {
-        Identifiers.CheckTenantId(tenantId, "tenant_id", violations);
-        Incident.CheckIncidentId(incidentId, "incident_id", violations);
-        RpcErrors.ThrowIfAny(violations);
-    }
+        Incident.CheckRef(tenantId, incidentId, v);
+        more?.Invoke(v);
+    });
 
     private IIncidentGrain Grain(string tenantId, string incidentId) => cluster.GetGrain<IIncidentGrain>(Incident.GrainKey(tenantId, incidentId));
 }

@@ -41,6 +41,7 @@ public sealed class KeysService(IClusterClient cluster, GatewayOptions gateway, 
         await access.RequireAsync(context, request.TenantId, request.SubjectId);
         var result = await cluster.GetGrain<IDataSubjectGrain>(new SubjectRef(request.TenantId, request.SubjectId).GrainKey)
             .EraseAsync(Caller.Actor(context), request.Reason, partial: false);
+        ErasureInput.ThrowIfInvalid(result);
         var erasure = result.Erasure;
         if (erasure is null)
         {
@@ -53,10 +54,9 @@ public sealed class KeysService(IClusterClient cluster, GatewayOptions gateway, 
     [Authorize(Roles = "officer,dpo")]
     public override async Task<Proto.ShredReceipt> GetShredReceipt(Proto.GetShredReceiptRequest request, ServerCallContext context)
     {
-        if (string.IsNullOrWhiteSpace(request.ReceiptId) || request.ReceiptId.Length > 128 || request.ReceiptId.Any(c => !char.IsAsciiLetterOrDigit(c) && c != '-'))
-        {
-            RpcErrors.InvalidArgument([new FieldViolation("receipt_id", "is required: letters, digits and '-', at most 128")]);
-        }
+        var violations = new List<FieldViolation>();
+        Identifiers.CheckReceiptId(request.ReceiptId, "receipt_id", violations);
+        RpcErrors.ThrowIfAny(violations);
 
         var receipt = await Region().GetShredReceiptAsync(request.ReceiptId);
         if (receipt is null)

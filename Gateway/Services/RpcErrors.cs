@@ -33,6 +33,14 @@ internal static class RpcErrors
         }
     }
 
+    /// <summary>Throws INVALID_ARGUMENT naming every field that <paramref name="rules"/> (the contracts' validation rules) finds bad.</summary>
+    public static void ThrowIfInvalid(Action<List<FieldViolation>> rules)
+    {
+        var violations = new List<FieldViolation>();
+        rules(violations);
+        ThrowIfAny(violations);
+    }
+
     /// <summary>Throws PERMISSION_DENIED.</summary>
     [DoesNotReturn]
     public static void PermissionDenied(string message) => throw new RpcException(new Grpc.Core.Status(StatusCode.PermissionDenied, message));

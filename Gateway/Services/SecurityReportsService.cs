@@ -12,9 +12,6 @@ namespace Custodian.Gateway.Services;
 [Authorize(Roles = "officer,dpo")]
 public sealed class SecurityReportsService(IClusterClient cluster, GatewayOptions gateway) : Proto.SecurityReports.SecurityReportsBase
 {
-    private const int MaxPrincipalLength = 128;
-    private const int MaxReasonLength = 1000;
-
     public override async Task<Proto.ListAlertsResponse> ListAlerts(Proto.ListAlertsRequest request, ServerCallContext context)
     {
         if (request.Limit is < 0 or > 1000)
@@ -59,13 +56,14 @@ public sealed class SecurityReportsService(IClusterClient cluster, GatewayOption
     public override async Task<Proto.ResumePrincipalResponse> ResumePrincipal(Proto.ResumePrincipalRequest request, ServerCallContext context)
     {
         var violations = new List<FieldViolation>();
-        if (string.IsNullOrWhiteSpace(request.Reason) || request.Reason.Length > MaxReasonLength)
-        {
-            violations.Add(new FieldViolation("reason", $"is required, at most {MaxReasonLength} characters"));
-        }
-
+        OfficerReason.Check(request.Reason, "reason", violations);
         CheckPrincipal(request.Principal, violations);
         var result = await cluster.GetGrain<IPrincipalGrain>(request.Principal).ResumeAsync(Caller.Actor(context), request.Reason);
+        if (!result.Violations.IsDefaultOrEmpty)
+        {
+            RpcErrors.InvalidArgument(result.Violations);
+        }
+
         if (result.Refusal is { } refusal)
         {
             RpcErrors.PermissionDenied(refusal);
@@ -79,13 +77,10 @@ public sealed class SecurityReportsService(IClusterClient cluster, GatewayOption
         return new Proto.ResumePrincipalResponse { Lifted = ToProto(result.Lifted) };
     }
 
+    /// <summary>Throws INVALID_ARGUMENT for a bad principal or any violation found before.</summary>
     private static void CheckPrincipal(string principal, List<FieldViolation> violations)
     {
-        if (string.IsNullOrWhiteSpace(principal) || principal.Length > MaxPrincipalLength)
-        {
-            violations.Add(new FieldViolation("principal", $"is required, at most {MaxPrincipalLength} characters"));
-        }
-
+        Identifiers.CheckPrincipal(principal, "principal", violations);
         RpcErrors.ThrowIfAny(violations);
     }
 

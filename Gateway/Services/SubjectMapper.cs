@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using Custodian.Storage;
 using Custodian.Subjects;
-using Custodian.Validation;
 using Google.Protobuf.WellKnownTypes;
 using Proto = Custodian.Gateway.Protos.Subjects;
 
@@ -47,38 +46,9 @@ internal static class SubjectMapper
         UpdatedAt = Timestamp.FromDateTimeOffset(summary.UpdatedAt),
     };
 
-    /// <summary>Most recipients of one category.</summary>
-    public const int MaxRecipients = 50;
-
-    /// <summary>Checks and maps a category's recipients; violations name <c>recipients[i].field</c>.</summary>
-    public static ImmutableArray<Recipient> ToDomain(IReadOnlyList<Proto.Recipient> recipients, List<FieldViolation> violations)
-    {
-        if (recipients.Count > MaxRecipients)
-        {
-            violations.Add(new FieldViolation("recipients", $"has more than {MaxRecipients} recipients"));
-        }
-
-        for (var i = 0; i < recipients.Count; i++)
-        {
-            var r = recipients[i];
-            if (string.IsNullOrWhiteSpace(r.Name) || r.Name.Length > Recipient.MaxTextLength)
-            {
-                violations.Add(new FieldViolation($"recipients[{i}].name", $"is required, at most {Recipient.MaxTextLength} characters"));
-            }
-
-            if (!System.Net.Mail.MailAddress.TryCreate(r.Email, out var address) || address.Address != r.Email || r.Email.Length > 254)
-            {
-                violations.Add(new FieldViolation($"recipients[{i}].email", "is not a plain e-mail address (name@domain)"));
-            }
-
-            if (r.ThirdCountry.Length > Recipient.MaxTextLength)
-            {
-                violations.Add(new FieldViolation($"recipients[{i}].third_country", $"is longer than {Recipient.MaxTextLength} characters"));
-            }
-        }
-
-        return [.. recipients.Select(r => new Recipient(r.Name, r.Email, r.ThirdCountry.Length == 0 ? null : r.ThirdCountry))];
-    }
+    /// <summary>Maps a category's recipients; <see cref="Recipient.Check"/> checks them.</summary>
+    public static ImmutableArray<Recipient> ToDomain(IEnumerable<Proto.Recipient> recipients) =>
+        [.. recipients.Select(r => new Recipient(r.Name, r.Email, r.ThirdCountry.Length == 0 ? null : r.ThirdCountry))];
 
     public static Proto.CategoryRecipients ToProto(string category, ImmutableArray<Recipient> recipients)
     {

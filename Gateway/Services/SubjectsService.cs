@@ -14,34 +14,22 @@ using Proto = Custodian.Gateway.Protos.Subjects;
 namespace Custodian.Gateway.Services;
 
 /// <summary>
-/// The Subjects gRPC service: validates, has the call decided (and audited), calls the DataSubject
-/// grain. A write waits for its audit record before it changes anything; a read overlaps the two but
-/// returns nothing before the record is stored.
+/// The Subjects gRPC service: validates with the contracts' rules (which the DataSubject grain applies again),
+/// has the call decided (and audited), calls the grain and maps its outcome. A write waits for its audit record
+/// before it changes anything; a read overlaps the two but returns nothing before the record is stored.
 /// </summary>
 [Authorize]
 public sealed class SubjectsService(
     IClusterClient cluster, AccessDecider access, AuditKeys auditKeys, TimeProvider time) : Proto.Subjects.SubjectsBase
 {
-    private const int MaxGroundsLength = 2000;
-
     [Performs(Operation.Write)]
     public override async Task<Proto.PutRecordResponse> PutRecord(Proto.PutRecordRequest request, ServerCallContext context)
     {
-        var violations = new List<FieldViolation>();
-        SubjectRef.Check(request.TenantId, request.SubjectId, violations);
-        if (request.Record is null)
-        {
-            violations.Add(new FieldViolation("record", "is required"));
-        }
-        else
-        {
-            violations.AddRange(SubjectMapper.ToDomain(request.Record).Validate("record."));
-        }
+        var record = request.Record is null ? null : SubjectMapper.ToDomain(request.Record);
+        Check(request.TenantId, request.SubjectId, v => PersonalDataRecord.Check(record, "record", v));
+        await access.RequireAsync(context, request.TenantId, request.SubjectId, record!.Category);
 
-        RpcErrors.ThrowIfAny(violations);
-        await access.RequireAsync(context, request.TenantId, request.SubjectId, request.Record!.Category);
-
-        var result = await Grain(request.TenantId, request.SubjectId).PutRecordAsync(SubjectMapper.ToDomain(request.Record!));
+        var result = await Grain(request.TenantId, request.SubjectId).PutRecordAsync(record);
         if (result.Erasure is not null)
         {
             RpcErrors.FailedPrecondition("The subject was erased; an erased pseudonym is never written again. Use a new subject id.");
@@ -58,11 +46,11 @@ public sealed class SubjectsService(
     [Performs(Operation.Read)]
     public override async Task<Proto.GetRecordResponse> GetRecord(Proto.GetRecordRequest request, ServerCallContext context)
     {
-        var violations = new List<FieldViolation>();
-        SubjectRef.Check(request.TenantId, request.SubjectId, violations);
-        Identifiers.CheckCategory(request.Category, "category", violations);
-        CheckDeclaredPurpose(request.Purpose, violations);
-        RpcErrors.ThrowIfAny(violations);
+        Check(request.TenantId, request.SubjectId, v =>
+        {
+            Identifiers.CheckCategory(request.Category, "category", v);
+            ProcessingPurposes.CheckDeclared(request.Purpose, "purpose", v);
+        });
         var decision = await access.DecideAsync(context, request.TenantId, request.SubjectId, request.Category, request.Purpose);
 
         var lookup = await Grain(request.TenantId, request.SubjectId).GetRecordAsync(request.Category, decision.Purpose);
@@ -95,10 +83,7 @@ public sealed class SubjectsService(
     [Performs(Operation.Read)]
     public override async Task<Proto.ListCategoriesResponse> ListCategories(Proto.ListCategoriesRequest request, ServerCallContext context)
     {
-        var violations = new List<FieldViolation>();
-        SubjectRef.Check(request.TenantId, request.SubjectId, violations);
-        CheckDeclaredPurpose(request.Purpose, violations);
-        RpcErrors.ThrowIfAny(violations);
+        Check(request.TenantId, request.SubjectId, v => ProcessingPurposes.CheckDeclared(request.Purpose, "purpose", v));
         var decision = await access.DecideAsync(context, request.TenantId, request.SubjectId, declaredPurpose: request.Purpose);
 
         var listing = await Grain(request.TenantId, request.SubjectId).ListCategoriesAsync();
@@ -114,21 +99,13 @@ public sealed class SubjectsService(
     [Performs(Operation.Write)]
     public override async Task<Proto.RectifyResponse> Rectify(Proto.RectifyRequest request, ServerCallContext context)
     {
-        var violations = new List<FieldViolation>();
-        SubjectRef.Check(request.TenantId, request.SubjectId, violations);
-        Identifiers.CheckCategory(request.Category, "category", violations);
-        if (request.Fields.Count == 0)
-        {
-            violations.Add(new FieldViolation("fields", "needs at least one field to rectify"));
-        }
-
-        RpcErrors.ThrowIfAny(violations);
+        var fields = request.Fields.ToImmutableSortedDictionary(StringComparer.Ordinal);
+        Check(request.TenantId, request.SubjectId, v => RectificationPlan.CheckInput(request.Category, fields, v));
         var decision = await access.RequireAsync(context, request.TenantId, request.SubjectId, request.Category);
 
         // Plan, record the evidence, then make the change, so the evidence is durable before anything changes and the
         // change is made only on the record it describes.
         var grain = Grain(request.TenantId, request.SubjectId);
-        var fields = request.Fields.ToImmutableSortedDictionary(StringComparer.Ordinal);
         var plan = await grain.PlanRectificationAsync(request.Category, fields);
         ThrowIfErased(plan.Erasure);
         if (plan.NoSuchCategory)
@@ -166,40 +143,25 @@ public sealed class SubjectsService(
     [Performs(Operation.Restrict)]
     public override async Task<Proto.SubjectChangeResponse> Restrict(Proto.RestrictRequest request, ServerCallContext context)
     {
-        var violations = new List<FieldViolation>();
-        SubjectRef.Check(request.TenantId, request.SubjectId, violations);
-        if (request.Ground == Proto.RestrictionGround.Unspecified || !System.Enum.IsDefined(request.Ground))
-        {
-            violations.Add(new FieldViolation("ground", "is required: one of Art. 18(1)(a)-(d)"));
-        }
-
-        RpcErrors.ThrowIfAny(violations);
+        var ground = (RestrictionGround)(int)request.Ground;
+        Check(request.TenantId, request.SubjectId, v => Restriction.CheckGround(ground, "ground", v));
         await access.RequireAsync(context, request.TenantId, request.SubjectId);
-        return Done(await Grain(request.TenantId, request.SubjectId).RestrictAsync((RestrictionGround)(int)request.Ground, Caller.Actor(context)));
+        return Done(await Grain(request.TenantId, request.SubjectId).RestrictAsync(ground, Caller.Actor(context)));
     }
 
     [Performs(Operation.Restrict)]
     public override async Task<Proto.SubjectChangeResponse> LiftRestriction(Proto.LiftRestrictionRequest request, ServerCallContext context)
     {
-        var violations = new List<FieldViolation>();
-        SubjectRef.Check(request.TenantId, request.SubjectId, violations);
-        if (request.SubjectInformedAt is null)
-        {
-            violations.Add(new FieldViolation("subject_informed_at", "is required: Art. 18(3) asks that the subject is informed before the restriction is lifted"));
-        }
-
-        RpcErrors.ThrowIfAny(violations);
+        var informedAt = request.SubjectInformedAt?.ToDateTimeOffset() ?? default;
+        Check(request.TenantId, request.SubjectId, v => Restriction.CheckLifting(informedAt, "subject_informed_at", v));
         await access.RequireAsync(context, request.TenantId, request.SubjectId);
-        return Done(await Grain(request.TenantId, request.SubjectId).LiftRestrictionAsync(request.SubjectInformedAt!.ToDateTimeOffset(), Caller.Actor(context)));
+        return Done(await Grain(request.TenantId, request.SubjectId).LiftRestrictionAsync(informedAt, Caller.Actor(context)));
     }
 
     [Performs(Operation.Write)]
     public override async Task<Proto.SubjectChangeResponse> Object(Proto.ObjectRequest request, ServerCallContext context)
     {
-        var violations = new List<FieldViolation>();
-        SubjectRef.Check(request.TenantId, request.SubjectId, violations);
-        ProcessingPurposes.Check(request.Purpose, "purpose", violations);
-        RpcErrors.ThrowIfAny(violations);
+        Check(request.TenantId, request.SubjectId, v => ProcessingPurposes.Check(request.Purpose, "purpose", v));
         await access.RequireAsync(context, request.TenantId, request.SubjectId);
         return Done(await Grain(request.TenantId, request.SubjectId).ObjectAsync(request.Purpose, request.DirectMarketing));
     }
@@ -207,30 +169,23 @@ public sealed class SubjectsService(
     [Authorize(Roles = "officer,dpo")]
     public override async Task<Proto.SubjectChangeResponse> RecordCompellingGrounds(Proto.RecordCompellingGroundsRequest request, ServerCallContext context)
     {
-        var violations = new List<FieldViolation>();
-        SubjectRef.Check(request.TenantId, request.SubjectId, violations);
-        ProcessingPurposes.Check(request.Purpose, "purpose", violations);
-        if (string.IsNullOrWhiteSpace(request.Grounds))
+        Check(request.TenantId, request.SubjectId, v =>
         {
-            violations.Add(new FieldViolation("grounds", "is required"));
-        }
-        else if (request.Grounds.Length > MaxGroundsLength)
-        {
-            violations.Add(new FieldViolation("grounds", $"is longer than {MaxGroundsLength} characters"));
-        }
-
-        RpcErrors.ThrowIfAny(violations);
+            ProcessingPurposes.Check(request.Purpose, "purpose", v);
+            Objection.CheckGrounds(request.Grounds, "grounds", v);
+        });
         return Done(await Grain(request.TenantId, request.SubjectId).RecordCompellingGroundsAsync(request.Purpose, request.Grounds));
     }
 
     [Performs(Operation.Write)]
     public override async Task<Proto.SubjectChangeResponse> SetRecipients(Proto.SetRecipientsRequest request, ServerCallContext context)
     {
-        var violations = new List<FieldViolation>();
-        SubjectRef.Check(request.TenantId, request.SubjectId, violations);
-        Identifiers.CheckCategory(request.Category, "category", violations);
-        var recipients = SubjectMapper.ToDomain(request.Recipients, violations);
-        RpcErrors.ThrowIfAny(violations);
+        var recipients = SubjectMapper.ToDomain(request.Recipients);
+        Check(request.TenantId, request.SubjectId, v =>
+        {
+            Identifiers.CheckCategory(request.Category, "category", v);
+            Recipient.Check(recipients, "recipients", v);
+        });
         await access.RequireAsync(context, request.TenantId, request.SubjectId, request.Category);
         return Done(await Grain(request.TenantId, request.SubjectId).SetRecipientsAsync(request.Category, recipients));
     }
@@ -238,10 +193,7 @@ public sealed class SubjectsService(
     [Performs(Operation.Read)]
     public override async Task<Proto.ListRecipientsResponse> ListRecipients(Proto.ListRecipientsRequest request, ServerCallContext context)
     {
-        var violations = new List<FieldViolation>();
-        SubjectRef.Check(request.TenantId, request.SubjectId, violations);
-        CheckDeclaredPurpose(request.Purpose, violations);
-        RpcErrors.ThrowIfAny(violations);
+        Check(request.TenantId, request.SubjectId, v => ProcessingPurposes.CheckDeclared(request.Purpose, "purpose", v));
         var decision = await access.DecideAsync(context, request.TenantId, request.SubjectId, declaredPurpose: request.Purpose);
 
         var listing = await Grain(request.TenantId, request.SubjectId).GetRecipientsAsync();
@@ -272,6 +224,7 @@ public sealed class SubjectsService(
         ErasureInput.Check(request.TenantId, request.SubjectId, request.Reason);
         await access.RequireAsync(context, request.TenantId, request.SubjectId);
         var result = await Grain(request.TenantId, request.SubjectId).EraseAsync(Caller.Actor(context), request.Reason, partial: true);
+        ErasureInput.ThrowIfInvalid(result);
         var response = new Proto.EraseResponse
         {
             Erasure = result.Erasure is { } erasure ? SubjectMapper.ToProto(erasure) : null,
@@ -286,45 +239,34 @@ public sealed class SubjectsService(
     [Authorize(Roles = "officer,dpo")]
     public override async Task<Proto.SubjectChangeResponse> PlaceLegalHold(Proto.PlaceLegalHoldRequest request, ServerCallContext context)
     {
-        var violations = new List<FieldViolation>();
-        SubjectRef.Check(request.TenantId, request.SubjectId, violations);
-        if (request.Ground == Proto.ErasureException.Unspecified || !System.Enum.IsDefined(request.Ground))
-        {
-            violations.Add(new FieldViolation("ground", "is required: one of Art. 17(3)(a)-(e)"));
-        }
-
-        foreach (var category in request.Categories)
-        {
-            Identifiers.CheckCategory(category, "categories", violations);
-        }
-
-        RpcErrors.ThrowIfAny(violations);
         var hold = new LegalHold((ErasureException)(int)request.Ground, [.. request.Categories.Distinct()], time.GetUtcNow(), Caller.Actor(context));
+        Check(request.TenantId, request.SubjectId, v => v.AddRange(hold.Validate()));
         return Done(await Grain(request.TenantId, request.SubjectId).PlaceLegalHoldAsync(hold));
     }
 
     [Authorize(Roles = "officer,dpo")]
     public override async Task<Proto.SubjectChangeResponse> ReleaseLegalHold(Proto.ReleaseLegalHoldRequest request, ServerCallContext context)
     {
-        var violations = new List<FieldViolation>();
-        SubjectRef.Check(request.TenantId, request.SubjectId, violations);
-        RpcErrors.ThrowIfAny(violations);
+        Check(request.TenantId, request.SubjectId);
         return Done(await Grain(request.TenantId, request.SubjectId).ReleaseLegalHoldAsync());
     }
 
-    /// <summary>A declared purpose, when there is one, is a purpose identifier; whether one is required is the access decision's.</summary>
-    private static void CheckDeclaredPurpose(string purpose, List<FieldViolation> violations)
+    /// <summary>Throws INVALID_ARGUMENT naming every bad field of the subject's ids and of what <paramref name="more"/> checks.</summary>
+    private static void Check(string tenantId, string subjectId, Action<List<FieldViolation>>? more = null) => RpcErrors.ThrowIfInvalid(v =>
     {
-        if (purpose.Length > 0)
-        {
-            ProcessingPurposes.Check(purpose, "purpose", violations);
-        }
-    }
+        SubjectRef.Check(tenantId, subjectId, v);
+        more?.Invoke(v);
+    });
 
-    /// <summary>The response of a change that was made; a refusal or an erased subject is FAILED_PRECONDITION.</summary>
+    /// <summary>The response of a change that was made; invalid input is INVALID_ARGUMENT, a refusal or an erased subject FAILED_PRECONDITION.</summary>
     private static Proto.SubjectChangeResponse Done(SubjectChange change)
     {
         ThrowIfErased(change.Erasure);
+        if (!change.Violations.IsDefaultOrEmpty)
+        {
+            RpcErrors.InvalidArgument(change.Violations);
+        }
+
         if (!change.Done)
         {
             RpcErrors.FailedPrecondition(change.Refusal ?? "The change is not possible in the subject's current state.");

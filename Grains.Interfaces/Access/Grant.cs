@@ -13,6 +13,9 @@ public sealed record Grant(
     [property: Id(5)] ImmutableArray<GrantEvent> History,
     [property: Id(6)] string? RenewalOf)
 {
+    /// <summary>A fresh grant id, for a grant being issued or renewed.</summary>
+    public static string NewId() => "grant-" + Guid.NewGuid().ToString("N");
+
     /// <summary>
     /// True when the grant allows <paramref name="operation"/> on the subject from <paramref name="source"/>
     /// at <paramref name="now"/>. The window is checked here on every use, so a late expiry tick never

@@ -17,16 +17,13 @@ public sealed record GrantRequest(
     [property: Id(7)] DateTimeOffset ValidUntil)
 {
     /// <summary>Longest justification.</summary>
-    public const int MaxTextLength = 1000;
+    public const int MaxTextLength = OfficerReason.MaxLength;
 
     /// <summary>Checks the request against the policy; field names are the API's.</summary>
     public IReadOnlyList<FieldViolation> Validate(AccessPolicy policy, DateTimeOffset now)
     {
         var violations = new List<FieldViolation>();
-        if (string.IsNullOrWhiteSpace(Principal) || Principal.Length > 128)
-        {
-            violations.Add(new FieldViolation("principal", "is required, at most 128 characters"));
-        }
+        Identifiers.CheckPrincipal(Principal, "principal", violations);
 
         Identifiers.CheckTenantId(Scope?.TenantId, "scope.tenant_id", violations);
         foreach (var subject in Scope?.SubjectIds.IsDefault == false ? Scope.SubjectIds : [])
@@ -50,7 +47,7 @@ public sealed record GrantRequest(
 
         // A purpose identifier, as reads declare them, so that an objection to it can match.
         Subjects.ProcessingPurposes.Check(Purpose, "purpose", violations);
-        CheckText(Justification, "justification", violations);
+        OfficerReason.Check(Justification, "justification", violations);
         if (Cidrs.IsDefaultOrEmpty)
         {
             violations.Add(new FieldViolation("cidrs", "needs at least one source network"));
@@ -64,7 +61,7 @@ public sealed record GrantRequest(
             }
             else if (network.PrefixLength < policy.MinimumPrefixLength(network))
             {
-                violations.Add(new FieldViolation("cidrs", $"{cidr} is broader than the policy allows (/{policy.MinimumPrefixLength(network)} at the widest)"));
+                violations.Add(new FieldViolation("cidrs", $"has a network broader than the policy allows (/{policy.MinimumPrefixLength(network)} at the widest)"));
             }
         }
 
@@ -90,16 +87,4 @@ public sealed record GrantRequest(
         policy.TwoPersonRule
         && (Operations.Contains(Operation.Export) || Operations.Contains(Operation.Erase)
             || Scope.SubjectIds.IsDefaultOrEmpty || Scope.SubjectIds.Length > policy.TwoPersonSubjectThreshold);
-
-    private static void CheckText(string? text, string field, List<FieldViolation> violations)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            violations.Add(new FieldViolation(field, "is required"));
-        }
-        else if (text.Length > MaxTextLength)
-        {
-            violations.Add(new FieldViolation(field, $"is longer than {MaxTextLength} characters"));
-        }
-    }
 }

@@ -8,6 +8,14 @@ public interface IAccessGrantGrain : IGrainWithStringKey
     [Alias("Issue")]
     Task<GrantResult> IssueAsync(GrantRequest request, string officer, string reason, string? renewalOf);
 
+    /// <summary>
+    /// Renews the grant as a new grant (a fresh id, <see cref="Grant.RenewalOf"/> this one): the same principal, scope,
+    /// operations, purpose and networks, valid from now until <paramref name="validUntil"/>, issued by
+    /// <paramref name="officer"/> under the same rules as <see cref="IssueAsync"/>. This grant does not change.
+    /// </summary>
+    [Alias("Renew")]
+    Task<GrantResult> RenewAsync(string officer, string justification, DateTimeOffset? validUntil);
+
     /// <summary>A second officer (not the issuer) approves a grant awaiting approval.</summary>
     [Alias("Approve")]
     Task<GrantResult> ApproveAsync(string officer, string reason);

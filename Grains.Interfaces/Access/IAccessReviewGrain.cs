@@ -19,7 +19,7 @@ public interface IAccessReviewGrain : IGrainWithStringKey
     [Alias("Get")]
     Task<AccessReview?> GetAsync();
 
-    /// <summary>Confirms or revokes one grant of the open review; a refusal (no open review, no such grant, decided already) as text.</summary>
+    /// <summary>Confirms or revokes one grant of the open review; refused when there is no open review, no such grant, or it was decided already.</summary>
     [Alias("Decide")]
-    Task<(AccessReview? Review, string? Refusal)> DecideAsync(string grantId, bool confirm, string officer, string reason);
+    Task<ReviewResult> DecideAsync(string grantId, bool confirm, string officer, string reason);
 }

@@ -162,18 +162,11 @@ public sealed record Incident(
         return missing.ToImmutable();
     }
 
-    /// <summary>Longest incident id (the tenant-id character set).</summary>
-    public const int MaxIncidentIdLength = 64;
-
-    /// <summary>Checks an incident id: the tenant-id character set, at most <see cref="MaxIncidentIdLength"/> characters.</summary>
-    public static void CheckIncidentId(string? value, string field, List<FieldViolation> violations)
+    /// <summary>Checks an incident's key parts: a tenant id and an incident id, both of the tenant-id shape.</summary>
+    public static void CheckRef(string? tenantId, string? incidentId, List<FieldViolation> violations)
     {
-        var before = violations.Count;
-        Identifiers.CheckTenantId(value, field, violations);
-        if (violations.Count == before && value!.Length > MaxIncidentIdLength)
-        {
-            violations.Add(new FieldViolation(field, $"is longer than {MaxIncidentIdLength} characters"));
-        }
+        Identifiers.CheckTenantId(tenantId, "tenant_id", violations);
+        Identifiers.CheckTenantId(incidentId, "incident_id", violations);
     }
 
     /// <summary>Ids only.</summary>

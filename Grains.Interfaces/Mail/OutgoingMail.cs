@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Net.Mail;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -59,10 +58,7 @@ public sealed partial record OutgoingMail(
         {
             for (var i = 0; i < To.Length; i++)
             {
-                if (!IsPlainAddress(To[i]))
-                {
-                    violations.Add(new($"to[{i}]", "is not a plain e-mail address (name@domain)"));
-                }
+                EmailAddresses.Check(To[i], $"to[{i}]", violations);
             }
         }
 
@@ -103,13 +99,6 @@ public sealed partial record OutgoingMail(
     /// <summary>Ids and counts only: addresses, subject and body stay out of logs and exception messages.</summary>
     public override string ToString() =>
         $"OutgoingMail {{ MessageId = {MessageId}, Recipients = {(To.IsDefault ? 0 : To.Length)}, Reference = {Reference} }}";
-
-    private static bool IsPlainAddress(string? value) =>
-        !string.IsNullOrEmpty(value)
-        && value.Length <= 254
-        && MailAddress.TryCreate(value, out var parsed)
-        && parsed.Address == value
-        && string.IsNullOrEmpty(parsed.DisplayName);
 
     private static void Append(IncrementalHash hash, string value)
     {

@@ -1,3 +1,5 @@
+using Custodian.Validation;
+
 namespace Custodian.Requests;
 
 /// <summary>
@@ -12,6 +14,53 @@ public sealed record RequestClosing(
     [property: Id(2)] RefusalGround Ground,
     [property: Id(3)] bool SubjectToldOfRemedies)
 {
+    /// <summary>Longest reason.</summary>
+    public const int MaxReasonLength = 2000;
+
+    /// <summary>
+    /// Checks the closing as it stands alone: a known outcome; a reason exactly for a partial fulfilment or a refusal; a
+    /// ground (Art. 12(4), 12(5)) and the subject told of the remedies exactly for a refusal. Whether the request may be
+    /// closed so (a verified identity, the subject's state), its grain decides.
+    /// </summary>
+    public List<FieldViolation> Validate()
+    {
+        var violations = new List<FieldViolation>();
+        var needsReason = Outcome is OutcomeKind.PartiallyFulfilled or OutcomeKind.Refused;
+        if (Outcome == OutcomeKind.Unspecified || !Enum.IsDefined(Outcome))
+        {
+            violations.Add(new FieldViolation("outcome", "is fulfilled, partially-fulfilled or refused"));
+        }
+
+        if (needsReason && (string.IsNullOrWhiteSpace(Reason) || Reason.Length > MaxReasonLength))
+        {
+            violations.Add(new FieldViolation("reason", $"is required for a partial fulfilment or a refusal, at most {MaxReasonLength} characters"));
+        }
+
+        if (!needsReason && !string.IsNullOrEmpty(Reason))
+        {
+            violations.Add(new FieldViolation("reason", "is given only for a partial fulfilment or a refusal"));
+        }
+
+        if (Outcome == OutcomeKind.Refused)
+        {
+            if (Ground == RefusalGround.None || !Enum.IsDefined(Ground))
+            {
+                violations.Add(new FieldViolation("ground", "is manifestly-unfounded or excessive (Art. 12(5)) or no-action (Art. 12(4)) for a refusal"));
+            }
+
+            if (!SubjectToldOfRemedies)
+            {
+                violations.Add(new FieldViolation("subject_told_of_remedies", "must be true: a refusal tells the subject of the right to complain to a supervisory authority and to seek a judicial remedy"));
+            }
+        }
+        else if (Ground != RefusalGround.None)
+        {
+            violations.Add(new FieldViolation("ground", "is given only for a refusal"));
+        }
+
+        return violations;
+    }
+
     /// <summary>Never shows the reason.</summary>
     public override string ToString() => $"RequestClosing {{ Outcome = {Outcome}, Ground = {Ground}, SubjectToldOfRemedies = {SubjectToldOfRemedies} }}";
 }

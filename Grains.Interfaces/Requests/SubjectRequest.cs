@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Custodian.Validation;
 
 namespace Custodian.Requests;
 
@@ -32,6 +33,13 @@ public sealed record SubjectRequest(
 {
     /// <summary>The grain key of a request: <c>tenant/request</c>.</summary>
     public static string GrainKey(string tenantId, string requestId) => $"{tenantId}/{requestId}";
+
+    /// <summary>Checks a request's key parts: a tenant id and a request id, both of the tenant-id shape.</summary>
+    public static void CheckRef(string? tenantId, string? requestId, List<FieldViolation> violations)
+    {
+        Identifiers.CheckTenantId(tenantId, "tenant_id", violations);
+        Identifiers.CheckTenantId(requestId, "request_id", violations);
+    }
 
     /// <summary>The pause that lasts now, if the clock stands still.</summary>
     public RequestPause? CurrentPause => Status == RequestStatus.Paused && !Pauses.IsDefaultOrEmpty ? Pauses[^1] : null;

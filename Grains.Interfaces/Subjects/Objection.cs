@@ -1,3 +1,5 @@
+using Custodian.Validation;
+
 namespace Custodian.Subjects;
 
 /// <summary>
@@ -13,6 +15,13 @@ public sealed record Objection(
     [property: Id(3)] string? CompellingGrounds = null,
     [property: Id(4)] DateTimeOffset? GroundsRecordedAt = null)
 {
+    /// <summary>Longest compelling grounds.</summary>
+    public const int MaxGroundsLength = 2000;
+
+    /// <summary>Checks compelling grounds recorded against an objection: required, at most <see cref="MaxGroundsLength"/> characters.</summary>
+    public static void CheckGrounds(string? grounds, string field, List<FieldViolation> violations) =>
+        Texts.CheckRequired(grounds, field, MaxGroundsLength, violations);
+
     /// <summary>True while the objection stops processing for its purpose.</summary>
     public bool StopsProcessing => DirectMarketing || CompellingGrounds is null;
 

@@ -41,19 +41,28 @@ public sealed record PersonalDataRecord(
     /// <summary>The record's size as it counts against <see cref="MaxRecordBytes"/>.</summary>
     public int SizeInBytes => Fields.Sum(f => Encoding.UTF8.GetByteCount(f.Key) + Encoding.UTF8.GetByteCount(f.Value));
 
+    /// <summary>
+    /// Checks a record that may be missing: a missing one is a violation of <paramref name="field"/>, a present
+    /// one is <see cref="Validate"/>d with its fields named <c><paramref name="field"/>.category</c> and so on.
+    /// </summary>
+    public static void Check(PersonalDataRecord? record, string field, List<FieldViolation> violations)
+    {
+        if (record is null)
+        {
+            violations.Add(new FieldViolation(field, "is required"));
+        }
+        else
+        {
+            violations.AddRange(record.Validate(field + "."));
+        }
+    }
+
     /// <summary>Checks the record; field names are prefixed with <paramref name="fieldPrefix"/>.</summary>
     public IReadOnlyList<FieldViolation> Validate(string fieldPrefix = "")
     {
         var violations = new List<FieldViolation>();
         Identifiers.CheckCategory(Category, fieldPrefix + "category", violations);
-        if (string.IsNullOrWhiteSpace(Purpose))
-        {
-            violations.Add(new FieldViolation(fieldPrefix + "purpose", "is required"));
-        }
-        else if (Purpose.Length > MaxPurposeLength)
-        {
-            violations.Add(new FieldViolation(fieldPrefix + "purpose", $"is longer than {MaxPurposeLength} characters"));
-        }
+        Texts.CheckRequired(Purpose, fieldPrefix + "purpose", MaxPurposeLength, violations);
 
         if (!Enum.IsDefined(LegalBasis) || LegalBasis == LegalBasis.Unspecified)
         {
@@ -66,10 +75,7 @@ public sealed record PersonalDataRecord(
             violations.Add(new FieldViolation(fieldPrefix + "source", $"names where the data came from: \"{SubjectSource}\" (the default) or another lower-case identifier of letters, digits and '-', at most {MaxSourceLength} characters"));
         }
 
-        if (Retention is { Length: > MaxRetentionLength })
-        {
-            violations.Add(new FieldViolation(fieldPrefix + "retention", $"is longer than {MaxRetentionLength} characters"));
-        }
+        Texts.CheckLength(Retention, fieldPrefix + "retention", MaxRetentionLength, violations);
 
         if (Fields is null || Fields.IsEmpty)
         {

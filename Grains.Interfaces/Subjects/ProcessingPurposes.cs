@@ -51,6 +51,18 @@ public static class ProcessingPurposes
     /// </summary>
     public static string Normalize(string? purpose) => (purpose ?? "").Trim().ToLowerInvariant();
 
+    /// <summary>
+    /// Checks a read's declared purpose: none, or a purpose identifier. Whether one is required is the access
+    /// decision's (a client application declares one for every read).
+    /// </summary>
+    public static void CheckDeclared(string? purpose, string field, List<FieldViolation> violations)
+    {
+        if (!string.IsNullOrEmpty(purpose))
+        {
+            Check(purpose, field, violations);
+        }
+    }
+
     /// <summary>Checks a purpose identifier; adds a violation for <paramref name="field"/> when it is not valid.</summary>
     public static void Check(string? purpose, string field, List<FieldViolation> violations)
     {

@@ -1,3 +1,5 @@
+using Custodian.Validation;
+
 namespace Custodian.Subjects;
 
 /// <summary>
@@ -12,6 +14,30 @@ public sealed record Recipient(
 {
     /// <summary>Longest name or country.</summary>
     public const int MaxTextLength = 200;
+
+    /// <summary>Most recipients of one category.</summary>
+    public const int MaxRecipients = 50;
+
+    /// <summary>
+    /// Checks the recipients of one category: at most <see cref="MaxRecipients"/>, each with a name, a plain
+    /// e-mail address and, when given, a country of at most <see cref="MaxTextLength"/> characters. Violations
+    /// name <paramref name="field"/> and <c><paramref name="field"/>[i].name</c>, <c>.email</c>, <c>.third_country</c>.
+    /// </summary>
+    public static void Check(IReadOnlyList<Recipient> recipients, string field, List<FieldViolation> violations)
+    {
+        if (recipients.Count > MaxRecipients)
+        {
+            violations.Add(new FieldViolation(field, $"has more than {MaxRecipients} recipients"));
+        }
+
+        for (var i = 0; i < recipients.Count; i++)
+        {
+            var recipient = recipients[i];
+            Texts.CheckRequired(recipient?.Name, $"{field}[{i}].name", MaxTextLength, violations);
+            EmailAddresses.Check(recipient?.Email, $"{field}[{i}].email", violations);
+            Texts.CheckLength(recipient?.ThirdCountry, $"{field}[{i}].third_country", MaxTextLength, violations);
+        }
+    }
 
     /// <summary>Shows the name only, never the address.</summary>
     public override string ToString() => $"Recipient {{ Name = {Name}, ThirdCountry = {ThirdCountry ?? "-"} }}";

@@ -17,6 +17,19 @@ public sealed record RectificationPlan(
     [property: Id(3)] long Version,
     [property: Id(4)] bool NoSuchCategory = false)
 {
+    /// <summary>
+    /// Checks a rectification's input as it stands alone: a category name and at least one field. Whether the
+    /// record has the category and the fields, and whether the values are valid, the subject's grain checks.
+    /// </summary>
+    public static void CheckInput(string? category, IReadOnlyCollection<KeyValuePair<string, string>> fields, List<FieldViolation> violations)
+    {
+        Identifiers.CheckCategory(category, "category", violations);
+        if (fields.Count == 0)
+        {
+            violations.Add(new FieldViolation("fields", "needs at least one field to rectify"));
+        }
+    }
+
     /// <summary>True when the rectification can be made as planned.</summary>
     public bool IsValid => Erasure is null && !NoSuchCategory && Violations.IsDefaultOrEmpty;
 

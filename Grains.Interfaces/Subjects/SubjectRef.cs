@@ -16,6 +16,13 @@ public sealed record SubjectRef([property: Id(0)] string TenantId, [property: Id
         Identifiers.CheckSubjectId(subjectId, fieldPrefix + "subject_id", violations);
     }
 
+    /// <summary>Checks a DataSubject grain key as <see cref="Check"/> checks its two ids.</summary>
+    public static void CheckGrainKey(string key, List<FieldViolation> violations)
+    {
+        var slash = key.IndexOf('/');
+        Check(slash < 0 ? key : key[..slash], slash < 0 ? "" : key[(slash + 1)..], violations);
+    }
+
     /// <summary>Parses a DataSubject grain key back into its parts.</summary>
     public static SubjectRef FromGrainKey(string key)
     {

@@ -1,3 +1,4 @@
+using Custodian.Validation;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -6,7 +7,8 @@ namespace Custodian.Access;
 /// <summary>
 /// One authorization. Every transition is appended to its history, told to its principal (so the
 /// next decision sees it) and to the log of granted authorisations. A reminder expires it at the
-/// end of its window; the window is also checked on every use.
+/// end of its window; the window is also checked on every use. Input is checked with the contracts'
+/// rules before anything is written; a renewal is a new grant, issued by this one's grain.
 /// </summary>
 public sealed class AccessGrantGrain(
     [PersistentState("grant", "secure")] IPersistentState<AccessGrantState> state,
@@ -24,7 +26,9 @@ public sealed class AccessGrantGrain(
         }
 
         var now = timeProvider.GetUtcNow();
-        var violations = request.Validate(policy.Value, now);
+        var violations = new List<FieldViolation>();
+        Identifiers.CheckGrantId(this.GetPrimaryKeyString(), "grant_id", violations);
+        violations.AddRange(request.Validate(policy.Value, now));
         if (violations.Count > 0)
         {
             return GrantResult.Invalid(violations);
@@ -46,8 +50,25 @@ public sealed class AccessGrantGrain(
         return GrantResult.Ok(grant);
     }
 
+    public async Task<GrantResult> RenewAsync(string officer, string justification, DateTimeOffset? validUntil)
+    {
+        if (state.State.Grant is not { } old)
+        {
+            return GrantResult.Missing();
+        }
+
+        var now = timeProvider.GetUtcNow();
+        var renewed = old.Request with { Justification = justification, ValidFrom = now, ValidUntil = validUntil ?? now };
+        return await GrainFactory.GetGrain<IAccessGrantGrain>(Grant.NewId()).IssueAsync(renewed, officer, justification, old.GrantId);
+    }
+
     public async Task<GrantResult> ApproveAsync(string officer, string reason)
     {
+        if (Invalid(reason) is { } invalid)
+        {
+            return invalid;
+        }
+
         if (state.State.Grant is not { Status: GrantStatus.AwaitingApproval } grant)
         {
             return GrantResult.Refused($"Only a grant awaiting approval can be approved; this one is {Describe()}.");
@@ -64,6 +85,11 @@ public sealed class AccessGrantGrain(
 
     public async Task<GrantResult> RevokeAsync(string officer, string reason)
     {
+        if (Invalid(reason) is { } invalid)
+        {
+            return invalid;
+        }
+
         if (state.State.Grant is not { Status: GrantStatus.Active or GrantStatus.AwaitingApproval })
         {
             return GrantResult.Refused($"Only an active grant or one awaiting approval can be revoked; this one is {Describe()}.");
@@ -122,6 +148,14 @@ public sealed class AccessGrantGrain(
     /// <summary>The refusal for an officer whom a security alert suspended, or null.</summary>
     private async Task<string?> RefuseSuspendedAsync(string officer) =>
         await GrainFactory.GetGrain<IPrincipalGrain>(officer).GetSuspensionAsync() is null ? null : SeparationOfDuties.Suspended;
+
+    /// <summary>The refusal of an officer's reason that breaks <see cref="OfficerReason"/>'s rule, or null.</summary>
+    private static GrantResult? Invalid(string reason)
+    {
+        var violations = new List<FieldViolation>();
+        OfficerReason.Check(reason, "reason", violations);
+        return violations.Count > 0 ? GrantResult.Invalid(violations) : null;
+    }
 
     private string Describe() => state.State.Grant?.Status.ToString().ToLowerInvariant() ?? "not issued";
 

@@ -1,3 +1,4 @@
+using Custodian.Validation;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -60,34 +61,43 @@ public sealed class AccessReviewGrain(
 
     public Task<AccessReview?> GetAsync() => Task.FromResult(state.State.Review);
 
-    public async Task<(AccessReview? Review, string? Refusal)> DecideAsync(string grantId, bool confirm, string officer, string reason)
+    public async Task<ReviewResult> DecideAsync(string grantId, bool confirm, string officer, string reason)
     {
+        var violations = new List<FieldViolation>();
+        Identifiers.CheckGrantId(grantId, "grant_id", violations);
+        OfficerReason.Check(reason, "reason", violations);
+        if (violations.Count > 0)
+        {
+            return ReviewResult.Invalid(violations);
+        }
+
         if (state.State.Review is not { Closed: false } review)
         {
-            return (null, "No access review is open.");
+            return ReviewResult.Refused("No access review is open.");
         }
 
         var item = review.Items.FirstOrDefault(i => i.GrantId == grantId);
         if (item is null)
         {
-            return (null, "The open review does not list this grant.");
+            return ReviewResult.Refused("The open review does not list this grant.");
         }
 
         if (item.Decision != ReviewDecision.Pending)
         {
-            return (null, $"This grant was already {item.Decision.ToString().ToLowerInvariant()} in this review.");
+            return ReviewResult.Refused($"This grant was already {item.Decision.ToString().ToLowerInvariant()} in this review.");
         }
 
-        if (!confirm)
+        // The grant's log keeps the reason with a prefix: when that makes it too long, nothing is revoked or recorded.
+        if (!confirm && await GrainFactory.GetGrain<IAccessGrantGrain>(grantId).RevokeAsync(officer, "access review: " + reason) is { Violations.IsDefaultOrEmpty: false } revoke)
         {
-            await GrainFactory.GetGrain<IAccessGrantGrain>(grantId).RevokeAsync(officer, "access review: " + reason);
+            return ReviewResult.Invalid(revoke.Violations);
         }
 
         var decided = item with { Decision = confirm ? ReviewDecision.Confirmed : ReviewDecision.Revoked, DecidedBy = officer, Reason = reason };
         review = review with { Items = review.Items.Replace(item, decided) };
         state.State.Review = review with { Closed = review.Items.All(i => i.Decision != ReviewDecision.Pending) };
         await state.WriteStateAsync();
-        return (state.State.Review, null);
+        return ReviewResult.Ok(state.State.Review);
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)

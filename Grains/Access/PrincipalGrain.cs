@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Custodian.Validation;
 using Microsoft.Extensions.Logging;
 
 namespace Custodian.Access;
@@ -55,6 +56,14 @@ public sealed class PrincipalGrain(
     public async Task<ResumeResult> ResumeAsync(string officer, string reason)
     {
         var principal = this.GetPrimaryKeyString();
+        var violations = new List<FieldViolation>();
+        Identifiers.CheckPrincipal(principal, "principal", violations);
+        OfficerReason.Check(reason, "reason", violations);
+        if (violations.Count > 0)
+        {
+            return new ResumeResult(null, null, [.. violations]);
+        }
+
         var refusal = SeparationOfDuties.RefuseResume(officer, principal)
             ?? (officer != principal && await GrainFactory.GetGrain<IPrincipalGrain>(officer).GetSuspensionAsync() is not null ? SeparationOfDuties.Suspended : null);
         if (refusal is not null)

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Custodian.Validation;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -44,7 +45,7 @@ public sealed class BackupGrain(
         }));
 
     public Task<BackupJob> StartRestoreAsync(string backupId, string target, string actor) =>
-        Task.FromResult(Start(BackupJobKind.Restore, actor, async ct =>
+        Task.FromResult(RefuseNames(backupId, target, actor) ?? Start(BackupJobKind.Restore, actor, async ct =>
         {
             var summary = await vault.RestoreAsync(backupId, target, new Progress(this), ct);
             BackupLog.RestoreCompleted(logger, backupId, target, summary.StatesRestored, summary.ErasedLeftOut);
@@ -55,6 +56,29 @@ public sealed class BackupGrain(
 
     public async Task<ImmutableArray<BackupManifest>> ListBackupsAsync() => [.. await vault.ListBackupsAsync(CancellationToken.None)];
 
+    /// <summary>
+    /// A restore whose backup id or target breaks <see cref="Identifiers.CheckBackupName"/> (the gateway checks the same)
+    /// names no backup or configured target: it fails at once, as not found or unknown, without touching storage or
+    /// replacing the last job. Null when both names are well-formed.
+    /// </summary>
+    private BackupJob? RefuseNames(string backupId, string target, string actor)
+    {
+        var violations = new List<FieldViolation>();
+        Identifiers.CheckBackupName(backupId, "backup_id", violations);
+        var badId = violations.Count > 0;
+        Identifiers.CheckBackupName(target, "target", violations);
+        if (violations.Count == 0)
+        {
+            return null;
+        }
+
+        var now = timeProvider.GetUtcNow();
+        var failure = badId ? BackupFailure.BackupNotFound : BackupFailure.TargetUnknown;
+        return new BackupJob(NewJobId(BackupJobKind.Restore, now), BackupJobKind.Restore, BackupJobState.Failed, 0, now, now, actor, failure.Message(), null, null, failure);
+    }
+
+    private static string NewJobId(BackupJobKind kind, DateTimeOffset now) => $"{kind.ToString().ToLowerInvariant()}-{now:yyyyMMddHHmmss}-{Guid.NewGuid():N}"[..40];
+
     private BackupJob Start(BackupJobKind kind, string actor, Func<CancellationToken, Task<BackupJob>> work)
     {
         if (_job is { State: BackupJobState.Running } running)
@@ -64,7 +88,7 @@ public sealed class BackupGrain(
 
         var now = timeProvider.GetUtcNow();
         _progress = 0;
-        _job = new BackupJob($"{kind.ToString().ToLowerInvariant()}-{now:yyyyMMddHHmmss}-{Guid.NewGuid():N}"[..40], kind, BackupJobState.Running, 0, now, null, actor, "running", null, null);
+        _job = new BackupJob(NewJobId(kind, now), kind, BackupJobState.Running, 0, now, null, actor, "running", null, null);
         BackupLog.JobStarted(logger, _job.JobId, kind, actor);
         _timer = this.RegisterGrainTimer(async ct =>
         {

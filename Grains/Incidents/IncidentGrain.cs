@@ -1,10 +1,9 @@
 using System.Collections.Immutable;
-using System.Globalization;
-using System.Net.Mail;
 using Custodian.Audit;
 using Custodian.Keys;
 using Custodian.Mail;
 using Custodian.Subjects;
+using Custodian.Validation;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -99,7 +98,7 @@ public sealed class IncidentGrain(
         }
 
         var mails = recipients
-            .Select((r, i) => Render(incident, prepared, r.Tenant, r.Address, i, notice.Culture ?? CultureOf(r.Tenant)))
+            .Select((r, i) => IncidentMails.Notice(incident, prepared, r.Tenant, r.Address, i, notice.Culture ?? CultureOf(r.Tenant), Target(incident)))
             .ToImmutableArray();
         var sent = prepared with { MessageIds = [.. mails.Select(m => m.MessageId)], ExemptSubjects = exempt, UnreachableSubjects = unreachable };
         var next = IncidentLifecycle.Sent(incident, sent);
@@ -138,7 +137,7 @@ public sealed class IncidentGrain(
             }
 
             await AuditAsync(records);
-            await EnqueueAsync([.. escalate.Select(p => EscalationMail(incident, p)).OfType<OutgoingMail>()]);
+            await EnqueueAsync([.. escalate.Select(p => IncidentMails.Escalation(incident, p, _options, logger, Target(incident))).OfType<OutgoingMail>()]);
             await SaveAsync(next);
             foreach (var point in escalate)
             {
@@ -259,7 +258,7 @@ public sealed class IncidentGrain(
         foreach (var (subject, lookup) in lookups)
         {
             if (lookup.Record?.Record.Fields.GetValueOrDefault(_options.ContactField) is { } address
-                && MailAddress.TryCreate(address, out var parsed) && parsed.Address == address)
+                && EmailAddresses.IsPlain(address))
             {
                 recipients.Add((subject[..subject.IndexOf('/', StringComparison.Ordinal)], address));
             }
@@ -271,64 +270,6 @@ public sealed class IncidentGrain(
 
         return (recipients.ToImmutable(), exempt, unreachable.ToImmutable(), []);
     }
-
-    private OutgoingMail Render(Incident incident, IncidentNotice notice, string tenant, string address, int index, string? culture)
-    {
-        var strings = NoticeTemplates.Strings(culture);
-        string Known(string? value) => string.IsNullOrWhiteSpace(value) ? strings["unknown"] : value;
-        string KnownList(ImmutableArray<string> values) => values.IsDefaultOrEmpty ? strings["unknown"] : string.Join(", ", values);
-        string KnownNumber(long? value) => value?.ToString("N0", CultureInfo.GetCultureInfo(culture ?? NoticeTemplates.DefaultCulture)) ?? strings["unknown"];
-        var earlier = notice.References
-            .Select(n => incident.Notices[n - 1])
-            .Select(n => $"  - {n.Number}: {strings["phase_" + n.Phase.ToString().ToLowerInvariant() + "_title"]}, {n.SentAt:yyyy-MM-dd HH:mm} UTC")
-            .ToList();
-        var values = new Dictionary<string, string>
-        {
-            ["reference"] = $"{incident.TenantId}/{incident.IncidentId}/{notice.Number}",
-            ["tenant"] = tenant,
-            ["aware_at"] = $"{incident.AwareAt:yyyy-MM-dd HH:mm} UTC",
-            ["phase_title"] = strings[notice.Phase == NoticePhase.First ? "phase_first_title" : "phase_final_title"],
-            ["phase_text"] = strings[notice.Phase == NoticePhase.First ? "phase_first" : "phase_final"],
-            ["references"] = earlier.Count == 0 ? "" : strings["references"] + "\n" + string.Join("\n", earlier) + "\n",
-            ["delay"] = notice.DelayReasons is { } reasons ? "\n" + strings["delay"] + "\n" + reasons + "\n" : "",
-            ["nature"] = Known(incident.Nature),
-            ["subject_categories"] = KnownList(incident.SubjectCategories),
-            ["approximate_subjects"] = KnownNumber(incident.ApproximateSubjects),
-            ["record_categories"] = KnownList(incident.RecordCategories),
-            ["approximate_records"] = KnownNumber(incident.ApproximateRecords),
-            ["contact_point"] = Known(incident.ContactPoint),
-            ["consequences"] = Known(incident.LikelyConsequences),
-            ["measures"] = Known(incident.Measures),
-            ["missing"] = notice.MissingParts.IsEmpty ? "" : "\n" + strings["missing"] + " " + string.Join(", ", notice.MissingParts) + "\n",
-        };
-        var (subject, body) = NoticeTemplates.Render(notice.Audience.ToString().ToLowerInvariant(), culture, values);
-        return new OutgoingMail(IncidentLifecycle.NoticeMessageId(incident, notice.Number, notice.Audience, index), [address], subject, body, Target(incident));
-    }
-
-    private OutgoingMail? EscalationMail(Incident incident, TimeSpan point)
-    {
-        ImmutableArray<string> to = [.. new[] { _options.OfficerEmail, _options.DpoEmail }.Where(a => !string.IsNullOrEmpty(a)).Distinct().Select(a => a!)];
-        if (to.IsEmpty)
-        {
-            IncidentLog.NoEscalationRecipients(logger, incident.TenantId, incident.IncidentId, point);
-            return null;
-        }
-
-        var values = new Dictionary<string, string>
-        {
-            ["incident"] = incident.IncidentId,
-            ["tenant"] = incident.TenantId,
-            ["aware_at"] = $"{incident.AwareAt:yyyy-MM-dd HH:mm} UTC",
-            ["deadline"] = $"{incident.DeadlineAt:yyyy-MM-dd HH:mm} UTC",
-            ["elapsed"] = Hours(point),
-            ["remaining"] = Hours(Incident.NoticeDeadline - point),
-        };
-        var (subject, body) = NoticeTemplates.Render("escalation", null, values);
-        return new OutgoingMail(IncidentLifecycle.EscalationMessageId(incident, point), to, subject, body, Target(incident));
-    }
-
-    private static string Hours(TimeSpan span) =>
-        span.TotalMinutes % 60 == 0 ? $"{(long)span.TotalHours} h" : $"{(long)span.TotalHours} h {span.Minutes:00} min {span.Seconds:00} s";
 
     private string? CultureOf(string tenant) => _options.Tenants.GetValueOrDefault(tenant)?.Culture;
 

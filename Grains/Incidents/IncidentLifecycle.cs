@@ -9,38 +9,12 @@ namespace Custodian.Incidents;
 /// </summary>
 public static class IncidentLifecycle
 {
-    /// <summary>Longest free text (nature, consequences, measures, contact point, delay reasons).</summary>
-    public const int MaxTextLength = 4000;
-
-    /// <summary>Most entries of one list (categories, tenants, subjects, key versions).</summary>
-    public const int MaxListLength = 1000;
-
-    /// <summary>Checks an incident id; see <see cref="Incident.CheckIncidentId"/>.</summary>
-    public static void CheckIncidentId(string? value, string field, List<FieldViolation> violations) => Incident.CheckIncidentId(value, field, violations);
-
-    /// <summary>A new incident opened by an officer, or the fields that make the opening invalid.</summary>
+    /// <summary>A new incident opened by an officer, or the fields that make the opening (or the key) invalid.</summary>
     public static IncidentResult Open(string tenantId, string incidentId, IncidentOpening opening, DateTimeOffset now)
     {
-        var violations = Validate(opening.Facts);
-        if (opening.AwareAt == default)
-        {
-            violations.Add(new FieldViolation("aware_at", "is required: when the provider became aware of the breach"));
-        }
-        else if (opening.AwareAt > now)
-        {
-            violations.Add(new FieldViolation("aware_at", "is in the future"));
-        }
-
-        if (string.IsNullOrWhiteSpace(opening.Facts.Nature))
-        {
-            violations.Add(new FieldViolation("nature", "is required when opening an incident"));
-        }
-
-        if (string.IsNullOrWhiteSpace(opening.OpenedBy))
-        {
-            violations.Add(new FieldViolation("opened_by", "is required"));
-        }
-
+        var violations = new List<FieldViolation>();
+        Incident.CheckRef(tenantId, incidentId, violations);
+        violations.AddRange(opening.Validate(now));
         if (violations.Count > 0)
         {
             return IncidentResult.Invalid(violations);
@@ -58,13 +32,7 @@ public static class IncidentLifecycle
     /// <summary>Records facts and the assessment; a closed incident does not change.</summary>
     public static IncidentResult Update(Incident incident, IncidentFacts facts, string actor, DateTimeOffset now)
     {
-        var violations = Validate(facts);
-        if (facts.Nature is { } nature && string.IsNullOrWhiteSpace(nature))
-        {
-            violations.Add(new FieldViolation("nature", "cannot be emptied"));
-        }
-
-        if (violations.Count > 0)
+        if (facts.ValidateUpdate() is { Count: > 0 } violations)
         {
             return IncidentResult.Invalid(violations);
         }
@@ -114,28 +82,7 @@ public static class IncidentLifecycle
     /// </summary>
     public static (IncidentNotice? Notice, IncidentResult? Refusal) PrepareNotice(Incident incident, NoticeRequest notice, string actor, DateTimeOffset now)
     {
-        var violations = new List<FieldViolation>();
-        if (notice.Audience == NoticeAudience.Unspecified || !Enum.IsDefined(notice.Audience))
-        {
-            violations.Add(new FieldViolation("audience", "is authority, customer or subjects"));
-        }
-
-        if (notice.Phase == NoticePhase.Unspecified || !Enum.IsDefined(notice.Phase))
-        {
-            violations.Add(new FieldViolation("phase", "is first or final"));
-        }
-
-        if (notice.DelayReasons is { Length: > MaxTextLength })
-        {
-            violations.Add(new FieldViolation("delay_reasons", $"is at most {MaxTextLength} characters"));
-        }
-
-        if (notice.Culture is { Length: > 16 })
-        {
-            violations.Add(new FieldViolation("culture", "is a culture name such as en or de"));
-        }
-
-        if (violations.Count > 0)
+        if (notice.Validate() is { Count: > 0 } violations)
         {
             return (null, IncidentResult.Invalid(violations));
         }
@@ -257,89 +204,6 @@ public static class IncidentLifecycle
         EncryptedAtRest = facts.EncryptedAtRest ?? incident.EncryptedAtRest,
         CompromisedKeyVersions = facts.CompromisedKeyVersions ?? incident.CompromisedKeyVersions,
     };
-
-    private static List<FieldViolation> Validate(IncidentFacts facts)
-    {
-        var violations = new List<FieldViolation>();
-        Text(facts.Nature, "nature", violations);
-        Text(facts.LikelyConsequences, "likely_consequences", violations);
-        Text(facts.Measures, "measures", violations);
-        Text(facts.ContactPoint, "contact_point", violations);
-        List(facts.SubjectCategories, "subject_categories", 100, violations);
-        List(facts.RecordCategories, "record_categories", 100, violations);
-        List(facts.CompromisedKeyVersions, "compromised_key_versions", 200, violations);
-        if (facts.ApproximateSubjects is < 0)
-        {
-            violations.Add(new FieldViolation("approximate_subjects", "is zero or more"));
-        }
-
-        if (facts.ApproximateRecords is < 0)
-        {
-            violations.Add(new FieldViolation("approximate_records", "is zero or more"));
-        }
-
-        if (facts.Risk is { } risk && !Enum.IsDefined(risk))
-        {
-            violations.Add(new FieldViolation("risk", "is unassessed, none, risk or high"));
-        }
-
-        if (facts.AffectedTenants is { } tenants)
-        {
-            if (tenants.Length > MaxListLength)
-            {
-                violations.Add(new FieldViolation("affected_tenants", $"has at most {MaxListLength} entries"));
-            }
-
-            for (var i = 0; i < tenants.Length && i < MaxListLength; i++)
-            {
-                Identifiers.CheckTenantId(tenants[i], $"affected_tenants[{i}]", violations);
-            }
-        }
-
-        if (facts.AffectedSubjects is { } subjects)
-        {
-            if (subjects.Length > MaxListLength)
-            {
-                violations.Add(new FieldViolation("affected_subjects", $"has at most {MaxListLength} entries"));
-            }
-
-            for (var i = 0; i < subjects.Length && i < MaxListLength; i++)
-            {
-                var slash = subjects[i]?.IndexOf('/', StringComparison.Ordinal) ?? -1;
-                if (slash <= 0)
-                {
-                    violations.Add(new FieldViolation($"affected_subjects[{i}]", "has the form tenant/subject"));
-                }
-                else
-                {
-                    Custodian.Subjects.SubjectRef.Check(subjects[i][..slash], subjects[i][(slash + 1)..], violations, $"affected_subjects[{i}].");
-                }
-            }
-        }
-
-        return violations;
-    }
-
-    private static void Text(string? value, string field, List<FieldViolation> violations)
-    {
-        if (value is { Length: > MaxTextLength })
-        {
-            violations.Add(new FieldViolation(field, $"is at most {MaxTextLength} characters"));
-        }
-    }
-
-    private static void List(ImmutableArray<string>? values, string field, int maxItem, List<FieldViolation> violations)
-    {
-        if (values is not { } list)
-        {
-            return;
-        }
-
-        if (list.Length > MaxListLength || list.Any(v => string.IsNullOrWhiteSpace(v) || v.Length > maxItem))
-        {
-            violations.Add(new FieldViolation(field, $"has at most {MaxListLength} non-empty entries of at most {maxItem} characters"));
-        }
-    }
 
     private static Incident Record(Incident incident, string action, string actor, DateTimeOffset now, string detail) =>
         incident with { History = incident.History.Add(new IncidentTransition(action, actor, now, detail)) };

@@ -10,37 +10,12 @@ namespace Custodian.Requests;
 /// </summary>
 public static class RequestLifecycle
 {
-    /// <summary>Longest reason or extension text.</summary>
-    public const int MaxTextLength = 2000;
-
-    /// <summary>Longest request id.</summary>
-    public const int MaxRequestIdLength = 64;
-
-    /// <summary>A new request, or the fields that make the filing invalid.</summary>
+    /// <summary>A new request, or the fields that make the filing (or the key) invalid.</summary>
     public static RequestResult File(string tenantId, string requestId, RequestFiling filing, DateTimeOffset now)
     {
         var violations = new List<FieldViolation>();
-        Identifiers.CheckSubjectId(filing.SubjectId, "subject_id", violations);
-        if (filing.Kind == RequestKind.Unspecified || !Enum.IsDefined(filing.Kind))
-        {
-            violations.Add(new FieldViolation("kind", "is one of access, portability, rectification, erasure, restriction, objection"));
-        }
-
-        if (filing.Channel == RequestChannel.Unspecified || !Enum.IsDefined(filing.Channel))
-        {
-            violations.Add(new FieldViolation("channel", "is api or helpdesk"));
-        }
-
-        if (string.IsNullOrWhiteSpace(filing.EnteredBy))
-        {
-            violations.Add(new FieldViolation("entered_by", "is required"));
-        }
-
-        if (filing.ReceivedAt > now)
-        {
-            violations.Add(new FieldViolation("received_at", "is in the future"));
-        }
-
+        SubjectRequest.CheckRef(tenantId, requestId, violations);
+        violations.AddRange(filing.Validate(now));
         if (violations.Count > 0)
         {
             return RequestResult.Invalid(violations);
@@ -114,18 +89,7 @@ public static class RequestLifecycle
     /// </summary>
     public static RequestResult Extend(SubjectRequest request, int months, string reasons, string actor, DateTimeOffset now)
     {
-        var violations = new List<FieldViolation>();
-        if (months is < 1 or > DueDates.MaxExtensionMonths)
-        {
-            violations.Add(new FieldViolation("months", $"is 1 to {DueDates.MaxExtensionMonths}"));
-        }
-
-        if (string.IsNullOrWhiteSpace(reasons) || reasons.Length > MaxTextLength)
-        {
-            violations.Add(new FieldViolation("reasons", $"are required (the subject is told them), at most {MaxTextLength} characters"));
-        }
-
-        if (violations.Count > 0)
+        if (RequestExtension.Check(months, reasons) is { Count: > 0 } violations)
         {
             return RequestResult.Invalid(violations);
         }
@@ -158,41 +122,8 @@ public static class RequestLifecycle
     /// <summary>Closes the request; a fulfilment needs a verified identity, a refusal its ground and the subject told of the remedies.</summary>
     public static RequestResult Close(SubjectRequest request, RequestClosing closing, string actor, DateTimeOffset now)
     {
-        var violations = new List<FieldViolation>();
         var needsReason = closing.Outcome is OutcomeKind.PartiallyFulfilled or OutcomeKind.Refused;
-        if (closing.Outcome == OutcomeKind.Unspecified || !Enum.IsDefined(closing.Outcome))
-        {
-            violations.Add(new FieldViolation("outcome", "is fulfilled, partially-fulfilled or refused"));
-        }
-
-        if (needsReason && (string.IsNullOrWhiteSpace(closing.Reason) || closing.Reason.Length > MaxTextLength))
-        {
-            violations.Add(new FieldViolation("reason", $"is required for a partial fulfilment or a refusal, at most {MaxTextLength} characters"));
-        }
-
-        if (!needsReason && !string.IsNullOrEmpty(closing.Reason))
-        {
-            violations.Add(new FieldViolation("reason", "is given only for a partial fulfilment or a refusal"));
-        }
-
-        if (closing.Outcome == OutcomeKind.Refused)
-        {
-            if (closing.Ground == RefusalGround.None || !Enum.IsDefined(closing.Ground))
-            {
-                violations.Add(new FieldViolation("ground", "is manifestly-unfounded or excessive (Art. 12(5)) or no-action (Art. 12(4)) for a refusal"));
-            }
-
-            if (!closing.SubjectToldOfRemedies)
-            {
-                violations.Add(new FieldViolation("subject_told_of_remedies", "must be true: a refusal tells the subject of the right to complain to a supervisory authority and to seek a judicial remedy"));
-            }
-        }
-        else if (closing.Ground != RefusalGround.None)
-        {
-            violations.Add(new FieldViolation("ground", "is given only for a refusal"));
-        }
-
-        if (violations.Count > 0)
+        if (closing.Validate() is { Count: > 0 } violations)
         {
             return RequestResult.Invalid(violations);
         }

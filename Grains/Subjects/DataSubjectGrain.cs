@@ -7,8 +7,9 @@ namespace Custodian.Subjects;
 
 /// <summary>
 /// One data subject's personal data and the state of its rights (restriction, objections, recipients,
-/// legal hold), persisted encrypted through the <c>secure</c> storage. Every change is written before
-/// it is reported; a failed write leaves the grain as storage holds it.
+/// legal hold), persisted encrypted through the <c>secure</c> storage. Every change checks its input and the
+/// grain's own key with the contracts' rules (the gateway checks the same) and writes nothing when they fail;
+/// it is written before it is reported, and a failed write leaves the grain as storage holds it.
 /// </summary>
 public sealed class DataSubjectGrain(
     [PersistentState("subject", "secure")] IPersistentState<DataSubjectState> state,
@@ -24,8 +25,7 @@ public sealed class DataSubjectGrain(
             return PutRecordResult.Erased(erasure);
         }
 
-        var violations = record.Validate("record.");
-        if (violations.Count > 0)
+        if (Check(v => PersonalDataRecord.Check(record, "record", v)) is { Count: > 0 } violations)
         {
             return PutRecordResult.Rejected(violations);
         }
@@ -36,37 +36,24 @@ public sealed class DataSubjectGrain(
         return PutRecordResult.StoredAt(now);
     }
 
-    public Task<RecordLookup> GetRecordAsync(string category, string purpose)
-    {
-        if (state.State.Erasure is { } erasure)
-        {
-            return Task.FromResult(new RecordLookup(null, erasure));
-        }
+    public Task<RecordLookup> GetRecordAsync(string category, string purpose) => Task.FromResult(SubjectReads.Lookup(state.State, category, purpose));
 
-        var refusal = RefusalFor(ProcessingPurposes.Normalize(purpose));
-        return Task.FromResult(refusal == ReadRefusal.None
-            ? new RecordLookup(state.State.Records.GetValueOrDefault(category), null)
-            : new RecordLookup(null, null, refusal));
-    }
-
-    public Task<CategoryListing> ListCategoriesAsync() =>
-        Task.FromResult(new CategoryListing(
-            [.. state.State.Records.Values.Select(r => new CategorySummary(r.Record.Category, r.Record.Purpose, r.Record.LegalBasis, r.Record.Fields.Count, r.UpdatedAt))],
-            state.State.Erasure));
+    public Task<CategoryListing> ListCategoriesAsync() => Task.FromResult(SubjectReads.Categories(state.State));
 
     public Task<RectificationPlan> PlanRectificationAsync(string category, ImmutableSortedDictionary<string, string> fields) =>
-        Task.FromResult(Plan(category, fields).Plan);
+        Task.FromResult(SubjectRectification.Plan(state.State, category, fields, Check(v => RectificationPlan.CheckInput(category, fields, v))).Plan);
 
     public async Task<RectificationResult> ApplyRectificationAsync(string category, ImmutableSortedDictionary<string, string> fields, long version)
     {
-        var (plan, rectified) = Plan(category, fields);
+        var input = Check(v => RectificationPlan.CheckInput(category, fields, v));
+        var (plan, rectified) = SubjectRectification.Plan(state.State, category, fields, input);
         if (plan.Erasure is { } erasure)
         {
             return new RectificationResult(null, [], erasure, []);
         }
 
         // The digests the caller recorded describe the record at the planned version: anything else is not what they prove.
-        if (plan.NoSuchCategory || plan.Version != version)
+        if (input.Count == 0 && (plan.NoSuchCategory || plan.Version != version))
         {
             SubjectLog.RectificationChangedMeanwhile(logger, Key, category);
             return new RectificationResult(null, [], null, [], ChangedMeanwhile: true);
@@ -86,14 +73,9 @@ public sealed class DataSubjectGrain(
 
     public async Task<SubjectChange> RestrictAsync(RestrictionGround ground, string actor)
     {
-        if (state.State.Erasure is { } erasure)
+        if (Refuse(v => Restriction.CheckGround(ground, "ground", v)) is { } refused)
         {
-            return SubjectChange.Erased(erasure);
-        }
-
-        if (!Enum.IsDefined(ground) || ground == RestrictionGround.Unspecified)
-        {
-            return SubjectChange.Refused("A restriction needs its ground, Art. 18(1)(a)-(d).");
+            return refused;
         }
 
         if (state.State.Restriction is not null)
@@ -110,9 +92,9 @@ public sealed class DataSubjectGrain(
 
     public async Task<SubjectChange> LiftRestrictionAsync(DateTimeOffset subjectInformedAt, string actor)
     {
-        if (state.State.Erasure is { } erasure)
+        if (Refuse(v => Restriction.CheckLifting(subjectInformedAt, "subject_informed_at", v)) is { } refused)
         {
-            return SubjectChange.Erased(erasure);
+            return refused;
         }
 
         if (state.State.Restriction is not { } restriction)
@@ -133,9 +115,9 @@ public sealed class DataSubjectGrain(
 
     public async Task<SubjectChange> ObjectAsync(string purpose, bool directMarketing)
     {
-        if (state.State.Erasure is { } erasure)
+        if (Refuse(v => ProcessingPurposes.Check(purpose, "purpose", v)) is { } refused)
         {
-            return SubjectChange.Erased(erasure);
+            return refused;
         }
 
         var key = ProcessingPurposes.Normalize(purpose);
@@ -153,9 +135,13 @@ public sealed class DataSubjectGrain(
 
     public async Task<SubjectChange> RecordCompellingGroundsAsync(string purpose, string grounds)
     {
-        if (state.State.Erasure is { } erasure)
+        if (Refuse(v =>
         {
-            return SubjectChange.Erased(erasure);
+            ProcessingPurposes.Check(purpose, "purpose", v);
+            Objection.CheckGrounds(grounds, "grounds", v);
+        }) is { } refused)
+        {
+            return refused;
         }
 
         var key = ProcessingPurposes.Normalize(purpose);
@@ -182,9 +168,13 @@ public sealed class DataSubjectGrain(
 
     public async Task<SubjectChange> SetRecipientsAsync(string category, ImmutableArray<Recipient> recipients)
     {
-        if (state.State.Erasure is { } erasure)
+        if (Refuse(v =>
         {
-            return SubjectChange.Erased(erasure);
+            Identifiers.CheckCategory(category, "category", v);
+            Recipient.Check(recipients.IsDefault ? [] : recipients, "recipients", v);
+        }) is { } refused)
+        {
+            return refused;
         }
 
         var now = timeProvider.GetUtcNow();
@@ -193,22 +183,15 @@ public sealed class DataSubjectGrain(
         return SubjectChange.DoneAt(now);
     }
 
-    public Task<SubjectRightsState> GetRightsStateAsync() =>
-        Task.FromResult(new SubjectRightsState(state.State.Erasure, state.State.Restriction, [.. state.State.Objections.Keys], state.State.Hold));
+    public Task<SubjectRightsState> GetRightsStateAsync() => Task.FromResult(SubjectReads.Rights(state.State));
 
-    public Task<RecipientListing> GetRecipientsAsync() =>
-        Task.FromResult(new RecipientListing(state.State.Erasure is null ? state.State.Recipients : ImmutableSortedDictionary<string, ImmutableArray<Recipient>>.Empty, state.State.Erasure));
+    public Task<RecipientListing> GetRecipientsAsync() => Task.FromResult(SubjectReads.Recipients(state.State));
 
     public async Task<SubjectChange> PlaceLegalHoldAsync(LegalHold hold)
     {
-        if (state.State.Erasure is { } erasure)
+        if (Refuse(v => v.AddRange(hold.Validate())) is { } refused)
         {
-            return SubjectChange.Erased(erasure);
-        }
-
-        if (!Enum.IsDefined(hold.Ground) || hold.Ground == ErasureException.Unspecified)
-        {
-            return SubjectChange.Refused("A legal hold needs its ground, Art. 17(3)(a)-(e).");
+            return refused;
         }
 
         var now = timeProvider.GetUtcNow();
@@ -219,9 +202,9 @@ public sealed class DataSubjectGrain(
 
     public async Task<SubjectChange> ReleaseLegalHoldAsync()
     {
-        if (state.State.Erasure is { } erasure)
+        if (Refuse() is { } refused)
         {
-            return SubjectChange.Erased(erasure);
+            return refused;
         }
 
         if (state.State.Hold is null)
@@ -235,20 +218,15 @@ public sealed class DataSubjectGrain(
         return SubjectChange.DoneAt(now);
     }
 
-    public Task<SubjectExport> ExportAsync(bool portability)
-    {
-        var s = state.State;
-        if (s.Erasure is { } erasure)
-        {
-            return Task.FromResult(new SubjectExport([], ImmutableSortedDictionary<string, ImmutableArray<Recipient>>.Empty, null, [], null, erasure));
-        }
-
-        var records = s.Records.Values.Where(r => !portability || r.Record.ProvidedBySubject).ToImmutableArray();
-        return Task.FromResult(new SubjectExport(records, s.Recipients, s.Restriction, [.. s.Objections.Values], s.Hold, null));
-    }
+    public Task<SubjectExport> ExportAsync(bool portability) => Task.FromResult(SubjectReads.Export(state.State, portability));
 
     public async Task<ErasureResult> EraseAsync(string actor, string reason, bool partial)
     {
+        if (Check(v => ErasureRecord.CheckReason(reason, "reason", v)) is { Count: > 0 } violations)
+        {
+            return ErasureResult.Invalid(violations);
+        }
+
         // Erased with a receipt: done. Erased without one (a copy whose key is gone): write the tombstone and receipt now.
         if (state.State.Erasure is { ReceiptId.Length: > 0 } done)
         {
@@ -291,47 +269,20 @@ public sealed class DataSubjectGrain(
         return new ErasureResult(erasure, [], [], null, queued);
     }
 
-    /// <summary>
-    /// The rectification of <paramref name="fields"/> of <paramref name="category"/> as the record now stands: the
-    /// plan (changes, the record's version, or why it cannot be made) and the rectified record when it can.
-    /// </summary>
-    private (RectificationPlan Plan, PersonalDataRecord? Rectified) Plan(string category, ImmutableSortedDictionary<string, string> fields)
+    /// <summary>The violations of the grain's own key (the subject's tenant and id) and then of the input, as <paramref name="input"/> adds them.</summary>
+    private List<FieldViolation> Check(Action<List<FieldViolation>>? input = null)
     {
-        if (state.State.Erasure is { } erasure)
-        {
-            return (new RectificationPlan([], erasure, [], 0), null);
-        }
-
-        if (!state.State.Records.TryGetValue(category, out var stored))
-        {
-            return (new RectificationPlan([new FieldViolation("category", "the subject has no record in this category")], null, [], 0, NoSuchCategory: true), null);
-        }
-
         var violations = new List<FieldViolation>();
-        if (fields.IsEmpty)
-        {
-            violations.Add(new FieldViolation("fields", "needs at least one field to rectify"));
-        }
-
-        foreach (var name in fields.Keys.Where(f => !stored.Record.Fields.ContainsKey(f)))
-        {
-            violations.Add(new FieldViolation("fields", $"the record has no field '{name}'; rectification changes existing fields only"));
-        }
-
-        var rectified = stored.Record with { Fields = stored.Record.Fields.SetItems(fields) };
-        if (violations.Count == 0)
-        {
-            violations.AddRange(rectified.Validate());
-        }
-
-        if (violations.Count > 0)
-        {
-            return (new RectificationPlan([.. violations], null, [], stored.Version), null);
-        }
-
-        var changes = fields.Where(f => stored.Record.Fields[f.Key] != f.Value).Select(f => new FieldChange(f.Key, stored.Record.Fields[f.Key], f.Value)).ToImmutableArray();
-        return (new RectificationPlan([], null, changes, stored.Version), rectified);
+        SubjectRef.CheckGrainKey(Key, violations);
+        input?.Invoke(violations);
+        return violations;
     }
+
+    /// <summary>Why a change of the rights state cannot start (the subject was erased, or the key or input is invalid), or null when it can.</summary>
+    private SubjectChange? Refuse(Action<List<FieldViolation>>? input = null) =>
+        state.State.Erasure is { } erasure ? SubjectChange.Erased(erasure)
+        : Check(input) is { Count: > 0 } violations ? SubjectChange.Invalid(violations)
+        : null;
 
     /// <summary>
     /// Counts one more change, applies <paramref name="change"/> (which may stamp what it writes with the new
@@ -353,35 +304,9 @@ public sealed class DataSubjectGrain(
         }
     }
 
-    /// <summary>
-    /// Queues the Art. 19 notices of a change that is already stored. The change stands if the outbox
-    /// cannot take them; that gap is logged and shows as fewer notices queued than recipients.
-    /// </summary>
-    private async Task<int> NotifyAsync(List<(string Category, Recipient Recipient)> recipients, SubjectChangeKind change, DateTimeOffset at)
-    {
-        try
-        {
-            return await RecipientNotices.QueueAsync(GrainFactory, Key, recipients, change, at);
-        }
-        catch (Exception e)
-        {
-            SubjectLog.NoticesNotQueued(logger, e.GetType().Name, Key, change, recipients.Count);
-            return 0;
-        }
-    }
+    /// <summary>Queues the Art. 19 notices of a change that is already stored; see <see cref="RecipientNotices.QueueAsync"/>.</summary>
+    private Task<int> NotifyAsync(List<(string Category, Recipient Recipient)> recipients, SubjectChangeKind change, DateTimeOffset at) =>
+        RecipientNotices.QueueAsync(GrainFactory, logger, Key, recipients, change, at);
 
-    private ReadRefusal RefusalFor(string purpose)
-    {
-        if (state.State.Restriction is not null && !ProcessingPurposes.AllowedWhileRestricted.Contains(purpose))
-        {
-            return ReadRefusal.Restricted;
-        }
-
-        return state.State.Objections.TryGetValue(purpose, out var objection) && objection.StopsProcessing
-            ? ReadRefusal.Objected
-            : ReadRefusal.None;
-    }
-
-    private List<(string Category, Recipient Recipient)> RecipientsOf(IEnumerable<string> categories) =>
-        [.. categories.SelectMany(c => state.State.Recipients.GetValueOrDefault(c, []).Select(r => (c, r)))];
+    private List<(string Category, Recipient Recipient)> RecipientsOf(IEnumerable<string> categories) => SubjectReads.RecipientsOf(state.State, categories);
 }

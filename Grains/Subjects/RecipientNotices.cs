@@ -1,4 +1,5 @@
 using Custodian.Mail;
+using Microsoft.Extensions.Logging;
 
 namespace Custodian.Subjects;
 
@@ -13,18 +14,30 @@ public static class RecipientNotices
     /// <summary>The outbox that holds a subject's notices: one per subject.</summary>
     public static string OutboxKey(string subjectKey) => $"subject:{subjectKey}";
 
-    /// <summary>Queues one notice per recipient; returns how many are in the outbox.</summary>
-    public static async Task<int> QueueAsync(IGrainFactory grains, string subjectKey, IReadOnlyList<(string Category, Recipient Recipient)> recipients, SubjectChangeKind change, DateTimeOffset at)
+    /// <summary>
+    /// Queues one notice per recipient of a change that is already stored; returns how many are in the outbox.
+    /// The change stands if the outbox cannot take them: that gap is logged and shows as fewer notices queued than recipients.
+    /// </summary>
+    public static async Task<int> QueueAsync(
+        IGrainFactory grains, ILogger logger, string subjectKey, IReadOnlyList<(string Category, Recipient Recipient)> recipients, SubjectChangeKind change, DateTimeOffset at)
     {
         if (recipients.Count == 0)
         {
             return 0;
         }
 
-        var subject = SubjectRef.FromGrainKey(subjectKey);
-        var outbox = grains.GetGrain<IMailOutboxGrain>(OutboxKey(subjectKey));
-        var results = await Task.WhenAll(recipients.Select((r, n) => outbox.EnqueueAsync(Notice(subject, r.Category, r.Recipient, change, at, n))));
-        return results.Count(r => r.IsStored);
+        try
+        {
+            var subject = SubjectRef.FromGrainKey(subjectKey);
+            var outbox = grains.GetGrain<IMailOutboxGrain>(OutboxKey(subjectKey));
+            var results = await Task.WhenAll(recipients.Select((r, n) => outbox.EnqueueAsync(Notice(subject, r.Category, r.Recipient, change, at, n))));
+            return results.Count(r => r.IsStored);
+        }
+        catch (Exception e)
+        {
+            SubjectLog.NoticesNotQueued(logger, e.GetType().Name, subjectKey, change, recipients.Count);
+            return 0;
+        }
     }
 
     private static OutgoingMail Notice(SubjectRef subject, string category, Recipient recipient, SubjectChangeKind change, DateTimeOffset at, int n)

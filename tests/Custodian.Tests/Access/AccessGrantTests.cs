@@ -209,6 +209,26 @@ public sealed class AccessGrantTests(AccessPlatform platform, ITestOutputHelper 
     }
 
     [Fact]
+    public async Task TheGrantGrainCalledDirectlyRefusesAMissingOrOverLongReasonAndChangesNothing()
+    {
+        // Arrange: an active grant
+        var grant = await platform.IssueAsync(Platform.NewId("staff"), Platform.NewId("acme"), ["s1"], [Operation.Read], "127.0.0.0/8",
+            DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddHours(1));
+        var grain = platform.GatewayCluster.GetGrain<Custodian.Access.IAccessGrantGrain>(grant.GrantId);
+
+        // Act: not through the gateway, which checks the same rule
+        var blank = await grain.RevokeAsync(AccessPlatform.SecondOfficer, " ");
+        var overLong = await grain.RevokeAsync(AccessPlatform.SecondOfficer, new string('r', Custodian.Access.OfficerReason.MaxLength + 1));
+        var approval = await grain.ApproveAsync(AccessPlatform.SecondOfficer, "");
+
+        // Assert
+        Assert.All(new[] { blank, overLong, approval }, r => Assert.Equal("reason", Assert.Single(r.Violations).Field));
+        var after = await grain.GetAsync();
+        Assert.Equal(Custodian.Access.GrantStatus.Active, after!.Status);
+        Assert.Equal(["issued"], after.History.Select(h => h.Action));
+    }
+
+    [Fact]
     public async Task ForwardedForIsHonouredFromATrustedProxyOnly()
     {
         // The fixture trusts 127.0.0.1 as a proxy: the address it forwards counts.

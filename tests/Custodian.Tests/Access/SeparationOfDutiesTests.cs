@@ -84,6 +84,51 @@ public sealed class SeparationOfDutiesTests(AccessPlatform platform) : IClassFix
     }
 
     [Fact]
+    public async Task RenewalIsTheGrantGrainsWorkUnderTheRulesOfIssuingWhoeverCallsIt()
+    {
+        // Arrange: a read grant for a member of staff, and one for officer ada, both issued by grace
+        var tenant = Platform.NewId("acme");
+        var staffGrant = await platform.IssueAsync(Platform.NewId("staff"), tenant, ["s1"], [Operation.Read], "127.0.0.0/8", Now.AddMinutes(-1), Now.AddHours(1),
+            officer: AccessPlatform.SecondOfficer);
+        var adasGrant = await platform.IssueAsync(AccessPlatform.Officer, tenant, ["s1"], [Operation.Read], "127.0.0.0/8", Now.AddMinutes(-1), Now.AddHours(1),
+            officer: AccessPlatform.SecondOfficer);
+        var grain = (string id) => platform.GatewayCluster.GetGrain<IAccessGrantGrain>(id);
+
+        // Act: the grains called directly
+        var renewed = await grain(staffGrant.GrantId).RenewAsync(AccessPlatform.Officer, "still needed", Now.AddHours(2));
+        var byItsPrincipal = await grain(adasGrant.GrantId).RenewAsync(AccessPlatform.Officer, "still needed", Now.AddHours(2));
+        var tooLong = await grain(staffGrant.GrantId).RenewAsync(AccessPlatform.Officer, "still needed", Now.AddHours(9));
+        var noReason = await grain(staffGrant.GrantId).RenewAsync(AccessPlatform.Officer, " ", Now.AddHours(2));
+        var missing = await grain(Custodian.Access.Grant.NewId()).RenewAsync(AccessPlatform.Officer, "still needed", Now.AddHours(2));
+
+        // Assert: a new grant that names the old one; the old one unchanged; the rules of issuing apply
+        Assert.NotEqual(staffGrant.GrantId, renewed.Grant!.GrantId);
+        Assert.Equal((staffGrant.GrantId, AccessPlatform.Officer, Custodian.Access.GrantStatus.Active), (renewed.Grant.RenewalOf, renewed.Grant.IssuedBy, renewed.Grant.Status));
+        Assert.Equal(["issued"], (await grain(staffGrant.GrantId).GetAsync())!.History.Select(h => h.Action));
+        Assert.True(byItsPrincipal.Forbidden);
+        Assert.Contains("cannot issue a grant to itself", byItsPrincipal.Refusal);
+        Assert.Equal("valid_until", Assert.Single(tooLong.Violations).Field);
+        Assert.Equal("justification", Assert.Single(noReason.Violations).Field);
+        Assert.True(missing.NotFound);
+    }
+
+    [Fact]
+    public async Task LiftingASuspensionWithoutAReasonIsRefusedByThePrincipalGrainAndKeepsIt()
+    {
+        // Arrange
+        var principal = platform.GatewayCluster.GetGrain<IPrincipalGrain>(Platform.NewId("staff"));
+        await principal.SuspendAsync(new Suspension(Platform.NewId("alert"), "volume", Now));
+
+        // Act: not through the gateway
+        var result = await principal.ResumeAsync(AccessPlatform.SecondOfficer, "  ");
+
+        // Assert
+        Assert.Equal("reason", Assert.Single(result.Violations).Field);
+        Assert.Null(result.Lifted);
+        Assert.NotNull(await principal.GetSuspensionAsync());
+    }
+
+    [Fact]
     public async Task ASuspendedOfficerKeepsNoPowerUntilAnotherOfficerLiftsTheSuspension()
     {
         // Arrange: an officer suspended by a security alert; a grant awaiting approval it could otherwise approve

@@ -98,6 +98,24 @@ public sealed class BackupFailureTests(BackupFailurePlatform platform) : IClassF
         Assert.Equal("", backup.ErrorCode);
     }
 
+    [Fact]
+    public async Task ARestoreWhoseNamesTheGatewayWouldRefuseFailsAtOnceInTheGrainAndKeepsTheLastJob()
+    {
+        // Arrange: the grain called directly, not through the gateway; a finished job as the last one
+        var grain = platform.SiloGrains.GetGrain<Custodian.Backups.IBackupGrain>(Platform.Region);
+        var backup = await RunAsync(platform.Backups().StartBackupAsync(new StartBackupRequest()));
+
+        // Act
+        var badId = await grain.StartRestoreAsync("../" + backup.Manifest.BackupId, "locked", "operator-1");
+        var badTarget = await grain.StartRestoreAsync(backup.Manifest.BackupId, "locked/../other", "operator-1");
+        var last = await grain.GetJobAsync();
+
+        // Assert
+        Assert.Equal((Custodian.Backups.BackupJobState.Failed, Custodian.Backups.BackupFailure.BackupNotFound), (badId.State, badId.Failure));
+        Assert.Equal((Custodian.Backups.BackupJobState.Failed, Custodian.Backups.BackupFailure.TargetUnknown), (badTarget.State, badTarget.Failure));
+        Assert.Equal(backup.JobId, last!.JobId);
+    }
+
     private void AssertNamesNoStorage(string text)
     {
         Assert.DoesNotContain("devstoreaccount1", text, StringComparison.OrdinalIgnoreCase);

@@ -57,6 +57,38 @@ public sealed class IncidentLifecycleTests(IncidentsPlatform platform)
         Assert.Equal("x", (await grain.GetAsync())!.Nature);
     }
 
+    [Theory]
+    [InlineData("bad id!", "incident_id")]
+    [InlineData("", "incident_id")]
+    public async Task AnIncidentWhoseKeyTheGatewayWouldRefuseIsNotOpenedByItsGrain(string incidentId, string field)
+    {
+        // Arrange: the grain called directly, under a key the gateway would not form
+        var grain = platform.SiloGrains.GetGrain<IIncidentGrain>(Incident.GrainKey(IncidentsPlatform.Acme, incidentId));
+
+        // Act
+        var opened = await grain.OpenAsync(new IncidentOpening(platform.Clock.GetUtcNow(), new IncidentFacts(Nature: "x"), Officer));
+
+        // Assert
+        Assert.Equal(field, Assert.Single(opened.Violations).Field);
+        Assert.Null(await grain.GetAsync());
+    }
+
+    [Fact]
+    public async Task ANoticeOrUpdateWithBadFieldsIsRefusedByTheGrainAndChangesNothing()
+    {
+        // Arrange
+        var (grain, opened) = await platform.OpenAsync(IncidentsPlatform.Acme, TimeSpan.FromHours(1));
+
+        // Act
+        var notice = await grain.SendNoticeAsync(new NoticeRequest((NoticeAudience)9, NoticePhase.First, Culture: new string('c', 17)), Officer);
+        var update = await grain.UpdateAsync(new IncidentFacts(Nature: " ", Measures: new string('m', IncidentFacts.MaxTextLength + 1)), Officer);
+
+        // Assert
+        Assert.Equal(["audience", "culture"], notice.Violations.Select(v => v.Field));
+        Assert.Equal(["measures", "nature"], update.Violations.Select(v => v.Field).Order(StringComparer.Ordinal));
+        Assert.Equal(opened.History.Length, (await grain.GetAsync())!.History.Length);
+    }
+
     [Fact]
     public async Task EveryIncidentIsInTheRegisterIncludingOnesNotNotifiedAndExportsAsJsonAndCsv()
     {

@@ -28,6 +28,25 @@ public sealed class RequestDeadlineTests(RequestsPlatform platform)
     }
 
     [Fact]
+    public async Task AFilingTheGatewayWouldRefuseIsRefusedByTheGrainAndFilesNothing()
+    {
+        // Arrange: the grains called directly, not through the gateway
+        var tenant = Platform.NewId("acme");
+        var apiWithReceipt = platform.Request(tenant, Platform.NewId("req"));
+        var badKey = platform.Request(tenant, "req 1");
+
+        // Act
+        var received = await apiWithReceipt.FileAsync(new RequestFiling("s1", RequestKind.Access, RequestChannel.Api, "app-1", platform.Clock.GetUtcNow().AddDays(-3)));
+        var keyed = await badKey.FileAsync(new RequestFiling("s1", RequestKind.Access, RequestChannel.Helpdesk, "staff-1", null));
+
+        // Assert
+        Assert.Equal("received_at", Assert.Single(received.Violations).Field);
+        Assert.Equal("request_id", Assert.Single(keyed.Violations).Field);
+        Assert.Null(await apiWithReceipt.GetAsync());
+        Assert.Null(await badKey.GetAsync());
+    }
+
+    [Fact]
     public async Task ExtensionWithoutReasonsIsRefusedAndChangesNothing()
     {
         var tenant = Platform.NewId("acme");
