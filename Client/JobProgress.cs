@@ -63,7 +63,9 @@ public static class JobProgress
                     job = await poll(cancellationToken);
                 }
 
-                Show(bar, description, progress(job));
+                // Once the job has ended, what it did is the whole: an estimate it outgrew or no total at all ends at 100 %.
+                var last = progress(job);
+                Show(bar, description, last.Total <= 0 || last.Done > last.Total ? last with { Total = Math.Max(1, last.Done) } : last);
                 bar.StopTask();
                 return job;
             });

@@ -50,13 +50,37 @@ public sealed class JobProgressTests
     }
 
     [Fact]
+    public async Task AJobWithoutAKnownTotalEndsItsBarAtWhatItDid()
+    {
+        // Arrange: a backup with no earlier one to estimate from (total 0) that stores three states
+        var screen = new StringWriter();
+        var terminal = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.Yes,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.Yes,
+            Out = new AnsiConsoleOutput(screen),
+        });
+        var polls = new Queue<JobCount>([new(1, 0), new(3, 0)]);
+
+        // Act
+        var last = await FollowAsync(new StringWriter(), terminal, new JobCount(0, 0), polls, running: c => c.Done < 3);
+
+        // Assert: the whole, at 100 %
+        Assert.Equal(new JobCount(3, 0), last);
+        var drawn = screen.ToString();
+        Assert.Contains("Rewrapping: 3 of 3", drawn);
+        Assert.Contains("100%", drawn);
+    }
+
+    [Fact]
     public void OutputOtherThanTheConsolesOwnGetsNoTerminal()
     {
         Assert.Null(JobProgress.TerminalFor(new StringWriter()));
     }
 
     /// <summary>Follows a job that is running until it has done its total, polling <paramref name="polls"/> on a clock the test advances.</summary>
-    private static async Task<JobCount> FollowAsync(TextWriter output, IAnsiConsole? terminal, JobCount first, Queue<JobCount> polls)
+    private static async Task<JobCount> FollowAsync(TextWriter output, IAnsiConsole? terminal, JobCount first, Queue<JobCount> polls, Func<JobCount, bool>? running = null)
     {
         var time = new FakeTimeProvider();
         var follow = JobProgress.FollowAsync(
@@ -64,7 +88,7 @@ public sealed class JobProgressTests
             terminal,
             "Rewrapping",
             first,
-            c => c.Done < c.Total,
+            running ?? (c => c.Done < c.Total),
             c => c,
             c => $"keys: {c.Done} of {c.Total}",
             _ => Task.FromResult(polls.Dequeue()),
