@@ -1,7 +1,6 @@
 using Custodian.Audit;
 using Custodian.Hosting;
 using Custodian.Validation;
-using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
 using Proto = Custodian.Gateway.Protos.Audit;
@@ -16,12 +15,8 @@ namespace Custodian.Gateway.Services;
 [Authorize]
 public sealed partial class AuditService(AuditReader trail, AuditKeys keys, ILogger<AuditService> logger) : Proto.Audit.AuditBase
 {
-    private const int MaxFieldLength = 256;
     private const int DefaultPageSize = 100;
 
-    // Times a trail can hold; the protobuf range is wider than the table store's.
-    private static readonly DateTimeOffset Earliest = DateTimeOffset.UnixEpoch;
-    private static readonly DateTimeOffset Latest = new(9999, 12, 31, 0, 0, 0, TimeSpan.Zero);
 
     private int Partitions => trail.Partitions;
 
@@ -34,7 +29,8 @@ public sealed partial class AuditService(AuditReader trail, AuditKeys keys, ILog
             violations.Add(new FieldViolation("partition", $"is 0 to {Partitions - 1}, a partition of this region"));
         }
 
-        var (from, until) = CheckWindow(request.From, request.Until, violations);
+        var (from, until) = (request.From?.ToDateTimeOffset(), request.Until?.ToDateTimeOffset());
+        AuditQuery.CheckWindow(from, until, violations);
         RpcErrors.ThrowIfAny(violations);
 
         var verifications = await trail.VerifyAsync(request.HasPartition ? request.Partition : null, from, until);
@@ -57,11 +53,9 @@ public sealed partial class AuditService(AuditReader trail, AuditKeys keys, ILog
     public override async Task<Proto.QueryTrailResponse> QueryTrail(Proto.QueryTrailRequest request, ServerCallContext context)
     {
         var violations = new List<FieldViolation>();
-        CheckLength(request.Actor, "actor", violations);
-        CheckLength(request.Action, "action", violations);
-        CheckLength(request.Target, "target", violations);
         var target = Target(request, violations);
-        var (from, until) = CheckWindow(request.From, request.Until, violations);
+        var query = new AuditQuery(NullIfEmpty(request.Actor), NullIfEmpty(request.Action), target, request.From?.ToDateTimeOffset(), request.Until?.ToDateTimeOffset());
+        violations.AddRange(query.Validate());
         if (request.PageSize is < 0 or > AuditPartitionLimits.MaxPage)
         {
             violations.Add(new FieldViolation("page_size", $"is 0 to {AuditPartitionLimits.MaxPage} (0 means {DefaultPageSize})"));
@@ -75,7 +69,6 @@ public sealed partial class AuditService(AuditReader trail, AuditKeys keys, ILog
 
         RpcErrors.ThrowIfAny(violations);
 
-        var query = new AuditQuery(NullIfEmpty(request.Actor), NullIfEmpty(request.Action), target, from, until);
         var pageSize = request.PageSize == 0 ? DefaultPageSize : request.PageSize;
         var page = await trail.QueryAsync(query, positions!, pageSize);
         var response = new Proto.QueryTrailResponse { NextPageToken = page.NextPageToken };
@@ -109,44 +102,6 @@ public sealed partial class AuditService(AuditReader trail, AuditKeys keys, ILog
 
         Identifiers.CheckSubjectId(request.SubjectId, "subject_id", violations);
         return keys.Subject(request.TenantId, request.SubjectId);
-    }
-
-    private static (DateTimeOffset? From, DateTimeOffset? Until) CheckWindow(Timestamp? from, Timestamp? until, List<FieldViolation> violations)
-    {
-        var start = CheckTime(from, "from", violations);
-        var end = CheckTime(until, "until", violations);
-        if (start is not null && end is not null && start >= end)
-        {
-            violations.Add(new FieldViolation("until", "must be later than from"));
-        }
-
-        return (start, end);
-    }
-
-    private static DateTimeOffset? CheckTime(Timestamp? time, string field, List<FieldViolation> violations)
-    {
-        if (time is null)
-        {
-            return null;
-        }
-
-        // Checked before converting: an out-of-range Timestamp throws on conversion.
-        if (time.Nanos is < 0 or > 999_999_999
-            || time.Seconds < Earliest.ToUnixTimeSeconds() || time.Seconds >= Latest.ToUnixTimeSeconds())
-        {
-            violations.Add(new FieldViolation(field, $"is not a time from {Earliest:yyyy-MM-dd} to {Latest:yyyy-MM-dd}"));
-            return null;
-        }
-
-        return time.ToDateTimeOffset();
-    }
-
-    private static void CheckLength(string value, string field, List<FieldViolation> violations)
-    {
-        if (value.Length > MaxFieldLength)
-        {
-            violations.Add(new FieldViolation(field, $"is longer than {MaxFieldLength} characters"));
-        }
     }
 
     private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;

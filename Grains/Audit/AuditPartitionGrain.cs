@@ -120,6 +120,10 @@ public sealed class AuditPartitionGrain(IAuditStore store) : Grain, IAuditPartit
         ArgumentOutOfRangeException.ThrowIfNegative(afterSequence);
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, AuditPartitionLimits.MaxPage);
+        if (query.Validate() is [var first, ..])
+        {
+            throw new ArgumentException($"The query's {first.Field} {first.Description}.", nameof(query));
+        }
         var partition = this.GetPrimaryKeyString();
         var rows = query.Target is { } target && store.IsIndexed(target)
             ? store.ReadIndexedAsync(partition, query, _indexedFrom, afterSequence, _sequence)
