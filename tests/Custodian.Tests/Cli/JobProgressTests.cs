@@ -26,14 +26,7 @@ public sealed class JobProgressTests
     public async Task OnAnInteractiveTerminalABarShowsTheTotalAndTheTimeRemaining()
     {
         // Arrange: a terminal that says it is interactive, writing to a string
-        var screen = new StringWriter();
-        var terminal = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.Yes,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.Yes,
-            Out = new AnsiConsoleOutput(screen),
-        });
+        var (terminal, screen) = InteractiveTerminal();
         var output = new StringWriter();
         var polls = new Queue<JobCount>([new(2, 4), new(4, 4)]);
 
@@ -53,14 +46,7 @@ public sealed class JobProgressTests
     public async Task AJobWithoutAKnownTotalEndsItsBarAtWhatItDid()
     {
         // Arrange: a backup with no earlier one to estimate from (total 0) that stores three states
-        var screen = new StringWriter();
-        var terminal = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.Yes,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.Yes,
-            Out = new AnsiConsoleOutput(screen),
-        });
+        var (terminal, screen) = InteractiveTerminal();
         var polls = new Queue<JobCount>([new(1, 0), new(3, 0)]);
 
         // Act
@@ -77,6 +63,19 @@ public sealed class JobProgressTests
     public void OutputOtherThanTheConsolesOwnGetsNoTerminal()
     {
         Assert.Null(JobProgress.TerminalFor(new StringWriter()));
+    }
+
+    /// <summary>A terminal that says it is interactive, drawing into the returned writer.</summary>
+    private static (IAnsiConsole Terminal, StringWriter Screen) InteractiveTerminal()
+    {
+        var screen = new StringWriter();
+        return (AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.Yes,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.Yes,
+            Out = new AnsiConsoleOutput(screen),
+        }), screen);
     }
 
     /// <summary>Follows a job that is running until it has done its total, polling <paramref name="polls"/> on a clock the test advances.</summary>
