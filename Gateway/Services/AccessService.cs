@@ -103,10 +103,7 @@ public sealed class AccessService(IClusterClient cluster, TimeProvider time) : P
     {
         CheckAction(request.GrantId, request.Reason);
         var result = await Reviews().DecideAsync(request.GrantId, request.Confirm, Caller.Actor(context), request.Reason);
-        if (!result.Violations.IsDefaultOrEmpty)
-        {
-            RpcErrors.InvalidArgument(result.Violations);
-        }
+        RpcErrors.ThrowIfAny(result.Violations);
 
         if (result.Review is null)
         {
@@ -134,10 +131,7 @@ public sealed class AccessService(IClusterClient cluster, TimeProvider time) : P
             RpcErrors.NotFound("No grant has this id.");
         }
 
-        if (!result.Violations.IsDefaultOrEmpty)
-        {
-            RpcErrors.InvalidArgument(result.Violations);
-        }
+        RpcErrors.ThrowIfAny(result.Violations);
 
         if (result.Forbidden)
         {

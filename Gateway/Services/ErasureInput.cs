@@ -19,13 +19,4 @@ internal static class ErasureInput
         ErasureRecord.CheckReason(reason, "reason", violations);
         RpcErrors.ThrowIfAny(violations);
     }
-
-    /// <summary>Throws INVALID_ARGUMENT when the grain refused the erasure's input.</summary>
-    public static void ThrowIfInvalid(ErasureResult result)
-    {
-        if (!result.Violations.IsDefaultOrEmpty)
-        {
-            RpcErrors.InvalidArgument(result.Violations);
-        }
-    }
 }

@@ -106,10 +106,7 @@ public sealed class IncidentsService(IClusterClient cluster) : Proto.Incidents.I
             throw NoSuchIncident();
         }
 
-        if (!result.Violations.IsDefaultOrEmpty)
-        {
-            RpcErrors.InvalidArgument(result.Violations);
-        }
+        RpcErrors.ThrowIfAny(result.Violations);
 
         if (result.Refusal is { } refusal)
         {

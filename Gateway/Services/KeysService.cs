@@ -41,7 +41,7 @@ public sealed class KeysService(IClusterClient cluster, GatewayOptions gateway, 
         await access.RequireAsync(context, request.TenantId, request.SubjectId);
         var result = await cluster.GetGrain<IDataSubjectGrain>(new SubjectRef(request.TenantId, request.SubjectId).GrainKey)
             .EraseAsync(Caller.Actor(context), request.Reason, partial: false);
-        ErasureInput.ThrowIfInvalid(result);
+        RpcErrors.ThrowIfAny(result.Violations);
         var erasure = result.Erasure;
         if (erasure is null)
         {

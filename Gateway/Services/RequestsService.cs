@@ -119,10 +119,7 @@ public sealed class RequestsService(IClusterClient cluster, AccessDecider access
             throw NoSuchRequest();
         }
 
-        if (!result.Violations.IsDefaultOrEmpty)
-        {
-            RpcErrors.InvalidArgument(result.Violations);
-        }
+        RpcErrors.ThrowIfAny(result.Violations);
 
         if (result.Refusal is { } refusal)
         {

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Diagnostics.CodeAnalysis;
 using Custodian.Validation;
 using Google.Protobuf.WellKnownTypes;
@@ -28,6 +29,15 @@ internal static class RpcErrors
     public static void ThrowIfAny(List<FieldViolation> violations)
     {
         if (violations.Count > 0)
+        {
+            InvalidArgument(violations);
+        }
+    }
+
+    /// <summary>Throws INVALID_ARGUMENT when a grain refused the input, naming the fields it named (its result's <c>Violations</c>).</summary>
+    public static void ThrowIfAny(ImmutableArray<FieldViolation> violations)
+    {
+        if (!violations.IsDefaultOrEmpty)
         {
             InvalidArgument(violations);
         }

@@ -59,10 +59,7 @@ public sealed class SecurityReportsService(IClusterClient cluster, GatewayOption
         OfficerReason.Check(request.Reason, "reason", violations);
         CheckPrincipal(request.Principal, violations);
         var result = await cluster.GetGrain<IPrincipalGrain>(request.Principal).ResumeAsync(Caller.Actor(context), request.Reason);
-        if (!result.Violations.IsDefaultOrEmpty)
-        {
-            RpcErrors.InvalidArgument(result.Violations);
-        }
+        RpcErrors.ThrowIfAny(result.Violations);
 
         if (result.Refusal is { } refusal)
         {

@@ -224,7 +224,7 @@ public sealed class SubjectsService(
         ErasureInput.Check(request.TenantId, request.SubjectId, request.Reason);
         await access.RequireAsync(context, request.TenantId, request.SubjectId);
         var result = await Grain(request.TenantId, request.SubjectId).EraseAsync(Caller.Actor(context), request.Reason, partial: true);
-        ErasureInput.ThrowIfInvalid(result);
+        RpcErrors.ThrowIfAny(result.Violations);
         var response = new Proto.EraseResponse
         {
             Erasure = result.Erasure is { } erasure ? SubjectMapper.ToProto(erasure) : null,
@@ -262,10 +262,7 @@ public sealed class SubjectsService(
     private static Proto.SubjectChangeResponse Done(SubjectChange change)
     {
         ThrowIfErased(change.Erasure);
-        if (!change.Violations.IsDefaultOrEmpty)
-        {
-            RpcErrors.InvalidArgument(change.Violations);
-        }
+        RpcErrors.ThrowIfAny(change.Violations);
 
         if (!change.Done)
         {

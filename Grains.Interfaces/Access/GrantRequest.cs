@@ -16,9 +16,6 @@ public sealed record GrantRequest(
     [property: Id(6)] DateTimeOffset ValidFrom,
     [property: Id(7)] DateTimeOffset ValidUntil)
 {
-    /// <summary>Longest justification.</summary>
-    public const int MaxTextLength = OfficerReason.MaxLength;
-
     /// <summary>Checks the request against the policy; field names are the API's.</summary>
     public IReadOnlyList<FieldViolation> Validate(AccessPolicy policy, DateTimeOffset now)
     {

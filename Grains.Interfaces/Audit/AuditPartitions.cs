@@ -20,7 +20,9 @@ public static class AuditPartitions
     public static uint StableHash(string value)
     {
         var hash = 2166136261u;
-        foreach (var b in Encoding.UTF8.GetBytes(value))
+        var length = Encoding.UTF8.GetMaxByteCount(value.Length);
+        Span<byte> utf8 = length <= 512 ? stackalloc byte[length] : new byte[length];
+        foreach (var b in utf8[..Encoding.UTF8.GetBytes(value, utf8)])
         {
             hash = (hash ^ b) * 16777619u;
         }

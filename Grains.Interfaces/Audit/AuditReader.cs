@@ -10,6 +10,8 @@ namespace Custodian.Audit;
 /// </summary>
 public sealed class AuditReader(IGrainFactory grains, string region, int partitions)
 {
+    private readonly string[] _names = [.. Enumerable.Range(0, Math.Max(1, partitions)).Select(n => AuditPartitions.Name(region, n))];
+
     /// <summary>Most entries an access log carries; the newest are kept when there are more.</summary>
     public const int MaxAccessLogEntries = 10_000;
 
@@ -17,10 +19,10 @@ public sealed class AuditReader(IGrainFactory grains, string region, int partiti
     private const string OwnProcessing = "the customer's own processing";
 
     /// <summary>How many partitions the trail has.</summary>
-    public int Partitions { get; } = Math.Max(1, partitions);
+    public int Partitions => _names.Length;
 
     /// <summary>The key of partition <paramref name="n"/>.</summary>
-    public string PartitionName(int n) => AuditPartitions.Name(region, n);
+    public string PartitionName(int n) => _names[n];
 
     /// <summary>
     /// Recomputes the chain of one partition, or of every partition when <paramref name="partition"/> is null,

@@ -17,6 +17,9 @@ public sealed record RequestClosing(
     /// <summary>Longest reason.</summary>
     public const int MaxReasonLength = 2000;
 
+    /// <summary>True for an outcome that must give its reason: a partial fulfilment or a refusal.</summary>
+    public bool NeedsReason => Outcome is OutcomeKind.PartiallyFulfilled or OutcomeKind.Refused;
+
     /// <summary>
     /// Checks the closing as it stands alone: a known outcome; a reason exactly for a partial fulfilment or a refusal; a
     /// ground (Art. 12(4), 12(5)) and the subject told of the remedies exactly for a refusal. Whether the request may be
@@ -25,18 +28,17 @@ public sealed record RequestClosing(
     public List<FieldViolation> Validate()
     {
         var violations = new List<FieldViolation>();
-        var needsReason = Outcome is OutcomeKind.PartiallyFulfilled or OutcomeKind.Refused;
         if (Outcome == OutcomeKind.Unspecified || !Enum.IsDefined(Outcome))
         {
             violations.Add(new FieldViolation("outcome", "is fulfilled, partially-fulfilled or refused"));
         }
 
-        if (needsReason && (string.IsNullOrWhiteSpace(Reason) || Reason.Length > MaxReasonLength))
+        if (NeedsReason && (string.IsNullOrWhiteSpace(Reason) || Reason.Length > MaxReasonLength))
         {
             violations.Add(new FieldViolation("reason", $"is required for a partial fulfilment or a refusal, at most {MaxReasonLength} characters"));
         }
 
-        if (!needsReason && !string.IsNullOrEmpty(Reason))
+        if (!NeedsReason && !string.IsNullOrEmpty(Reason))
         {
             violations.Add(new FieldViolation("reason", "is given only for a partial fulfilment or a refusal"));
         }

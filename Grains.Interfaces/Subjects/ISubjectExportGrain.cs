@@ -13,7 +13,7 @@ public interface ISubjectExportGrain : IGrainWithStringKey
 }
 
 /// <summary>An export document as JSON (<see cref="SubjectExportDocument"/>), and how many access-log entries it carries.</summary>
-[GenerateSerializer, Immutable, Alias("Custodian.Subjects.SubjectExportFile")]
+[GenerateSerializer, Alias("Custodian.Subjects.SubjectExportFile")]
 public sealed record SubjectExportFile([property: Id(0)] byte[] Json, [property: Id(1)] int AccessLogEntries)
 {
     /// <summary>Never shows the document.</summary>

@@ -82,6 +82,10 @@ public sealed record SubjectExportDocument(
         _ => "not given",
     };
 
+    /// <summary>Ids and counts only: the document holds the subject's data.</summary>
+    public override string ToString() =>
+        $"SubjectExportDocument {{ {TenantId}/{SubjectId}, Records = {Records?.Length ?? 0} redacted, AccessLog = {AccessLog?.Length ?? 0}, Erased = {Erasure is not null} }}";
+
     private static string SourceOf(PersonalDataRecord record) => record.ProvidedBySubject ? ProvidedBySubject : record.Source!;
 
     private static string RetentionOf(PersonalDataRecord record) => record.Retention is { Length: > 0 } r ? r : NotStated;
@@ -92,7 +96,11 @@ public sealed record ExportedErasure(DateTimeOffset ErasedAt, string ReceiptId, 
 
 /// <summary>One record: its category, why and on what basis it is processed, where it came from, how long it is kept, its fields.</summary>
 public sealed record ExportedRecord(
-    string Category, string Purpose, string LegalBasis, string Source, string Retention, DateTimeOffset UpdatedAt, ImmutableSortedDictionary<string, string> Fields);
+    string Category, string Purpose, string LegalBasis, string Source, string Retention, DateTimeOffset UpdatedAt, ImmutableSortedDictionary<string, string> Fields)
+{
+    /// <summary>Never shows the values.</summary>
+    public override string ToString() => $"ExportedRecord {{ Category = {Category}, Fields = {Fields.Count} redacted }}";
+}
 
 /// <summary>The information of Art. 15(1)(a)–(h), from what is held.</summary>
 public sealed record ExportInformation(

@@ -122,7 +122,6 @@ public static class RequestLifecycle
     /// <summary>Closes the request; a fulfilment needs a verified identity, a refusal its ground and the subject told of the remedies.</summary>
     public static RequestResult Close(SubjectRequest request, RequestClosing closing, string actor, DateTimeOffset now)
     {
-        var needsReason = closing.Outcome is OutcomeKind.PartiallyFulfilled or OutcomeKind.Refused;
         if (closing.Validate() is { Count: > 0 } violations)
         {
             return RequestResult.Invalid(violations);
@@ -139,7 +138,7 @@ public static class RequestLifecycle
         }
 
         var pauses = request.CurrentPause is { } pause ? request.Pauses.SetItem(request.Pauses.Length - 1, pause with { Until = now }) : request.Pauses;
-        var outcome = new RequestOutcome(closing.Outcome, needsReason ? closing.Reason : null, closing.Ground, closing.Outcome == OutcomeKind.Refused && closing.SubjectToldOfRemedies);
+        var outcome = new RequestOutcome(closing.Outcome, closing.NeedsReason ? closing.Reason : null, closing.Ground, closing.Outcome == OutcomeKind.Refused && closing.SubjectToldOfRemedies);
         return RequestResult.Ok(Record(
             request with { Status = RequestStatus.Closed, Outcome = outcome, ClosedAt = now, Pauses = pauses },
             "closed", actor, now, $"outcome={closing.Outcome} ground={closing.Ground}"));

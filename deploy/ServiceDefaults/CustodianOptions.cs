@@ -29,12 +29,11 @@ public static class CustodianOptions
             builder.Services.AddSingleton(services => services.GetRequiredService<IOptions<T>>().Value);
         }
 
-        // The same binding and validation, in a container of its own, so the value read now is the one
-        // the host's container will hold.
-        var now = new ServiceCollection().AddSingleton<IConfiguration>(builder.Configuration);
-        Bind<T>(now, section);
-        using var provider = now.BuildServiceProvider();
-        return provider.GetRequiredService<IOptions<T>>().Value;
+        // The same binding and the same validator as the host's container, without building a container.
+        var value = Activator.CreateInstance<T>();
+        builder.Configuration.GetSection(section).Bind(value);
+        var result = new SectionValidation<T>(section).Validate(Options.DefaultName, value);
+        return result.Failed ? throw new OptionsValidationException(section, typeof(T), result.Failures) : value;
     }
 
     private static void Bind<T>(IServiceCollection services, string section) where T : class

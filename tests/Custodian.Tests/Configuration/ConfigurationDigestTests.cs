@@ -65,6 +65,7 @@ public sealed class ConfigurationDigestTests(BuiltHosts hosts) : IClassFixture<B
             {
                 Assert.True(registry.Types.TryGetValue(type, out var section), $"{type.Name} is bound without AddCustodianOptions");
                 Assert.Contains(section, digested);
+                Assert.NotEqual(hosts.DigestWith(host, $"{section}:DigestProbe", "1"), hosts.DigestWith(host, $"{section}:DigestProbe", "2"));
             });
             Assert.Equal(registry.Types.Keys.Order(ByName), bound.Order(ByName));
             Assert.Contains(ConfigurationDigest.ConnectionStrings, digested);
