@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Diagnostics.Metrics;
 using System.Net;
 using Custodian.Access;
@@ -89,7 +90,7 @@ public sealed partial class AccessDecider
             RpcErrors.PermissionDenied(refusal.Message);
         }
 
-        var decision = new AccessDecision(allowedBy, purpose, Recorded(record, context.Method));
+        var decision = new AccessDecision(allowedBy, purpose, Recorded([record], context.Method));
         if (operation is not (Operation.Read or Operation.Export))
         {
             http.Items[AccessDecision.ItemKey] = decision; // for the outcome record that follows a change
@@ -144,19 +145,22 @@ public sealed partial class AccessDecider
     /// of a rectification) under <paramref name="action"/>; fails the call UNAVAILABLE when the trail
     /// cannot take it.
     /// </summary>
-    public Task RecordAsync(ServerCallContext context, string tenantId, string subjectId, string action, string outcome, AccessDecision decision)
+    public Task RecordAsync(ServerCallContext context, string tenantId, string subjectId, string action, string outcome, AccessDecision decision) =>
+        RecordAsync(context, tenantId, subjectId, [(action, outcome)], decision);
+
+    /// <summary>Records several such events in one write: together, in order, in one partition.</summary>
+    public Task RecordAsync(ServerCallContext context, string tenantId, string subjectId, IEnumerable<(string Action, string Outcome)> events, AccessDecision decision)
     {
         var http = context.GetHttpContext();
-        var record = new AuditRecord(_time.GetUtcNow(), http.User.FindFirst(CustodianClaims.Subject)?.Value ?? "", action,
-            _auditKeys.Subject(tenantId, subjectId), outcome, SourceAddress.Of(http, _options).ToString(), decision.AllowedBy, decision.Purpose);
-        return Recorded(record, context.Method);
+        var (actor, at, target, source) = (http.User.FindFirst(CustodianClaims.Subject)?.Value ?? "", _time.GetUtcNow(), _auditKeys.Subject(tenantId, subjectId), SourceAddress.Of(http, _options).ToString());
+        return Recorded([.. events.Select(e => new AuditRecord(at, actor, e.Action, target, e.Outcome, source, decision.AllowedBy, decision.Purpose))], context.Method);
     }
 
-    private async Task Recorded(AuditRecord record, string method)
+    private async Task Recorded(ImmutableArray<AuditRecord> records, string method)
     {
         try
         {
-            await _audit.WriteAsync(record);
+            await _audit.WriteAsync(records);
         }
         catch (Exception e)
         {

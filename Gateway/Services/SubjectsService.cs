@@ -120,8 +120,8 @@ public sealed class SubjectsService(
 
         // Art. 16 evidence without the data: each change as keyed digests of the value before and after. Fail closed:
         // if the trail cannot take them, this is UNAVAILABLE and, truly, nothing was done.
-        await Task.WhenAll(plan.Changes.Select(change => access.RecordAsync(context, request.TenantId, request.SubjectId, $"Rectify:{request.Category}.{change.Field}",
-            $"before={auditKeys.Value(request.TenantId, request.SubjectId, change.Field, change.Before)} after={auditKeys.Value(request.TenantId, request.SubjectId, change.Field, change.After)}", decision)));
+        await access.RecordAsync(context, request.TenantId, request.SubjectId, plan.Changes.Select(change => ($"Rectify:{request.Category}.{change.Field}",
+            $"before={auditKeys.Value(request.TenantId, request.SubjectId, change.Field, change.Before)} after={auditKeys.Value(request.TenantId, request.SubjectId, change.Field, change.After)}")), decision);
 
         var result = await grain.ApplyRectificationAsync(request.Category, fields, plan.Version);
         ThrowIfErased(result.Erasure);

@@ -20,11 +20,6 @@ public static class AuthenticationExtensions
     public static IHostApplicationBuilder AddCustodianAuthentication(this IHostApplicationBuilder builder, bool dashboard = false)
     {
         var jwt = builder.AddCustodianOptions<JwtOptions>(JwtOptions.Section);
-        if (jwt.MaximumLifetime <= TimeSpan.Zero)
-        {
-            throw new InvalidOperationException("Jwt:MaximumLifetime must be positive, e.g. 12:00:00.");
-        }
-
         // Resolved now, so a missing or malformed key stops the service at start-up, not at the first call.
         var signingKey = string.IsNullOrWhiteSpace(jwt.Authority) ? jwt.ResolveSigningKey() : null;
         builder.Services

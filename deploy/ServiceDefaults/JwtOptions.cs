@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Custodian.Hosting;
@@ -29,6 +30,7 @@ public sealed class JwtOptions : ITokenSigning
     /// The longest lifetime a token may have, from the earlier of its <c>iat</c> and <c>nbf</c> to its
     /// <c>exp</c>; a longer-lived token, or one with neither <c>iat</c> nor <c>nbf</c>, is refused.
     /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "3650.00:00:00", ErrorMessage = "must be positive, e.g. 12:00:00")]
     public TimeSpan MaximumLifetime { get; set; } = TokenDefaults.MaximumLifetime;
 
     /// <summary>An OpenID Connect authority whose signing keys are trusted; empty to use a local key.</summary>

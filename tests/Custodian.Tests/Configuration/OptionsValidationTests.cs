@@ -18,6 +18,7 @@ public sealed class OptionsValidationTests(BuiltHosts hosts) : IClassFixture<Bui
     [InlineData(BuiltHosts.Gateway, "Audit:Partitions", "-4")]
     [InlineData(BuiltHosts.Gateway, "Denials:PerSecond", "-1")]
     [InlineData(BuiltHosts.Gateway, "Gateway:Port", "70000")]
+    [InlineData(BuiltHosts.Gateway, "Jwt:MaximumLifetime", "00:00:00")]
     public void AHostWithABadValueStopsBeforeItStartsNamingTheSectionAndKey(string host, string key, string value)
     {
         // Arrange
