@@ -22,6 +22,10 @@ public static class SeparationOfDuties
     public static string? RefuseResume(string officer, string principal) =>
         officer == principal ? "A suspended principal cannot lift its own suspension; another officer must." : null;
 
+    /// <summary><see cref="Suspended"/> when <paramref name="officer"/>'s Principal grain holds a suspension, else null.</summary>
+    public static async Task<string?> RefuseSuspendedAsync(IGrainFactory grains, string officer) =>
+        await grains.GetGrain<IPrincipalGrain>(officer).GetSuspensionAsync() is null ? null : Suspended;
+
     /// <summary>The refusal for an officer who is suspended.</summary>
     public const string Suspended = "This officer is suspended by a security alert and can authorise nothing until another officer lifts the suspension.";
 }

@@ -34,7 +34,7 @@ public sealed class AccessGrantGrain(
             return GrantResult.Invalid(violations);
         }
 
-        if ((SeparationOfDuties.RefuseIssue(officer, request.Principal) ?? await RefuseSuspendedAsync(officer)) is { } refusal)
+        if ((SeparationOfDuties.RefuseIssue(officer, request.Principal) ?? await SeparationOfDuties.RefuseSuspendedAsync(GrainFactory, officer)) is { } refusal)
         {
             AccessLog.GrantRefused(logger, this.GetPrimaryKeyString(), officer, "issue");
             return GrantResult.NotAllowed(refusal);
@@ -74,7 +74,7 @@ public sealed class AccessGrantGrain(
             return GrantResult.Refused($"Only a grant awaiting approval can be approved; this one is {Describe()}.");
         }
 
-        if ((SeparationOfDuties.RefuseApproval(officer, grant) ?? await RefuseSuspendedAsync(officer)) is { } refusal)
+        if ((SeparationOfDuties.RefuseApproval(officer, grant) ?? await SeparationOfDuties.RefuseSuspendedAsync(GrainFactory, officer)) is { } refusal)
         {
             AccessLog.GrantRefused(logger, grant.GrantId, officer, "approve");
             return GrantResult.NotAllowed(refusal);
@@ -146,9 +146,6 @@ public sealed class AccessGrantGrain(
     }
 
     /// <summary>The refusal for an officer whom a security alert suspended, or null.</summary>
-    private async Task<string?> RefuseSuspendedAsync(string officer) =>
-        await GrainFactory.GetGrain<IPrincipalGrain>(officer).GetSuspensionAsync() is null ? null : SeparationOfDuties.Suspended;
-
     /// <summary>The refusal of an officer's reason that breaks <see cref="OfficerReason"/>'s rule, or null.</summary>
     private static GrantResult? Invalid(string reason)
     {

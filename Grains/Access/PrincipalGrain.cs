@@ -65,7 +65,7 @@ public sealed class PrincipalGrain(
         }
 
         var refusal = SeparationOfDuties.RefuseResume(officer, principal)
-            ?? (officer != principal && await GrainFactory.GetGrain<IPrincipalGrain>(officer).GetSuspensionAsync() is not null ? SeparationOfDuties.Suspended : null);
+            ?? await SeparationOfDuties.RefuseSuspendedAsync(GrainFactory, officer);
         if (refusal is not null)
         {
             return new ResumeResult(null, refusal);
