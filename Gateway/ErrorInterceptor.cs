@@ -27,6 +27,12 @@ internal sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger)
             LogRefused(logger, context.Method);
             throw new RpcException(new Status(StatusCode.DataLoss, "The stored record failed its integrity check and was not returned; the stored copy is unchanged."));
         }
+        catch (Exception e) when (Find<RegionFencedException>(e) is { } fenced)
+        {
+            // Names a tenant and regions only; the client moves to another gateway or retries.
+            LogFenced(logger, context.Method, fenced.Message);
+            throw new RpcException(new Status(StatusCode.Unavailable, fenced.Message));
+        }
         catch (Exception e) when (e is OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException or ClientNotAvailableException or TimeoutException)
         {
             LogUnavailable(logger, context.Method, e.GetType().Name);
@@ -54,6 +60,9 @@ internal sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger)
 
     [LoggerMessage(3101, LogLevel.Error, "{Method}: a stored state failed its integrity check")]
     private static partial void LogRefused(ILogger logger, string method);
+
+    [LoggerMessage(3104, LogLevel.Warning, "{Method}: refused by region placement: {Reason}")]
+    private static partial void LogFenced(ILogger logger, string method, string reason);
 
     [LoggerMessage(3102, LogLevel.Warning, "{Method}: cluster unavailable ({Error})")]
     private static partial void LogUnavailable(ILogger logger, string method, string error);

@@ -1,5 +1,5 @@
-using Azure.Data.Tables;
 using Custodian.Keys;
+using Custodian.Silo.Regions;
 using Custodian.Silo.Storage;
 
 namespace Custodian.Silo;
@@ -9,16 +9,16 @@ public static class GrainServicesExtensions
 {
     /// <summary>
     /// Adds reminders over Azure Table storage (with a minimum period that admits the rewrap job's), the
-    /// <c>secure</c> grain storage with its key ring, and activity propagation. The silo host adds these;
+    /// <c>secure</c> grain storage (this region and its pair, fenced by the witness) with its key rings, and activity propagation. The silo host adds these;
     /// so do tests that run several silos in one process.
     /// </summary>
     public static ISiloBuilder AddCustodianGrainServices(
-        this ISiloBuilder orleans, TableServiceClient tables, SecureStorageOptions storage, IKeyRing keyRing, KeyRotationOptions keyRotation)
+        this ISiloBuilder orleans, RegionStores stores, SecureStorageOptions storage, KeyRotationOptions keyRotation)
     {
-        orleans.UseAzureTableReminderService(o => o.TableServiceClient = tables);
+        orleans.UseAzureTableReminderService(o => o.TableServiceClient = stores.Tables);
         // Orleans refuses reminder periods under a minute unless told otherwise; the rewrap job's may be shorter.
         orleans.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromMinutes(1) < keyRotation.ReminderPeriod ? TimeSpan.FromMinutes(1) : keyRotation.ReminderPeriod);
-        orleans.AddSecureGrainStorage(tables, storage, keyRing);
+        orleans.AddSecureGrainStorage(stores, storage);
         orleans.AddActivityPropagation();
         return orleans;
     }

@@ -1,5 +1,5 @@
-using Azure.Data.Tables;
 using Custodian.Keys;
+using Custodian.Silo.Regions;
 using Custodian.Silo.Storage;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
@@ -9,42 +9,80 @@ using Orleans.Storage;
 
 namespace Custodian.Silo;
 
-/// <summary>Registers the <c>secure</c> grain storage.</summary>
+/// <summary>Registers the <c>secure</c> grain storage: Encrypted → Replicated → Azure Table, in this region and its pair.</summary>
 public static class SecureStorageExtensions
 {
     private const string InnerName = "secure-inner";
+    private const string PairName = "secure-pair";
+
+    /// <summary>The keyed service name of the pair region's key table and shred ledger.</summary>
+    public const string Pair = "pair";
 
     /// <summary>
-    /// Adds the <c>secure</c> grain storage over Azure Table storage, with data keys wrapped by
-    /// <paramref name="keyRing"/>'s current key-encryption key, and the key ring, key store and shred
-    /// ledger as services.
+    /// Adds the <c>secure</c> grain storage over this region's and its pair's Azure Table storage, with data
+    /// keys wrapped by each region's current key-encryption key, writes fenced by the witness, and the key
+    /// ring, key stores, shred ledgers, fence, replica and backlog as services.
     /// </summary>
-    public static ISiloBuilder AddSecureGrainStorage(
-        this ISiloBuilder silo, TableServiceClient tables, SecureStorageOptions options, IKeyRing keyRing)
+    public static ISiloBuilder AddSecureGrainStorage(this ISiloBuilder silo, RegionStores stores, SecureStorageOptions options)
     {
         silo.AddAzureTableGrainStorage(InnerName, table =>
         {
-            table.TableServiceClient = tables;
+            table.TableServiceClient = stores.Tables;
             table.TableName = options.StateTable;
             table.GrainStorageSerializer = new EnvelopeSerializer();
         });
-        silo.Services.AddSingleton(keyRing);
-        silo.Services.AddSingleton(sp => new DataKeyStore(
-            tables.GetTableClient(options.KeyTable), keyRing, ServiceId(sp)));
-        silo.Services.AddSingleton(sp => new ShredLedger(
-            tables.GetTableClient(options.TombstoneTable), tables.GetTableClient(options.ReceiptTable), ServiceId(sp)));
-        silo.Services.AddSingleton<IConfigureGrainContextProvider, DataKeyCleanup>();
-        silo.Services.AddSingleton<IKeyCustody, KeyCustody>();
-        silo.Services.AddMetrics();
-        silo.Services.AddSingleton<HeldDataKeys>();
-        silo.Services.AddGrainStorage(SecureStorageOptions.ProviderName, (sp, _) => new EncryptedGrainStorage(
+        var services = silo.Services;
+        // The pair's provider is configured like this region's but started by the replica, not by the silo.
+        services.AddOptions<Orleans.Configuration.AzureTableStorageOptions>(PairName).Configure(table =>
+        {
+            table.TableServiceClient = stores.PairTables;
+            table.TableName = options.StateTable;
+            table.GrainStorageSerializer = new EnvelopeSerializer();
+        });
+        services.AddSingleton(stores);
+        services.AddSingleton(stores.KeyRing);
+        services.AddSingleton(sp => new DataKeyStore(stores.Tables.GetTableClient(options.KeyTable), stores.KeyRing, ServiceId(sp)));
+        services.AddKeyedSingleton(Pair, (sp, _) => new DataKeyStore(stores.PairTables.GetTableClient(options.KeyTable), stores.PairKeyRing, ServiceId(sp)));
+        services.AddSingleton(sp => new ShredLedger(
+            stores.Tables.GetTableClient(options.TombstoneTable), stores.Tables.GetTableClient(options.ReceiptTable), ServiceId(sp)));
+        services.AddKeyedSingleton(Pair, (sp, _) => new ShredLedger(
+            stores.PairTables.GetTableClient(options.TombstoneTable), stores.PairTables.GetTableClient(options.ReceiptTable), ServiceId(sp)));
+        services.AddSingleton(new WitnessTable(stores.Witness.GetTableClient(RegionStores.PlacementTable)));
+        services.AddSingleton(new ReplicationBacklog(stores.Tables.GetTableClient(RegionStores.BacklogTable)));
+        services.AddSingleton(sp => new RegionFence(
+            stores.Placement, stores.Region, $"{Environment.MachineName}/{Environment.ProcessId}",
+            sp.GetRequiredService<WitnessTable>(), sp.GetRequiredService<ILogger<RegionFence>>()));
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<RegionFence>());
+        services.AddSingleton(sp => new PairStates(Orleans.Storage.AzureTableGrainStorageFactory.Create(sp, PairName)));
+        services.AddSingleton(sp => new PairReplica(
+            sp.GetRequiredService<RegionFence>(),
             sp.GetRequiredKeyedService<IGrainStorage>(InnerName),
+            sp.GetRequiredService<PairStates>(),
+            sp.GetRequiredService<DataKeyStore>(),
+            sp.GetRequiredKeyedService<DataKeyStore>(Pair),
+            sp.GetRequiredService<ShredLedger>(),
+            sp.GetRequiredKeyedService<ShredLedger>(Pair),
+            sp.GetRequiredService<ReplicationBacklog>(),
+            options,
+            sp.GetRequiredService<IGrainFactory>(),
+            sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
+            sp.GetRequiredService<ILogger<PairReplica>>()));
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<PairReplica>());
+        services.AddSingleton<IConfigureGrainContextProvider, DataKeyCleanup>();
+        services.AddSingleton<IKeyCustody, KeyCustody>();
+        services.AddMetrics();
+        services.AddSingleton<HeldDataKeys>();
+        services.AddGrainStorage(SecureStorageOptions.ProviderName, (sp, _) => new EncryptedGrainStorage(
+            new ReplicatedGrainStorage(
+                sp.GetRequiredKeyedService<IGrainStorage>(InnerName), sp.GetRequiredService<PairReplica>(), sp.GetRequiredService<RegionFence>()),
             sp.GetRequiredService<DataKeyStore>(),
             sp.GetRequiredService<ShredLedger>(),
             options.StateTable,
             sp.GetRequiredService<Serializer>(),
             sp.GetRequiredService<IGrainContextAccessor>(),
             sp.GetRequiredService<HeldDataKeys>(),
+            sp.GetRequiredService<RegionFence>(),
+            sp.GetRequiredService<PairReplica>(),
             sp.GetRequiredService<IOptions<ClusterOptions>>(),
             sp.GetRequiredService<ILogger<EncryptedGrainStorage>>()));
         return silo;

@@ -12,6 +12,7 @@ using Custodian.Silo.Mail;
 using Custodian.Silo.Requests;
 using Custodian.Keys;
 using Custodian.Security;
+using Custodian.Silo.Regions;
 using Custodian.Silo.Storage;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -47,13 +48,14 @@ public static class SiloApp
         var adminCertificate = Certificates.Load(
             builder.AddCustodianOptions<AdminTlsOptions>(AdminTlsOptions.Section).Certificate, "the silo's admin endpoint");
         var clusterCertificate = Certificates.Load(clusterTls.Certificate, "the cluster (ClusterTls:Certificate)");
+        var placement = builder.AddCustodianOptions<PlacementOptions>(PlacementOptions.Section);
         var connectionString = builder.Configuration.GetConnectionString("Storage")
             ?? throw new InvalidOperationException("No storage account is configured: set ConnectionStrings:Storage.");
 
-        // Keys are loaded before anything starts, so a missing or corrupt key file stops the silo
-        // before it writes anything.
-        var keyRing = LocalKeyRing.Load(storage.KeyFile, silo.Region, storage.CreateKeyFileIfMissing);
-        var tables = new TableServiceClient(connectionString);
+        // Keys and stores are loaded before anything starts, so a missing or corrupt key file, or a region
+        // missing from the placement, stops the silo before it writes anything.
+        var stores = RegionStores.FromConfiguration(builder.Configuration, silo.Region, placement, storage);
+        var tables = stores.Tables;
         var address = IPAddress.Parse(silo.Address);
 
         builder.UseOrleans(orleans =>
@@ -70,14 +72,29 @@ public static class SiloApp
                 o.GatewayListeningEndpoint = new IPEndPoint(address, silo.GatewayPort);
             });
             orleans.UseAzureStorageClustering(o => o.TableServiceClient = tables);
-            orleans.AddCustodianGrainServices(tables, storage, keyRing, keyRotation);
+            orleans.AddCustodianGrainServices(stores, storage, keyRotation);
             orleans.UseTls(clusterCertificate, tls => ClusterTls.Configure(tls, clusterCertificate, clusterTls));
             // The dashboard's live log stream stays off (it answers 403): log lines name grains.
             orleans.AddDashboard(o => o.HideTrace = true);
             orleans.AddStartupTask((services, _) =>
                 services.GetRequiredService<IGrainFactory>().GetGrain<IBackupGrain>(silo.Region).EnsureScheduledAsync());
-            orleans.AddStartupTask((services, _) =>
-                services.GetRequiredService<IGrainFactory>().GetGrain<IAccessReviewGrain>(IAccessReviewGrain.Key).EnsureScheduledAsync());
+            // The access review is the provider's: it is scheduled where the provider's data is written.
+            orleans.AddStartupTask(async (services, _) =>
+            {
+                try
+                {
+                    if ((await services.GetRequiredService<RegionFence>().TenantAsync(Custodian.Incidents.Incident.ProviderTenant)).Writer != silo.Region)
+                    {
+                        return;
+                    }
+                }
+                catch (Custodian.Storage.RegionFencedException)
+                {
+                    return; // the provider's data lives in other regions
+                }
+
+                await services.GetRequiredService<IGrainFactory>().GetGrain<IAccessReviewGrain>(IAccessReviewGrain.Key).EnsureScheduledAsync();
+            });
             // Every start records the configuration it runs with; a silo that cannot record it does not start.
             orleans.AddStartupTask((services, _) => services.GetRequiredService<IAuditTrail>().WriteAsync(
                 new AuditRecord(DateTimeOffset.UtcNow, $"custodian:silo/{silo.Region}/{silo.Address}:{silo.SiloPort}", "Configuration:Start", "config:" + services.GetRequiredService<ConfigurationDigest>().Value(), "started", silo.Address, "")));
@@ -112,8 +129,12 @@ public static class SiloApp
         var auditTables = new TableServiceClient(
             builder.Configuration.GetConnectionString("Audit") is { Length: > 0 } audit ? audit : connectionString,
             new TableClientOptions { Retry = { MaxRetries = 2, Delay = TimeSpan.FromMilliseconds(200), MaxDelay = TimeSpan.FromSeconds(1), NetworkTimeout = TimeSpan.FromSeconds(10) } });
-        builder.Services.AddSingleton<IAuditStore>(services =>
-            new TableAuditStore(auditTables.GetTableClient("CustodianAudit"), auditKeys, services.GetRequiredService<IMeterFactory>()));
+        var pairAuditTables = builder.Configuration.GetConnectionString("PairAudit") is { Length: > 0 } pairAudit
+            ? new TableServiceClient(pairAudit, RegionStores.RemoteOptions(placement))
+            : stores.PairTables;
+        builder.Services.AddSingleton<IAuditStore>(services => new TableAuditStore(
+            auditTables.GetTableClient("CustodianAudit"), auditKeys, services.GetRequiredService<IMeterFactory>(),
+            pairAuditTables.GetTableClient("CustodianAudit"), services.GetRequiredService<PairReplica>(), services.GetRequiredService<RegionFence>()));
         builder.Services.AddHealthChecks();
         return builder;
     }

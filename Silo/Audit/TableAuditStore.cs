@@ -4,6 +4,7 @@ using Azure;
 using Azure.Data.Tables;
 using Custodian.Audit;
 using Custodian.Hosting;
+using Custodian.Silo.Regions;
 
 namespace Custodian.Silo.Audit;
 
@@ -13,6 +14,9 @@ namespace Custodian.Silo.Audit;
 /// (<see cref="AuditSubjectIndex"/>) and a head row, written together in one transaction. Reads select
 /// segments by the store (sequence range, time range) and entries by their fields in memory, since a
 /// segment holds many; a read by subject fetches only the segments its index rows name.
+/// Every append is replicated: the same rows go to the pair region's audit table before the append
+/// returns (so before the call it records is answered), or, with the pair unreachable, the partition
+/// goes into the replication backlog and its rows are copied when the pair returns.
 /// </summary>
 internal sealed class TableAuditStore : IAuditStore
 {
@@ -29,13 +33,18 @@ internal sealed class TableAuditStore : IAuditStore
     private static readonly KeyValuePair<string, object?> IndexRow = new("row", "index");
 
     private readonly TableClient _table;
+    private readonly TableClient? _pairTable;
+    private readonly PairReplica? _replica;
+    private readonly RegionFence? _fence;
     private readonly AuditKeys _keys;
     private readonly Counter<long> _rowsRead;
     private bool _created;
+    private bool _pairCreated;
 
-    public TableAuditStore(TableClient table, AuditKeys keys, IMeterFactory? meters = null)
+    public TableAuditStore(TableClient table, AuditKeys keys, IMeterFactory? meters = null, TableClient? pairTable = null, PairReplica? replica = null, RegionFence? fence = null)
     {
-        (_table, _keys) = (table, keys);
+        (_table, _keys, _pairTable, _replica, _fence) = (table, keys, pairTable, replica, fence);
+        replica?.UseAuditCopier(CopyToPairAsync);
         var meter = meters?.Create("Custodian.Audit") ?? new Meter("Custodian.Audit");
         _rowsRead = meter.CreateCounter<long>("custodian.audit.rows.read", "{row}", "Table rows audit reads fetched, by row: segment (up to 99 entries) or index");
     }
@@ -56,6 +65,12 @@ internal sealed class TableAuditStore : IAuditStore
 
     public async Task AppendAsync(string partition, IReadOnlyList<AuditEntry> entries, long indexedFrom)
     {
+        if (_fence is not null)
+        {
+            // The trail's partitions are written by this region's one writer each; the region needs its lease.
+            await _fence.AuthorizeAsync(PlacementScope.Region(_fence.Region));
+        }
+
         await EnsureTableAsync();
         var pk = Key(partition);
         foreach (var part in AuditSubjectIndex.Split(entries, MaxSubjectsPerWrite))
@@ -73,6 +88,94 @@ internal sealed class TableAuditStore : IAuditStore
                 ["IndexedFrom"] = indexedFrom,
             }));
             await _table.SubmitTransactionAsync(actions);
+            await ReplicateAsync(partition, actions);
+        }
+    }
+
+    /// <summary>The pair's copy of the same rows (a mirror: every row replaced as this region wrote it).</summary>
+    private async Task ReplicateAsync(string partition, List<TableTransactionAction> actions)
+    {
+        if (_pairTable is null || _replica is null)
+        {
+            return;
+        }
+
+        if (_replica.PairReachable)
+        {
+            try
+            {
+                await EnsurePairTableAsync();
+                await _pairTable.SubmitTransactionAsync(actions.Select(a => new TableTransactionAction(TableTransactionActionType.UpsertReplace, a.Entity)));
+                return;
+            }
+            catch (Exception e) when (PairReplica.Unreachable(e))
+            {
+                await _replica.BacklogAuditAsync(partition, e);
+                return;
+            }
+        }
+
+        await _replica.BacklogAuditAsync(partition, new IOException("the pair region is unreachable"));
+    }
+
+    /// <summary>
+    /// Copies to the pair every row of an audit partition written since <paramref name="since"/> (less a
+    /// margin for the clocks): segments, index rows and the head, each as this region holds it.
+    /// </summary>
+    private async Task<int> CopyToPairAsync(string partition, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        if (_pairTable is null)
+        {
+            return 0;
+        }
+
+        await EnsureTableAsync();
+        await EnsurePairTableAsync();
+        var pk = Key(partition);
+        var from = since - TimeSpan.FromMinutes(5);
+        var copied = 0;
+        var batch = new List<TableTransactionAction>(MaxActions);
+        await foreach (var row in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {pk} and Timestamp ge {from}"), cancellationToken: cancellationToken))
+        {
+            batch.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, Copy(row)));
+            if (batch.Count == MaxActions)
+            {
+                copied += await SubmitAsync(batch, cancellationToken);
+            }
+        }
+
+        return copied + (batch.Count > 0 ? await SubmitAsync(batch, cancellationToken) : 0);
+    }
+
+    private async Task<int> SubmitAsync(List<TableTransactionAction> batch, CancellationToken cancellationToken)
+    {
+        await _pairTable!.SubmitTransactionAsync(batch, cancellationToken);
+        var count = batch.Count;
+        batch.Clear();
+        return count;
+    }
+
+    /// <summary>A row as stored, without the service's own properties.</summary>
+    internal static TableEntity Copy(TableEntity row)
+    {
+        var copy = new TableEntity(row.PartitionKey, row.RowKey);
+        foreach (var (name, value) in row)
+        {
+            if (name is not ("odata.etag" or "PartitionKey" or "RowKey" or "Timestamp"))
+            {
+                copy[name] = value;
+            }
+        }
+
+        return copy;
+    }
+
+    private async Task EnsurePairTableAsync()
+    {
+        if (!_pairCreated)
+        {
+            await _pairTable!.CreateIfNotExistsAsync();
+            _pairCreated = true;
         }
     }
 

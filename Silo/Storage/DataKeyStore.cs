@@ -42,38 +42,51 @@ public sealed class DataKeyStore(TableClient table, IKeyRing ring, string servic
         }
     }
 
-    /// <summary>The grain's data key, created (and stored wrapped by the current KEK) on first use.</summary>
-    public async Task<DataKey> GetOrCreateAsync(string grainId)
+    /// <summary>
+    /// The grain's data key, created (and stored wrapped by the current KEK) on first use; <c>Created</c> says
+    /// whether this call made it (and so must copy it to the pair region).
+    /// </summary>
+    public async Task<(DataKey Key, bool Created)> GetOrCreateAsync(string grainId)
     {
         if (await FindAsync(grainId) is { } existing)
         {
-            return existing;
+            return (existing, false);
         }
 
-        var material = RandomNumberGenerator.GetBytes(DataKey.Size);
-        var key = new DataKey("dek-" + Guid.NewGuid().ToString("N"), material);
-        var kek = ring.Current;
-        var (partition, row) = Address(grainId);
-        var entity = new TableEntity(partition, row)
-        {
-            ["GrainId"] = grainId,
-            ["KeyId"] = key.KeyId,
-            ["KekId"] = kek.KeyId,
-            ["WrapAlgorithm"] = ring.WrapAlgorithm,
-            ["WrappedKey"] = await kek.WrapKeyAsync(ring.WrapAlgorithm, material),
-            ["CreatedAt"] = DateTimeOffset.UtcNow,
-        };
+        var key = new DataKey("dek-" + Guid.NewGuid().ToString("N"), RandomNumberGenerator.GetBytes(DataKey.Size));
         try
         {
-            await table.AddEntityAsync(entity);
+            await table.AddEntityAsync(await WrapAsync(grainId, key));
         }
         catch (RequestFailedException e) when (e.Status == 409)
         {
             key.Destroy(); // another writer created this grain's key first; use theirs
-            return await FindAsync(grainId) ?? throw new InvalidOperationException("A data key vanished while it was being created.");
+            return (await FindAsync(grainId) ?? throw new InvalidOperationException("A data key vanished while it was being created."), false);
         }
 
-        return key;
+        return (key, true);
+    }
+
+    /// <summary>
+    /// Stores a copy of a grain's data key made in the pair region, wrapped by this region's current KEK.
+    /// A copy already there is left as it is; a different key already there is a conflict (the copies of
+    /// that grain diverged) and throws, so no data key is ever overwritten.
+    /// </summary>
+    public async Task AddCopyAsync(string grainId, DataKey key)
+    {
+        try
+        {
+            await table.AddEntityAsync(await WrapAsync(grainId, key));
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            var (partition, row) = Address(grainId);
+            var held = await table.GetEntityIfExistsAsync<TableEntity>(partition, row, ["KeyId"]);
+            if (held.HasValue && held.Value!.GetString("KeyId") != key.KeyId)
+            {
+                throw new Custodian.Storage.RegionFencedException($"The pair's table {table.Name} holds another data key for a grain; the copies diverged and need a resynchronisation.");
+            }
+        }
     }
 
     /// <summary>Deletes the grain's data key; returns its id, or null when it had none.</summary>
@@ -155,6 +168,21 @@ public sealed class DataKeyStore(TableClient table, IKeyRing ring, string servic
     {
         var spread = SHA256.HashData(Encoding.UTF8.GetBytes(grainId))[0];
         return ($"{serviceId}-{spread:x2}", Uri.EscapeDataString(grainId));
+    }
+
+    private async Task<TableEntity> WrapAsync(string grainId, DataKey key)
+    {
+        var kek = ring.Current;
+        var (partition, row) = Address(grainId);
+        return new TableEntity(partition, row)
+        {
+            ["GrainId"] = grainId,
+            ["KeyId"] = key.KeyId,
+            ["KekId"] = kek.KeyId,
+            ["WrapAlgorithm"] = ring.WrapAlgorithm,
+            ["WrappedKey"] = await kek.WrapKeyAsync(ring.WrapAlgorithm, key.Material),
+            ["CreatedAt"] = DateTimeOffset.UtcNow,
+        };
     }
 
     private async Task<int> UpdatePartitionAsync(IReadOnlyList<TableEntity> updates)

@@ -27,6 +27,12 @@ public sealed class EncryptedEnvelope
 
     /// <summary>Set on a tombstone: when the grain was shredded and the receipt id.</summary>
     public ErasedMarker? Erased { get; set; }
+
+    /// <summary>The writer region's epoch at the witness when this copy was written (0: a region's own data, or written before replication).</summary>
+    public long Epoch { get; set; }
+
+    /// <summary>This state's write count: each write is one more; a replica accepts only a newer (epoch, version).</summary>
+    public long Version { get; set; }
 }
 
 /// <summary>The tombstone part of an envelope.</summary>

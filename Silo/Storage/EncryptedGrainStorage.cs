@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Custodian.Silo.Regions;
 using Custodian.Storage;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
@@ -12,6 +13,8 @@ namespace Custodian.Silo.Storage;
 /// grain's own data key, and hands only the envelope to the inner provider. Clearing a state is
 /// crypto-shredding: the grain's data key is destroyed, its stored state becomes a tombstone, and
 /// a shred receipt is kept; every copy (current, replicated, backed up) then reads as erased.
+/// The inner storage is the replicated one: states go to this region and its pair; data keys and
+/// shreds reach the pair through <see cref="PairReplica"/> before the write is acknowledged.
 /// </summary>
 public sealed class EncryptedGrainStorage(
     IGrainStorage inner,
@@ -21,6 +24,8 @@ public sealed class EncryptedGrainStorage(
     Serializer serializer,
     IGrainContextAccessor activations,
     HeldDataKeys held,
+    RegionFence fence,
+    PairReplica replica,
     IOptions<ClusterOptions> cluster,
     ILogger<EncryptedGrainStorage> logger) : IGrainStorage, ILifecycleParticipant<ISiloLifecycle>
 {
@@ -83,8 +88,20 @@ public sealed class EncryptedGrainStorage(
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var id = grainId.ToString();
+        var scope = PlacementScope.Of(grainId, fence.Region);
+        await fence.AuthorizeAsync(scope);
         var holder = ActivationDataKey.Of(activations, held, grainId);
-        var key = holder?.Key ?? await keys.GetOrCreateAsync(id);
+        var key = holder?.Key;
+        if (key is null)
+        {
+            (key, var created) = await keys.GetOrCreateAsync(id);
+            if (created)
+            {
+                // The pair gets the key before any state sealed with it.
+                await replica.CopyKeyAsync(scope, id, key);
+            }
+        }
+
         holder?.Hold(key);
         var plaintext = serializer.SerializeToArray(grainState.State);
         EncryptedEnvelope envelope;
@@ -103,12 +120,16 @@ public sealed class EncryptedGrainStorage(
     public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var id = grainId.ToString();
+        var scope = PlacementScope.Of(grainId, fence.Region);
+        await fence.AuthorizeAsync(scope);
         var erasure = (grainState.State as IErasableState)?.Erasure
             ?? ErasureRecord.New(DateTimeOffset.UtcNow, "system", "state cleared");
 
-        // The key goes first: once it is destroyed, every copy is unreadable even if what follows fails.
+        // The keys go first, in both regions: once they are destroyed, every copy is unreadable even if
+        // what follows fails. A pair that cannot be reached gets the shred first when it returns.
         var keyId = await keys.DestroyAsync(id) ?? "";
         ActivationDataKey.Of(activations, held, grainId)?.Destroy();
+        var pairCleared = await replica.DestroyKeyAsync(scope, id, erasure.ReceiptId);
         var tombstone = new EncryptedEnvelope
         {
             Format = EnvelopeCipher.FormatVersion,
@@ -116,8 +137,14 @@ public sealed class EncryptedGrainStorage(
             Erased = new ErasedMarker { At = erasure.ErasedAt, ReceiptId = erasure.ReceiptId },
         };
         await WriteEnvelopeAsync(stateName, grainId, grainState, tombstone);
-        await ledger.RecordAsync(new ShredReceipt(
-            erasure.ReceiptId, id, keyId, erasure.ErasedAt, erasure.Actor, erasure.Reason, ShredLedger.StoresCleared(keys.TableName, stateTable)));
+        var receipt = new ShredReceipt(erasure.ReceiptId, id, keyId, erasure.ErasedAt, erasure.Actor, erasure.Reason,
+        [
+            .. ShredLedger.StoresCleared(fence.Region, keys.TableName, stateTable),
+            .. pairCleared ? ShredLedger.StoresCleared(fence.Pair, keys.TableName, stateTable) : [ShredLedger.Pending(fence.Pair, DateTimeOffset.UtcNow)],
+            .. ShredLedger.Everywhere,
+        ]);
+        await ledger.RecordAsync(receipt);
+        await replica.RecordShredAsync(scope, receipt);
         StorageLog.StateShredded(logger, id, stateName, erasure.ReceiptId);
         Reset(grainState, erasure);
         grainState.RecordExists = true;

@@ -12,6 +12,12 @@ public sealed class SecureStorageOptions
     /// <summary>The local key ring's file (development and tests; production uses a key vault).</summary>
     public string KeyFile { get; set; } = "";
 
+    /// <summary>
+    /// The pair region's key file: this region wraps every data key for the pair's KEK too, so the pair can
+    /// read the state without this region. (With a hosted key vault, only the pair key's wrap permission.)
+    /// </summary>
+    public string PairKeyFile { get; set; } = "";
+
     /// <summary>Create <see cref="KeyFile"/> with a fresh key when it is missing (development only).</summary>
     public bool CreateKeyFileIfMissing { get; set; }
 

@@ -77,12 +77,21 @@ public sealed class ShredLedger(TableClient tombstones, TableClient receipts, st
             ["ReceiptId"] = receiptId,
         };
 
-    /// <summary>What a crypto-shred clears, as a receipt lists it.</summary>
-    public static ImmutableArray<string> StoresCleared(string keyTable, string stateTable) =>
+    /// <summary>What a crypto-shred clears in one region, as a receipt lists it (each line starts with the region).</summary>
+    public static ImmutableArray<string> StoresCleared(string region, string keyTable, string stateTable) =>
     [
-        $"data key deleted from table {keyTable}",
+        $"{region}: data key deleted from table {keyTable}",
+        $"{region}: ciphertext replaced by a tombstone in table {stateTable}",
+    ];
+
+    /// <summary>A region the shred has not reached yet, as a receipt lists it until the backlog drains.</summary>
+    public static string Pending(string region, DateTimeOffset since) =>
+        $"{region}: pending in the replication backlog since {since:O}; erased there as soon as the region is reachable";
+
+    /// <summary>What a crypto-shred clears wherever the data was.</summary>
+    public static ImmutableArray<string> Everywhere =>
+    [
         "data key zeroed in the activation's memory",
-        $"ciphertext replaced by a tombstone in table {stateTable}",
-        "backups and replicas hold only ciphertext under the destroyed key",
+        "backups hold only ciphertext under the destroyed key",
     ];
 }

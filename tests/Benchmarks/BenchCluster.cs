@@ -20,12 +20,14 @@ internal sealed class BenchCluster : IAsyncDisposable
 {
     private const string DefaultRegion = "eu-west";
     private readonly AzuriteServer _azurite;
+    private readonly AzuriteServer _pairAzurite;
+    private readonly AzuriteServer _witness;
     private readonly string _secrets;
     private readonly Dictionary<string, WebApplication> _silos;
     private readonly List<WebApplication> _gateways = [];
 
-    private BenchCluster(AzuriteServer azurite, string secrets, Dictionary<string, WebApplication> silos) =>
-        (_azurite, _secrets, _silos) = (azurite, secrets, silos);
+    private BenchCluster(AzuriteServer azurite, AzuriteServer pair, AzuriteServer witness, string secrets, Dictionary<string, WebApplication> silos) =>
+        (_azurite, _pairAzurite, _witness, _secrets, _silos) = (azurite, pair, witness, secrets, silos);
 
     /// <summary>The keys the silos and gateways hash subjects with.</summary>
     public AuditKeys AuditKeys => AuditKeys.Load(new AuditOptions { KeyFile = Path.Combine(_secrets, "audit.key") });
@@ -48,6 +50,8 @@ internal sealed class BenchCluster : IAsyncDisposable
     public static async Task<BenchCluster> StartAsync(IReadOnlyList<string> regions, bool inMemoryAzurite = false, bool storageOnOwnCore = false)
     {
         var azurite = await AzuriteServer.StartAsync(inMemoryAzurite);
+        var pairAzurite = await AzuriteServer.StartAsync(inMemoryAzurite);
+        var witness = await AzuriteServer.StartAsync(inMemoryAzurite);
         if (storageOnOwnCore)
         {
             var last = Environment.ProcessorCount - 1;
@@ -57,6 +61,8 @@ internal sealed class BenchCluster : IAsyncDisposable
             }
 
             await PinAsync(azurite.ProcessId, $"{last}");
+            await PinAsync(pairAzurite.ProcessId, $"{last}");
+            await PinAsync(witness.ProcessId, $"{last}");
             await PinAsync(Environment.ProcessId, last == 1 ? "0" : $"0-{last - 1}");
         }
 
@@ -64,7 +70,12 @@ internal sealed class BenchCluster : IAsyncDisposable
         var silos = new Dictionary<string, WebApplication>();
         foreach (var region in regions)
         {
-            var silo = SiloApp.Build([], (c, _) => c.AddInMemoryCollection(Common(azurite, secrets).Concat(new Dictionary<string, string?>
+            // eu-west writes to the first Azurite and replicates to the second; eu-north the other way round.
+            var (own, pair) = region == DefaultRegion ? (azurite, pairAzurite) : (pairAzurite, azurite);
+            var pairRegion = region == DefaultRegion ? "eu-north" : DefaultRegion;
+            var silo = SiloApp.Build([], (c, _) => c.AddInMemoryCollection(Common(own, secrets)
+                .Concat(TestPlacement.Settings(pair.ConnectionString, witness.ConnectionString, Path.Combine(secrets, $"{pairRegion}.kek.json")))
+                .Concat(new Dictionary<string, string?>
             {
                 ["Silo:Region"] = region,
                 ["Silo:SiloPort"] = $"{FreePorts.Next()}",
@@ -79,7 +90,7 @@ internal sealed class BenchCluster : IAsyncDisposable
             silos[region] = silo;
         }
 
-        return new BenchCluster(azurite, secrets, silos);
+        return new BenchCluster(azurite, pairAzurite, witness, secrets, silos);
     }
 
     /// <summary>
@@ -136,6 +147,8 @@ internal sealed class BenchCluster : IAsyncDisposable
         }
 
         await _azurite.DisposeAsync();
+        await _pairAzurite.DisposeAsync();
+        await _witness.DisposeAsync();
         Directory.Delete(_secrets, recursive: true);
     }
 

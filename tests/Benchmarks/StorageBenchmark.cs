@@ -9,6 +9,7 @@ using Custodian.Silo;
 using Custodian.Silo.Storage;
 using Custodian.Tests.Infrastructure;
 using HdrHistogram;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -44,16 +45,24 @@ internal static class StorageBenchmark
     {
         var total = Stopwatch.StartNew();
         await using var azurite = await AzuriteServer.StartAsync();
+        await using var pairAzurite = await AzuriteServer.StartAsync();
+        await using var witness = await AzuriteServer.StartAsync();
         var folder = Directory.CreateTempSubdirectory("custodian-bench-").FullName;
         var tables = new TableServiceClient(azurite.ConnectionString);
-        var ring = LocalKeyRing.Load(Path.Combine(folder, "bench.kek.json"), "bench", createIfMissing: true);
+        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder().AddInMemoryCollection(
+            TestPlacement.Settings(pairAzurite.ConnectionString, witness.ConnectionString, Path.Combine(folder, "eu-north.kek.json"))
+                .Append(new("ConnectionStrings:Storage", azurite.ConnectionString))).Build();
+        var placement = configuration.GetSection(Custodian.Hosting.PlacementOptions.Section).Get<Custodian.Hosting.PlacementOptions>()!;
+        var storageOptions = new SecureStorageOptions { KeyFile = Path.Combine(folder, "eu-west.kek.json"), PairKeyFile = Path.Combine(folder, "eu-north.kek.json"), CreateKeyFileIfMissing = true };
+        var stores = Custodian.Silo.Regions.RegionStores.FromConfiguration(configuration, "eu-west", placement, storageOptions);
+        var ring = stores.KeyRing;
 
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.UseOrleans(silo =>
         {
             silo.UseLocalhostClustering(FreePorts.Next(), FreePorts.Next());
-            silo.AddSecureGrainStorage(tables, new SecureStorageOptions(), ring);
+            silo.AddSecureGrainStorage(stores, storageOptions);
             silo.AddAzureTableGrainStorage(PlainProvider, table =>
             {
                 table.TableServiceClient = tables;

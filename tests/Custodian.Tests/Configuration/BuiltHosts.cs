@@ -72,6 +72,11 @@ public sealed class BuiltHosts : IAsyncLifetime
             // Parsed when the host is built, never connected to: nothing starts.
             ["ConnectionStrings:Storage"] = "UseDevelopmentStorage=true",
         };
+        foreach (var (key, value) in TestPlacement.Settings("UseDevelopmentStorage=true", "UseDevelopmentStorage=true", Path.Combine(_folder, "eu-north.kek.json")))
+        {
+            settings[key] = value;
+        }
+
         if (host == Silo)
         {
             settings["Silo:Region"] = "eu-west";

@@ -1,3 +1,4 @@
+using Custodian.Silo.Regions;
 using System.Diagnostics.Metrics;
 using Custodian.Audit;
 using Custodian.Keys;
@@ -34,19 +35,20 @@ public sealed class InProcessCluster : IAsyncDisposable
     {
         var builder = new InProcessTestClusterBuilder(silos);
         builder.Options.ConfigureFileLogging = false;
-        var tables = platform.Azurite.Tables;
-        var keyRing = LocalKeyRing.Load(platform.KeyFile, Platform.Region, createIfMissing: false);
+        var stores = platform.Stores();
+        var tables = stores.Tables;
         var auditKeys = platform.AuditKeys;
         var logs = new CapturedLogs();
         builder.ConfigureSiloHost((_, host) =>
         {
             host.Logging.AddProvider(logs);
             // The store the silo host registers, over the same table, without its production retry settings.
-            host.Services.AddSingleton<IAuditStore>(services =>
-                new TableAuditStore(tables.GetTableClient("CustodianAudit"), auditKeys, services.GetRequiredService<IMeterFactory>()));
+            host.Services.AddSingleton<IAuditStore>(services => new TableAuditStore(
+                tables.GetTableClient("CustodianAudit"), auditKeys, services.GetRequiredService<IMeterFactory>(),
+                stores.PairTables.GetTableClient("CustodianAudit"), services.GetRequiredService<PairReplica>(), services.GetRequiredService<RegionFence>()));
             host.Services.AddCustodianAuditTrail(Platform.Region, partitions: 4);
         });
-        builder.ConfigureSilo((_, silo) => silo.AddCustodianGrainServices(tables, new SecureStorageOptions(), keyRing, new KeyRotationOptions()));
+        builder.ConfigureSilo((_, silo) => silo.AddCustodianGrainServices(stores, new SecureStorageOptions(), new KeyRotationOptions()));
         var cluster = builder.Build();
         try
         {

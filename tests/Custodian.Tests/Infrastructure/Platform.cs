@@ -10,7 +10,8 @@ using Microsoft.Extensions.Logging;
 namespace Custodian.Tests.Infrastructure;
 
 /// <summary>
-/// The whole platform on 127.0.0.1: a real Azurite, one silo of region <c>eu-west</c>, the
+/// The whole platform on 127.0.0.1: a real Azurite per region (<c>eu-west</c> and its pair <c>eu-north</c>)
+/// and one for the witness, one silo of region <c>eu-west</c>, the
 /// gateway and an SMTP relay the silo delivers mail to, with real TLS certificates, a real key file and a real JWT signing key, all created
 /// fresh in a temp folder for this fixture. The silo runs in-process; <see cref="ProcessSiloPlatform"/>
 /// runs it as a child process that can be killed, and <see cref="InProcessCluster"/> adds a cluster of
@@ -40,6 +41,18 @@ public partial class Platform : IAsyncLifetime
     }
 
     public AzuriteServer Azurite { get; private set; }
+
+    /// <summary>The pair region's (eu-north's) storage account, where every write is replicated.</summary>
+    public AzuriteServer PairAzurite { get; private set; } = null!;
+
+    /// <summary>The witness's storage account: placements and leases.</summary>
+    public AzuriteServer WitnessAzurite { get; private set; } = null!;
+
+    /// <summary>The pair region of <see cref="Region"/>.</summary>
+    public const string PairRegion = "eu-north";
+
+    /// <summary>The pair region's key file (this region wraps every data key for it too).</summary>
+    public string PairKeyFile => Path.Combine(SecretsFolder, PairRegion + ".kek.json");
 
     /// <summary>The SMTP relay the silo delivers mail to (<c>Mail:Host</c>/<c>Mail:Port</c>); it keeps every message it receives.</summary>
     public SmtpRelay Mail { get; private set; } = null!;
@@ -91,8 +104,11 @@ public partial class Platform : IAsyncLifetime
 
     public virtual async Task InitializeAsync()
     {
-        Azurite ??= await AzuriteServer.StartAsync();
-        Mail = await SmtpRelay.StartAsync();
+        var own = Azurite is null ? AzuriteServer.StartAsync() : Task.FromResult(Azurite);
+        var pair = StartPairAzuriteAsync();
+        var witness = AzuriteServer.StartAsync();
+        var mail = SmtpRelay.StartAsync();
+        (Azurite, PairAzurite, WitnessAzurite, Mail) = (await own, await pair, await witness, await mail);
         await StartSiloAsync();
         _gateway = GatewayApp.Build([], (c, l) =>
         {
@@ -122,6 +138,14 @@ public partial class Platform : IAsyncLifetime
         if (_ownsAzurite)
         {
             await Azurite.DisposeAsync();
+        }
+
+        foreach (var other in new[] { PairAzurite, WitnessAzurite })
+        {
+            if (other is not null)
+            {
+                await other.DisposeAsync();
+            }
         }
 
         if (_ownsSecrets)
@@ -170,6 +194,12 @@ public partial class Platform : IAsyncLifetime
         }
     }
 
+    /// <summary>Starts the pair region's Azurite; a platform may put it behind a proxy it can cut.</summary>
+    protected virtual Task<AzuriteServer> StartPairAzuriteAsync() => AzuriteServer.StartAsync();
+
+    /// <summary>The pair's connection string as the silo uses it (a platform may route it through a proxy).</summary>
+    protected virtual string PairConnectionString => PairAzurite.ConnectionString;
+
     /// <summary>Services a platform adds to an in-process silo before the silo's own (which then keep them), e.g. a fake clock.</summary>
     protected virtual void ConfigureSiloServices(IServiceCollection services)
     {
@@ -182,7 +212,7 @@ public partial class Platform : IAsyncLifetime
     protected virtual IEnumerable<KeyValuePair<string, string?>> ExtraGatewaySettings() => [];
 
     /// <summary>The silo's whole configuration.</summary>
-    protected Dictionary<string, string?> SiloSettings()
+    public Dictionary<string, string?> SiloSettings()
     {
         var settings = Common();
         settings["Silo:Region"] = Region;
@@ -200,6 +230,11 @@ public partial class Platform : IAsyncLifetime
         // Retries come quickly in tests: 200 ms after the first failure, doubling up to 2 s.
         settings["Mail:InitialRetryDelay"] = "00:00:00.200";
         settings["Mail:MaxRetryDelay"] = "00:00:02";
+        foreach (var (key, value) in PlacementSettings())
+        {
+            settings[key] = value;
+        }
+
         foreach (var (key, value) in ExtraSiloSettings())
         {
             settings[key] = value;
@@ -217,6 +252,19 @@ public partial class Platform : IAsyncLifetime
         ["Logging:Console:LogLevel:Custodian.Silo.Storage"] = "None", // the tamper tests provoke thousands of refusals
         ["ConnectionStrings:Storage"] = Azurite.ConnectionString,
     };
+
+    /// <summary>The stores a silo of this platform writes to, as the silo host reads them from its settings.</summary>
+    public Custodian.Silo.Regions.RegionStores Stores()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(SiloSettings()).Build();
+        var placement = configuration.GetSection(PlacementOptions.Section).Get<PlacementOptions>()!;
+        var storage = configuration.GetSection(Custodian.Silo.Storage.SecureStorageOptions.Section).Get<Custodian.Silo.Storage.SecureStorageOptions>()!;
+        return Custodian.Silo.Regions.RegionStores.FromConfiguration(configuration, Region, placement, storage);
+    }
+
+    /// <summary>The placement settings of this platform's silos.</summary>
+    public IEnumerable<KeyValuePair<string, string?>> PlacementSettings() =>
+        TestPlacement.Settings(PairConnectionString, WitnessAzurite.ConnectionString, PairKeyFile);
 
     private Dictionary<string, string?> GatewaySettings()
     {

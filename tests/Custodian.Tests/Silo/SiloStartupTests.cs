@@ -52,7 +52,39 @@ public sealed class SiloStartupTests : IAsyncLifetime
         Assert.Empty(await TablesAsync());
     }
 
-    private Dictionary<string, string?> Settings(string keyFile) => new(DevelopmentSecrets.In(_folder))
+    [Fact]
+    public async Task ATenantHomedAcrossResidencyZonesStopsTheSiloNamingTheTenant()
+    {
+        var settings = Settings(Path.Combine(_folder, "k.json"));
+        settings["SecureStorage:CreateKeyFileIfMissing"] = "true";
+        settings["Placement:Tenants:acme:Home"] = "eu-west,us-east";
+
+        var error = Assert.Throws<OptionsValidationException>(() => SiloApp.Build([], (c, _) => c.AddInMemoryCollection(settings)));
+
+        Assert.Contains("Placement:Tenants:acme:Home", error.Message);
+        Assert.Contains("crosses residency zones", error.Message);
+        Assert.Empty(await TablesAsync());
+    }
+
+    [Fact]
+    public async Task ARegionPairedAcrossZonesStopsTheSilo()
+    {
+        var settings = Settings(Path.Combine(_folder, "k.json"));
+        settings["SecureStorage:CreateKeyFileIfMissing"] = "true";
+        settings["Placement:Regions:eu-north:Pair"] = "us-west";
+        settings["Placement:Regions:us-west:Pair"] = "eu-north";
+        settings["Placement:Regions:us-east:Pair"] = "eu-west";
+        settings["Placement:Regions:eu-west:Pair"] = "us-east";
+
+        var error = Assert.Throws<OptionsValidationException>(() => SiloApp.Build([], (c, _) => c.AddInMemoryCollection(settings)));
+
+        Assert.Contains("Placement:Regions:eu-west:Pair", error.Message);
+        Assert.Contains("different residency zones", error.Message);
+        Assert.Empty(await TablesAsync());
+    }
+
+    private Dictionary<string, string?> Settings(string keyFile) => new(DevelopmentSecrets.In(_folder).Concat(
+        TestPlacement.Settings(_azurite.ConnectionString, _azurite.ConnectionString, Path.Combine(_folder, "eu-north.kek.json"))))
     {
         ["Silo:Region"] = "eu-west",
         ["ConnectionStrings:Storage"] = _azurite.ConnectionString,

@@ -1,0 +1,176 @@
+using System.Collections.Concurrent;
+using Custodian.Hosting;
+using Custodian.Storage;
+
+namespace Custodian.Silo.Regions;
+
+/// <summary>
+/// Decides whether this region may read or write a grain's data, from what the witness holds: the region
+/// writes a tenant's data only while it is the tenant's writer (at the epoch it then puts into every
+/// envelope) and holds an unexpired lease, less <see cref="PlacementOptions.ClockSkewMargin"/>. The lease is
+/// renewed once per region, not per tenant, every <see cref="PlacementOptions.RenewInterval"/>; the validity
+/// is counted on this machine's monotonic clock from before each renewal was sent, so a slow answer only
+/// shortens it. The tenants' rows are cached and refreshed with every renewal.
+/// </summary>
+public sealed partial class RegionFence(
+    PlacementOptions options, string region, string holder, WitnessTable witness, ILogger<RegionFence> logger)
+    : ILifecycleParticipant<ISiloLifecycle>, IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, TenantPlacementRow> _tenants = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stop = new();
+    private long _leaseUntil = long.MinValue; // Environment.TickCount64 when the lease (less the margin) runs out
+    private Task? _loop;
+
+    /// <summary>This region.</summary>
+    public string Region { get; } = region;
+
+    /// <summary>This region's pair.</summary>
+    public string Pair { get; } = options.PairOf(region) ?? throw new InvalidOperationException($"Region {region} is not declared in Placement:Regions.");
+
+    /// <summary>The placement options the fence enforces.</summary>
+    public PlacementOptions Options => options;
+
+    /// <summary>Whether the region holds its lease right now (with the safety margin).</summary>
+    public bool HoldsLease => Environment.TickCount64 < Volatile.Read(ref _leaseUntil);
+
+    /// <summary>How long the lease (less the margin) still lasts; zero when it ran out.</summary>
+    public TimeSpan LeaseRemaining => TimeSpan.FromMilliseconds(Math.Max(0, Volatile.Read(ref _leaseUntil) - Environment.TickCount64));
+
+    /// <summary>The cached placements of every tenant this region has seen.</summary>
+    public IReadOnlyCollection<TenantPlacementRow> Tenants => [.. _tenants.Values];
+
+    /// <summary>
+    /// Allows a read or write of <paramref name="scope"/>'s data in this region, or throws
+    /// <see cref="RegionFencedException"/>. Returns the epoch the write is made at (0 for a region's own data).
+    /// </summary>
+    public async ValueTask<long> AuthorizeAsync(PlacementScope scope)
+    {
+        if (!HoldsLease)
+        {
+            throw new RegionFencedException($"Region {Region} does not hold its lease at the witness; it writes nothing until it renews it.");
+        }
+
+        if (scope.IsRegion)
+        {
+            return scope.Name == Region
+                ? 0
+                : throw new RegionFencedException($"The data of region {scope.Name} is written in region {scope.Name} only, not in {Region}.");
+        }
+
+        var row = _tenants.TryGetValue(scope.Name, out var cached) ? cached : await LoadAsync(scope.Name);
+        if (row.Writer != Region)
+        {
+            throw new RegionFencedException($"Tenant {scope.Name} is written in region {row.Writer} (epoch {row.Epoch}), not in {Region}.");
+        }
+
+        return row.Epoch;
+    }
+
+    /// <summary>The tenant's placement (cached, else from the witness, created there from configuration on first use).</summary>
+    public async ValueTask<TenantPlacementRow> TenantAsync(string tenant) =>
+        _tenants.TryGetValue(tenant, out var cached) ? cached : await LoadAsync(tenant);
+
+    /// <summary>Marks a tenant degraded (its pair unreachable, a backlog kept) or healthy again at the witness.</summary>
+    public async Task SetDegradedAsync(string tenant, bool degraded)
+    {
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            var row = await witness.TenantAsync(tenant) ?? await LoadAsync(tenant);
+            if (row.Degraded == degraded)
+            {
+                _tenants[tenant] = row;
+                return;
+            }
+
+            var next = row with { Degraded = degraded, DegradedSince = degraded ? DateTimeOffset.UtcNow : null };
+            if (await witness.TryReplaceAsync(row, next) is { } stored)
+            {
+                _tenants[tenant] = stored;
+                LogDegraded(logger, tenant, degraded);
+                return;
+            }
+        }
+
+        throw new InvalidOperationException($"The placement of tenant {tenant} kept changing; its degraded mark was not set.");
+    }
+
+    /// <summary>Renews the lease and refreshes the cached placements once; the loop calls this.</summary>
+    public async Task RenewAsync(CancellationToken cancellationToken)
+    {
+        var sent = Environment.TickCount64;
+        await witness.RenewLeaseAsync(Region, holder, DateTimeOffset.UtcNow + options.LeaseDuration, cancellationToken);
+        Volatile.Write(ref _leaseUntil, sent + (long)(options.LeaseDuration - options.ClockSkewMargin).TotalMilliseconds);
+        foreach (var row in await witness.TenantsAsync(cancellationToken))
+        {
+            _tenants[row.Tenant] = row;
+        }
+    }
+
+    public void Participate(ISiloLifecycle lifecycle) =>
+        lifecycle.Subscribe(nameof(RegionFence), ServiceLifecycleStage.ApplicationServices - 1, async ct =>
+        {
+            if (options.LeaseDuration <= options.ClockSkewMargin + options.RenewInterval)
+            {
+                throw new InvalidOperationException("Placement:LeaseDuration must exceed Placement:ClockSkewMargin plus Placement:RenewInterval, or the lease lapses between renewals.");
+            }
+
+            // The silo does not start without its lease: it could write nothing.
+            await witness.InitializeAsync(ct);
+            await RenewAsync(ct);
+            _loop = Task.Run(() => LoopAsync(_stop.Token));
+        }, async _ => await StopAsync());
+
+    public async ValueTask DisposeAsync() => await StopAsync();
+
+    private async Task StopAsync()
+    {
+        if (!_stop.IsCancellationRequested)
+        {
+            await _stop.CancelAsync();
+        }
+
+        if (_loop is not null)
+        {
+            await _loop.ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    private async Task<TenantPlacementRow> LoadAsync(string tenant)
+    {
+        if (options.HomeOf(tenant) is not { } home)
+        {
+            throw new RegionFencedException($"Tenant {tenant} has no placement: configure Placement:Tenants:{tenant}:Home (or Placement:DefaultHome).");
+        }
+
+        if (!home.Pair.Contains(Region, StringComparer.Ordinal))
+        {
+            throw new RegionFencedException($"Tenant {tenant} lives in {string.Join(" and ", home.Pair)}, not in region {Region}.");
+        }
+
+        var row = await witness.EnsureTenantAsync(tenant, string.Join(',', home.Pair), home.Writer);
+        return _tenants.GetOrAdd(tenant, row);
+    }
+
+    private async Task LoopAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(options.RenewInterval);
+        while (await timer.WaitForNextTickAsync(cancellationToken).AsTask().ContinueWith(t => t.IsCompletedSuccessfully && t.Result, TaskScheduler.Default))
+        {
+            try
+            {
+                await RenewAsync(cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Writes stop by themselves once the lease (less the margin) runs out.
+                LogRenewFailed(logger, Region, e.GetType().Name, LeaseRemaining);
+            }
+        }
+    }
+
+    [LoggerMessage(5201, LogLevel.Warning, "Region {Region} could not renew its lease at the witness ({Error}); it stops writing in {Remaining}")]
+    private static partial void LogRenewFailed(ILogger logger, string region, string error, TimeSpan remaining);
+
+    [LoggerMessage(5202, LogLevel.Warning, "Tenant {Tenant} degraded: {Degraded}")]
+    private static partial void LogDegraded(ILogger logger, string tenant, bool degraded);
+}

@@ -1,0 +1,31 @@
+namespace Custodian.Tests.Infrastructure;
+
+/// <summary>
+/// The placement every test platform runs with: zone <c>eu</c> (eu-west ↔ eu-north) and zone <c>us</c>
+/// (us-east ↔ us-west); tenants not listed live in eu-west + eu-north and are written in eu-west. Leases and
+/// probes are quick so degraded-mode tests take seconds.
+/// </summary>
+public static class TestPlacement
+{
+    /// <summary>The placement settings, with the pair's and the witness's accounts and the pair region's key file.</summary>
+    public static IEnumerable<KeyValuePair<string, string?>> Settings(string pairStorage, string witness, string pairKeyFile) =>
+    [
+        new("Placement:Regions:eu-west:Zone", "eu"),
+        new("Placement:Regions:eu-west:Pair", "eu-north"),
+        new("Placement:Regions:eu-north:Zone", "eu"),
+        new("Placement:Regions:eu-north:Pair", "eu-west"),
+        new("Placement:Regions:us-east:Zone", "us"),
+        new("Placement:Regions:us-east:Pair", "us-west"),
+        new("Placement:Regions:us-west:Zone", "us"),
+        new("Placement:Regions:us-west:Pair", "us-east"),
+        new("Placement:DefaultHome", "eu-west,eu-north"),
+        new("Placement:DefaultWriter", "eu-west"),
+        new("Placement:LeaseDuration", "00:00:10"),
+        new("Placement:RenewInterval", "00:00:01"),
+        new("Placement:ClockSkewMargin", "00:00:02"),
+        new("Placement:PairTimeout", "00:00:02"),
+        new("ConnectionStrings:PairStorage", pairStorage),
+        new("ConnectionStrings:Witness", witness),
+        new("SecureStorage:PairKeyFile", pairKeyFile),
+    ];
+}

@@ -1,0 +1,47 @@
+using Azure.Data.Tables;
+using Custodian.Tests.Infrastructure;
+
+namespace Custodian.Tests.Regions;
+
+/// <summary>
+/// The platform with its pair region's storage behind a <see cref="FaultProxy"/>: cutting it makes eu-north
+/// unreachable from eu-west (every connection reset, new ones refused) while nothing stored there changes.
+/// </summary>
+public sealed class GeoPlatform : Platform
+{
+    public FaultProxy PairLink { get; } = new();
+
+    protected override string PairConnectionString => PairAzurite.ConnectionStringWithTablePort(PairLink.Port);
+
+    protected override async Task<AzuriteServer> StartPairAzuriteAsync()
+    {
+        var pair = await AzuriteServer.StartAsync();
+        PairLink.TargetPort = pair.TablePort;
+        return pair;
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await PairLink.DisposeAsync();
+    }
+
+    /// <summary>The witness's row of <paramref name="tenant"/>.</summary>
+    public async Task<TableEntity?> PlacementOfAsync(string tenant)
+    {
+        var row = await WitnessAzurite.Tables.GetTableClient("CustodianPlacement").GetEntityIfExistsAsync<TableEntity>("tenant", tenant);
+        return row.HasValue ? row.Value : null;
+    }
+
+    /// <summary>Rows of eu-west's replication backlog.</summary>
+    public async Task<List<TableEntity>> BacklogAsync()
+    {
+        var rows = new List<TableEntity>();
+        await foreach (var row in Azurite.Tables.GetTableClient("CustodianBacklog").QueryAsync<TableEntity>())
+        {
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+}
