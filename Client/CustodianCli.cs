@@ -19,6 +19,7 @@ public static class CustodianCli
         TokenCommands.Create(output, error),
         SubjectsCommands.Create(output, error),
         KeysCommands.Create(output, error),
+        RegionsCommands.Create(output, error),
         BackupCommands.Create(output, error),
         AccessCommands.Create(output, error),
         SecurityCommands.Create(output, error),

@@ -83,7 +83,7 @@ public static class GatewayApp
             o.Interceptors.Add<AuditInterceptor>();
         }).AddRequestValidation();
         builder.Services.AddGrpcReflection();
-        builder.Services.AddGrpcHealthChecks(o => o.UseHealthChecksCache = false).AddCheck<ClusterHealthCheck>("cluster");
+        builder.Services.AddGrpcHealthChecks(o => o.UseHealthChecksCache = false).AddCheck<ClusterHealthCheck>("cluster").AddCheck<ReplicationHealthCheck>("replication");
         return builder;
     }
 
@@ -101,6 +101,7 @@ public static class GatewayApp
         app.MapGrpcService<AuditService>();
         app.MapGrpcService<RequestsService>();
         app.MapGrpcService<IncidentsService>();
+        app.MapGrpcService<RegionsService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService().RequireAuthorization();
         return app;

@@ -68,6 +68,7 @@ public static class SecureStorageExtensions
             sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
             sp.GetRequiredService<ILogger<PairReplica>>()));
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<PairReplica>());
+        services.AddSingleton<Custodian.Regions.IRegionReplication, RegionReplication>();
         services.AddSingleton<IConfigureGrainContextProvider, DataKeyCleanup>();
         services.AddSingleton<IKeyCustody, KeyCustody>();
         services.AddMetrics();

@@ -137,7 +137,7 @@ internal sealed class TableAuditStore : IAuditStore
         var batch = new List<TableTransactionAction>(MaxActions);
         await foreach (var row in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {pk} and Timestamp ge {from}"), cancellationToken: cancellationToken))
         {
-            batch.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, Copy(row)));
+            batch.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, TableRows.Copy(row)));
             if (batch.Count == MaxActions)
             {
                 copied += await SubmitAsync(batch, cancellationToken);
@@ -153,21 +153,6 @@ internal sealed class TableAuditStore : IAuditStore
         var count = batch.Count;
         batch.Clear();
         return count;
-    }
-
-    /// <summary>A row as stored, without the service's own properties.</summary>
-    internal static TableEntity Copy(TableEntity row)
-    {
-        var copy = new TableEntity(row.PartitionKey, row.RowKey);
-        foreach (var (name, value) in row)
-        {
-            if (name is not ("odata.etag" or "PartitionKey" or "RowKey" or "Timestamp"))
-            {
-                copy[name] = value;
-            }
-        }
-
-        return copy;
     }
 
     private async Task EnsurePairTableAsync()

@@ -38,7 +38,7 @@ public sealed partial class PairReplica(
     private BacklogStatus _status = new(0, null, 0);
     private DateTimeOffset? _alertedFor;
     private Func<string, DateTimeOffset, CancellationToken, Task<int>>? _auditCopy;
-    private readonly Counter<long> _drained = meters.Create("Custodian.Replication").CreateCounter<long>("custodian.replication.drained", "{item}", "Backlog items copied to the pair region");
+    private Counter<long>? _drained;
 
     /// <summary>This region.</summary>
     public string Region => fence.Region;
@@ -227,6 +227,8 @@ public sealed partial class PairReplica(
     public void Participate(ISiloLifecycle lifecycle) =>
         lifecycle.Subscribe(nameof(PairReplica), ServiceLifecycleStage.ApplicationServices, async ct =>
         {
+            _drained = Gauges(meters, () => _status, () => _pairReachable)
+                .CreateCounter<long>("custodian.replication.drained", "{item}", "Backlog items copied to the pair region");
             await backlog.InitializeAsync(ct);
             try
             {
@@ -301,7 +303,7 @@ public sealed partial class PairReplica(
             if (await backlog.RemoveAsync(item))
             {
                 drained++;
-                _drained.Add(1);
+                _drained?.Add(1);
             }
         }
 
@@ -439,6 +441,15 @@ public sealed partial class PairReplica(
         await grains.GetGrain<ISecurityAlertsGrain>(Region).RaiseAsync(
             "replication-backlog", $"custodian:silo/{Region}", DateTimeOffset.UtcNow,
             $"{_status.Items} item(s) not replicated to {Pair}, the oldest since {oldest:O}");
+    }
+
+    private static Meter Gauges(IMeterFactory meters, Func<BacklogStatus> status, Func<bool> reachable)
+    {
+        var meter = meters.Create("Custodian.Replication");
+        meter.CreateObservableGauge("custodian.replication.backlog.items", () => status().Items, "{item}", "Writes not yet replicated to the pair region");
+        meter.CreateObservableGauge("custodian.replication.backlog.oldest_age", () => status().Oldest is { } oldest ? (DateTimeOffset.UtcNow - oldest).TotalSeconds : 0, "s", "Age of the oldest write not yet replicated");
+        meter.CreateObservableGauge("custodian.replication.pair_reachable", () => reachable() ? 1 : 0, description: "1 while the pair region's storage answers");
+        return meter;
     }
 
     internal static string StateItem(string stateName, GrainId grainId) => $"{stateName}|{grainId}";

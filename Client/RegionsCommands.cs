@@ -1,0 +1,96 @@
+using System.CommandLine;
+using System.Globalization;
+using Custodian.Gateway.Protos.Regions;
+using RegionsClient = Custodian.Gateway.Protos.Regions.Regions.RegionsClient;
+
+namespace Custodian.Cli;
+
+/// <summary><c>custodian regions status|resync</c>: replication between the two regions of a pair.</summary>
+internal static class RegionsCommands
+{
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var gateway = new GatewayConnection();
+        var regions = new Command("regions", "Replication to the pair region: status (operators, officers) and resynchronisation (officers).")
+        {
+            Status(gateway, output, error),
+            Resync(gateway, output, error),
+        };
+        gateway.AddOptionsTo(regions);
+        return regions;
+    }
+
+    private static Command Status(GatewayConnection gateway, TextWriter output, TextWriter error)
+    {
+        var json = Formats.JsonOption();
+        var command = new Command("status", "Shows the region's pair, lease, backlog and every tenant's writer, epoch and degraded mark.") { json };
+        command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
+        {
+            using var channel = gateway.OpenChannel(parseResult);
+            var status = await new RegionsClient(channel).GetStatusAsync(new GetRegionStatusRequest(), cancellationToken: cancellationToken);
+            if (parseResult.GetValue(json))
+            {
+                await output.WriteLineAsync(Formats.Json.Format(status));
+                return;
+            }
+
+            var table = new TableWriter();
+            table.AddRow("Region:", $"{status.Region} (zone {status.Zone})");
+            table.AddRow("Pair:", $"{status.Pair}, {(status.PairReachable ? "reachable" : "UNREACHABLE")}");
+            table.AddRow("Lease:", status.HoldsLease ? $"held, {status.LeaseRemaining.ToTimeSpan().TotalSeconds:F0} s left" : "NOT HELD: the region writes nothing");
+            table.AddRow("Backlog:", status.BacklogItems == 0
+                ? "empty"
+                : string.Create(CultureInfo.InvariantCulture, $"{status.BacklogItems} item(s), oldest since {Formats.Time(status.BacklogOldest)}"));
+            table.AddRow("Drained:", $"{status.Drained} item(s) since the silo started");
+            table.WriteTo(output);
+            if (status.Tenants.Count == 0)
+            {
+                return;
+            }
+
+            await output.WriteLineAsync();
+            var tenants = new TableWriter();
+            tenants.AddRow("TENANT", "HOME", "WRITER", "EPOCH", "STATE");
+            foreach (var t in status.Tenants)
+            {
+                tenants.AddRow(t.TenantId, t.Home, t.Writer, t.Epoch.ToString(CultureInfo.InvariantCulture),
+                    t.Degraded ? $"degraded since {Formats.Time(t.DegradedSince)}" : "replicated");
+            }
+
+            tenants.WriteTo(output);
+        }));
+        return command;
+    }
+
+    private static Command Resync(GatewayConnection gateway, TextWriter output, TextWriter error)
+    {
+        var tenant = new Option<string>("--tenant") { Description = "The tenant whose copies to compare and repair.", Required = true };
+        var json = Formats.JsonOption();
+        var command = new Command("resync", "Compares the writer region's and the pair's copies of a tenant and repairs the pair's. Officers only.") { tenant, json };
+        command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
+        {
+            using var channel = gateway.OpenChannel(parseResult);
+            var id = parseResult.GetRequiredValue(tenant);
+            await output.WriteLineAsync($"Resynchronising tenant {id} (states, data keys, tombstones, receipts, audit) ...");
+            var report = await new RegionsClient(channel).ResyncAsync(new ResyncRequest { TenantId = id }, cancellationToken: cancellationToken);
+            if (parseResult.GetValue(json))
+            {
+                await output.WriteLineAsync(Formats.Json.Format(report));
+                return;
+            }
+
+            var table = new TableWriter();
+            table.AddRow("KIND", "COMPARED", "REPAIRED", "LEFT", "NOTE");
+            foreach (var c in report.Counts)
+            {
+                table.AddRow(c.Kind, $"{c.Compared}", $"{c.Repaired}", $"{c.Left}", c.Note.Length == 0 ? "-" : c.Note);
+            }
+
+            table.WriteTo(output);
+            await output.WriteLineAsync(report.Identical
+                ? $"{report.From} and {report.To} hold the same copies of tenant {report.TenantId}."
+                : $"Some copies still differ between {report.From} and {report.To} (see LEFT); nothing in {report.To} was deleted.");
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,31 @@
+using Custodian.Audit;
+using Custodian.Validation;
+using Orleans.Concurrency;
+
+namespace Custodian.Regions;
+
+/// <summary>
+/// A region's replication for operators and officers: its status, and the resynchronisation of a tenant,
+/// which is recorded in the audit trail (who, which tenant, what was repaired) before it is answered.
+/// </summary>
+[StatelessWorker]
+public sealed class RegionsGrain(IRegionReplication replication, IAuditTrail trail) : Grain, IRegionsGrain
+{
+    public Task<RegionStatus> StatusAsync() => replication.StatusAsync();
+
+    public async Task<ResyncReport> ResyncAsync(string tenant, string actor)
+    {
+        var violations = new List<FieldViolation>();
+        Identifiers.CheckTenantId(tenant, "tenant_id", violations);
+        if (violations.Count > 0)
+        {
+            return new ResyncReport(tenant, "", "", [], [.. violations]);
+        }
+
+        var report = await replication.ResyncAsync(tenant);
+        var repaired = string.Join(", ", report.Counts.Select(c => $"{c.Kind} {c.Repaired}/{c.Compared} repaired, {c.Left} left"));
+        await trail.WriteAsync(new AuditRecord(
+            DateTimeOffset.UtcNow, actor, "Regions:Resync", "tenant:" + tenant, $"{report.From} -> {report.To}: {repaired}", "-", ""));
+        return report;
+    }
+}

@@ -1,0 +1,250 @@
+using System.Collections.Immutable;
+using System.Text.Json.Nodes;
+using Azure;
+using Azure.Data.Tables;
+using Custodian.Regions;
+using Custodian.Silo.Storage;
+using Custodian.Storage;
+
+namespace Custodian.Silo.Regions;
+
+/// <summary>
+/// The silo's side of <see cref="IRegionsGrain"/>: the status from the fence and the replica, and the
+/// resynchronisation of one tenant. A resync first drains the backlog, then compares this region's rows
+/// with the pair's, table by table, and copies to the pair what is missing or older there (states by
+/// their envelope's (epoch, version); data keys unwrapped here and wrapped for the pair's KEK; tombstones,
+/// receipts and this region's audit rows as stored). A row newer in the pair, or found only there, is
+/// reported and left: a resync never deletes data, except a data key the pair still holds for a grain
+/// this region has shredded.
+/// </summary>
+internal sealed partial class RegionReplication(
+    RegionFence fence,
+    PairReplica replica,
+    RegionStores stores,
+    SecureStorageOptions storage,
+    DataKeyStore ownKeys,
+    [FromKeyedServices(SecureStorageExtensions.Pair)] DataKeyStore pairKeys,
+    ILogger<RegionReplication> logger) : IRegionReplication
+{
+    private const string AuditTable = "CustodianAudit";
+
+    public Task<RegionStatus> StatusAsync()
+    {
+        var backlog = replica.Status;
+        return Task.FromResult(new RegionStatus(
+            fence.Region,
+            fence.Pair,
+            fence.Options.ZoneOf(fence.Region) ?? "",
+            fence.HoldsLease,
+            fence.LeaseRemaining,
+            replica.PairReachable,
+            backlog.Items,
+            backlog.Oldest,
+            backlog.Drained,
+            [.. fence.Tenants.OrderBy(t => t.Tenant, StringComparer.Ordinal)
+                .Select(t => new TenantPlacementStatus(t.Tenant, t.Home, t.Writer, t.Epoch, t.Degraded, t.DegradedSince))]));
+    }
+
+    public async Task<ResyncReport> ResyncAsync(string tenant)
+    {
+        var placement = await fence.TenantAsync(tenant);
+        if (placement.Writer != fence.Region)
+        {
+            throw new RegionFencedException($"Tenant {tenant} is written in region {placement.Writer}; resynchronise it there.");
+        }
+
+        await replica.DrainNowAsync(CancellationToken.None);
+        if (!replica.PairReachable)
+        {
+            throw new RegionFencedException($"The pair region {fence.Pair} is unreachable; resynchronise tenant {tenant} once it is back.");
+        }
+
+        var scope = PlacementScope.Tenant(tenant);
+        bool Mine(string? grainId) => grainId is not null && PlacementScope.Of(GrainId.Parse(grainId), fence.Region) == scope;
+        var counts = ImmutableArray.CreateBuilder<ResyncCount>();
+        counts.Add(await MirrorAsync("states", storage.StateTable, row => Mine(EnvelopeOf(row)?["grain"]?.GetValue<string>()), CompareStates));
+        counts.Add(await KeysAsync(Mine));
+        counts.Add(await MirrorAsync("tombstones", storage.TombstoneTable, row => Mine(Uri.UnescapeDataString(row.RowKey)), null));
+        counts.Add(await MirrorAsync("receipts", storage.ReceiptTable, row => Mine(row.GetString("GrainId")), null));
+        counts.Add(await MirrorAsync("audit", AuditTable, row => row.PartitionKey.StartsWith(fence.Region + "-", StringComparison.Ordinal), null));
+        var report = new ResyncReport(tenant, fence.Region, fence.Pair, counts.ToImmutable());
+        LogResynced(logger, tenant, fence.Pair, string.Join(", ", report.Counts.Select(c => $"{c.Kind} {c.Repaired}/{c.Compared}")));
+        return report;
+    }
+
+    /// <summary>
+    /// Copies this region's rows that <paramref name="select"/> picks to the pair where they are missing or
+    /// differ, unless <paramref name="newerThere"/> says the pair's copy is newer.
+    /// </summary>
+    private async Task<ResyncCount> MirrorAsync(string kind, string table, Func<TableEntity, bool> select, Func<TableEntity, TableEntity, bool>? newerThere)
+    {
+        var own = await RowsAsync(stores.Tables.GetTableClient(table), select);
+        var pairTable = stores.PairTables.GetTableClient(table);
+        await pairTable.CreateIfNotExistsAsync();
+        var theirs = await RowsAsync(pairTable, select);
+        long repaired = 0, newer = 0, changed = 0;
+        foreach (var (key, row) in own)
+        {
+            theirs.TryGetValue(key, out var copy);
+            if (copy is not null && TableRows.Same(row, copy))
+            {
+                continue;
+            }
+
+            if (copy is not null && newerThere?.Invoke(row, copy) == true)
+            {
+                newer++;
+                continue;
+            }
+
+            try
+            {
+                var mirror = TableRows.Copy(row);
+                if (copy is null)
+                {
+                    await pairTable.AddEntityAsync(mirror);
+                }
+                else
+                {
+                    await pairTable.UpdateEntityAsync(mirror, copy.ETag, TableUpdateMode.Replace);
+                }
+
+                repaired++;
+            }
+            catch (RequestFailedException e) when (e.Status is 409 or 412)
+            {
+                changed++; // written meanwhile (a replicated write): the next resync compares again
+            }
+        }
+
+        var onlyThere = theirs.Keys.Count(k => !own.ContainsKey(k));
+        var notes = new List<string>();
+        if (newer > 0)
+        {
+            notes.Add($"{newer} newer in {fence.Pair}");
+        }
+
+        if (onlyThere > 0)
+        {
+            notes.Add($"{onlyThere} only in {fence.Pair}");
+        }
+
+        if (changed > 0)
+        {
+            notes.Add($"{changed} changed during the resync");
+        }
+
+        return new ResyncCount(kind, own.Count, repaired, newer + onlyThere + changed, string.Join("; ", notes));
+    }
+
+    private async Task<ResyncCount> KeysAsync(Func<string?, bool> mine)
+    {
+        var own = await RowsAsync(stores.Tables.GetTableClient(storage.KeyTable), r => mine(r.GetString("GrainId")));
+        var theirs = await RowsAsync(stores.PairTables.GetTableClient(storage.KeyTable), r => mine(r.GetString("GrainId")));
+        var tombstones = await RowsAsync(stores.Tables.GetTableClient(storage.TombstoneTable), _ => true);
+        long repaired = 0, left = 0;
+        var notes = new List<string>();
+        foreach (var (key, row) in own)
+        {
+            if (theirs.TryGetValue(key, out var copy))
+            {
+                if (copy.GetString("KeyId") != row.GetString("KeyId"))
+                {
+                    left++;
+                    notes.Add("another data key in the replica");
+                }
+
+                continue;
+            }
+
+            var grainId = row.GetString("GrainId");
+            if (await ownKeys.FindAsync(grainId) is { } dataKey)
+            {
+                try
+                {
+                    await pairKeys.AddCopyAsync(grainId, dataKey);
+                    repaired++;
+                }
+                finally
+                {
+                    dataKey.Destroy();
+                }
+            }
+        }
+
+        foreach (var (key, copy) in theirs.Where(t => !own.ContainsKey(t.Key)))
+        {
+            var grainId = copy.GetString("GrainId");
+            if (tombstones.Keys.Any(k => k.Row == Uri.EscapeDataString(grainId)))
+            {
+                await pairKeys.DestroyAsync(grainId); // a shred that never reached the pair
+                repaired++;
+            }
+            else
+            {
+                left++;
+                notes.Add("a data key only in the replica");
+            }
+        }
+
+        return new ResyncCount("keys", own.Count, repaired, left, string.Join("; ", notes.Distinct()));
+    }
+
+    /// <summary>Whether the pair's state row holds an envelope at the same or a newer (epoch, version) than this region's.</summary>
+    private static bool CompareStates(TableEntity own, TableEntity pair)
+    {
+        var mine = EnvelopeOf(own);
+        var theirs = EnvelopeOf(pair);
+        if (mine is null || theirs is null)
+        {
+            return false;
+        }
+
+        long Get(JsonNode node, string name) => node[name]?.GetValue<long>() ?? 0;
+        var (e1, v1, e2, v2) = (Get(mine, "epoch"), Get(mine, "version"), Get(theirs, "epoch"), Get(theirs, "version"));
+        return e2 > e1 || (e2 == e1 && v2 >= v1);
+    }
+
+    /// <summary>The envelope JSON of a state row (its data may be split over Data, Data1, …).</summary>
+    private static JsonNode? EnvelopeOf(TableEntity row)
+    {
+        var parts = new List<byte[]>();
+        for (var i = 0; row.GetBinary(i == 0 ? "Data" : $"Data{i}") is { } part; i++)
+        {
+            parts.Add(part);
+        }
+
+        try
+        {
+            return parts.Count == 0 ? null : JsonNode.Parse(parts.SelectMany(p => p).ToArray());
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null; // not an envelope: compared as bytes only
+        }
+    }
+
+    private static async Task<Dictionary<(string Partition, string Row), TableEntity>> RowsAsync(TableClient table, Func<TableEntity, bool> select)
+    {
+        var rows = new Dictionary<(string, string), TableEntity>();
+        try
+        {
+            await foreach (var row in table.QueryAsync<TableEntity>())
+            {
+                if (select(row))
+                {
+                    rows[(row.PartitionKey, row.RowKey)] = row;
+                }
+            }
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            // no such table yet: no rows
+        }
+
+        return rows;
+    }
+
+    [LoggerMessage(5221, LogLevel.Information, "Tenant {Tenant} resynchronised to {Pair}: {Summary}")]
+    private static partial void LogResynced(ILogger logger, string tenant, string pair, string summary);
+}

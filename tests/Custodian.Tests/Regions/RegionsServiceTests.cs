@@ -1,0 +1,116 @@
+using Azure;
+using Custodian.Gateway.Protos.Regions;
+using Custodian.Gateway.Protos.Subjects;
+using Custodian.Tests.Infrastructure;
+using Custodian.Tests.Subjects;
+using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Xunit.Abstractions;
+using RegionsClient = Custodian.Gateway.Protos.Regions.Regions.RegionsClient;
+
+namespace Custodian.Tests.Regions;
+
+/// <summary>
+/// The Regions service and <c>custodian regions</c>: the status shows a cut pair, the backlog and the
+/// degraded tenant (so does the gateway's health report); a resync repairs what the pair lost, and is
+/// refused to anyone but an officer and for a bad tenant id.
+/// </summary>
+public sealed class RegionsServiceTests(GeoPlatform platform, ITestOutputHelper output) : IClassFixture<GeoPlatform>
+{
+    [Fact]
+    public async Task TheStatusAndTheHealthReportShowACutPairItsBacklogAndTheDegradedTenant()
+    {
+        var tenant = Platform.NewId("status");
+        var app = platform.Subjects(tenant);
+        var regions = new RegionsClient(platform.Channel(platform.Token(null, "operator")));
+        await app.PutRecordAsync(new PutRecordRequest { TenantId = tenant, SubjectId = "s1", Record = SampleRecords.Contact("s1@example.org") });
+        var healthy = await regions.GetStatusAsync(new GetRegionStatusRequest());
+        Assert.True(healthy.PairReachable);
+        Assert.True(healthy.HoldsLease);
+        Assert.Equal("eu-north", healthy.Pair);
+        Assert.Contains(healthy.Tenants, t => t.TenantId == tenant && t.Writer == "eu-west" && t.Epoch == 1 && !t.Degraded);
+
+        platform.PairLink.Cut();
+        try
+        {
+            await app.PutRecordAsync(new PutRecordRequest { TenantId = tenant, SubjectId = "s2", Record = SampleRecords.Contact("s2@example.org") });
+            var degraded = await Poll.UntilAsync(async () =>
+            {
+                var status = await regions.GetStatusAsync(new GetRegionStatusRequest());
+                return status.BacklogItems > 0 ? status : throw new InvalidOperationException("backlog not counted yet");
+            }, TimeSpan.FromSeconds(10));
+            Assert.False(degraded.PairReachable);
+            Assert.NotNull(degraded.BacklogOldest);
+            Assert.Contains(degraded.Tenants, t => t.TenantId == tenant && t.Degraded);
+
+            var report = await platform.GatewayServices.GetRequiredService<HealthCheckService>().CheckHealthAsync();
+            var replication = report.Entries["replication"];
+            output.WriteLine($"health while cut: {replication.Status}: {replication.Description}");
+            Assert.Equal(HealthStatus.Degraded, replication.Status);
+            Assert.True((int)replication.Data["backlog_items"] > 0);
+
+            var cli = await CliRunner.RunAsync(CliRunner.Against(platform, platform.Token(null, "operator"), "regions", "status"));
+            output.WriteLine(cli.Output);
+            Assert.Equal(0, cli.ExitCode);
+            Assert.Contains("UNREACHABLE", cli.Output);
+            Assert.Contains($"{tenant}", cli.Output);
+            Assert.Contains("degraded since", cli.Output);
+        }
+        finally
+        {
+            platform.PairLink.Restore();
+        }
+
+        await Poll.UntilAsync(async () =>
+        {
+            var status = await regions.GetStatusAsync(new GetRegionStatusRequest());
+            return status.PairReachable && status.BacklogItems == 0 && status.Tenants.Single(t => t.TenantId == tenant) is { Degraded: false }
+                ? true : throw new InvalidOperationException("not drained yet");
+        }, TimeSpan.FromSeconds(30));
+        Assert.Equal(HealthStatus.Healthy, (await platform.GatewayServices.GetRequiredService<HealthCheckService>().CheckHealthAsync()).Entries["replication"].Status);
+    }
+
+    [Fact]
+    public async Task AResyncRepairsWhatThePairLostAndReportsIt()
+    {
+        var tenant = Platform.NewId("resync");
+        var app = platform.Subjects(tenant);
+        for (var i = 0; i < 3; i++)
+        {
+            await app.PutRecordAsync(new PutRecordRequest { TenantId = tenant, SubjectId = $"s{i}", Record = SampleRecords.Contact($"s{i}@example.org") });
+        }
+
+        await app.EraseAsync(new EraseRequest { TenantId = tenant, SubjectId = "s0", Reason = "request REQ-resync" });
+
+        // The pair loses a state, a data key and a tombstone of the tenant (e.g. a restore done wrong there).
+        var pair = platform.PairAzurite.Tables;
+        var state = (await RegionCopies.RowsAsync(platform.PairAzurite, "CustodianState", r => r.PartitionKey.Contains(tenant, StringComparison.Ordinal) && r.PartitionKey.EndsWith("s1", StringComparison.Ordinal))).Keys.Single();
+        await pair.GetTableClient("CustodianState").DeleteEntityAsync(state.Item1, state.Item2, ETag.All);
+        var key = (await RegionCopies.RowsAsync(platform.PairAzurite, "CustodianKeys", r => r.GetString("GrainId") == $"datasubject/{tenant}/s2")).Keys.Single();
+        await pair.GetTableClient("CustodianKeys").DeleteEntityAsync(key.Item1, key.Item2, ETag.All);
+        var tombstone = (await RegionCopies.RowsAsync(platform.PairAzurite, "CustodianTombstones", r => r.RowKey == Uri.EscapeDataString($"datasubject/{tenant}/s0"))).Keys.Single();
+        await pair.GetTableClient("CustodianTombstones").DeleteEntityAsync(tombstone.Item1, tombstone.Item2, ETag.All);
+        Assert.NotEmpty((await RegionCopies.CompareAsync(platform.Azurite, platform.PairAzurite)).Differences);
+
+        var officer = platform.Token(null, "officer");
+        var refusedToAnOperator = await Assert.ThrowsAsync<RpcException>(async () =>
+            await new RegionsClient(platform.Channel(platform.Token(null, "operator"))).ResyncAsync(new ResyncRequest { TenantId = tenant }));
+        Assert.Equal(StatusCode.PermissionDenied, refusedToAnOperator.StatusCode);
+        var badTenant = await Assert.ThrowsAsync<RpcException>(async () =>
+            await new RegionsClient(platform.Channel(officer)).ResyncAsync(new ResyncRequest { TenantId = "no such/tenant" }));
+        Assert.Equal(StatusCode.InvalidArgument, badTenant.StatusCode);
+        Assert.Contains("tenant_id", badTenant.Status.Detail + string.Join(",", badTenant.Trailers.Select(t => t.Key)), StringComparison.Ordinal);
+
+        var cli = await CliRunner.RunAsync(CliRunner.Against(platform, officer, "regions", "resync", "--tenant", tenant));
+        output.WriteLine(cli.Output + cli.Error);
+        Assert.Equal(0, cli.ExitCode);
+        Assert.Contains("hold the same copies", cli.Output);
+
+        var report = await new RegionsClient(platform.Channel(officer)).ResyncAsync(new ResyncRequest { TenantId = tenant });
+        Assert.True(report.Identical);
+        Assert.All(report.Counts, c => Assert.Equal(0, c.Repaired)); // the CLI's resync already repaired everything
+        Assert.Empty((await RegionCopies.CompareAsync(platform.Azurite, platform.PairAzurite)).Differences);
+        Assert.Contains(await platform.AuditEntriesAsync(new Custodian.Audit.AuditQuery(Action: "Regions:Resync")), e => e.Record.Target == "tenant:" + tenant);
+    }
+}
