@@ -5,26 +5,44 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Custodian.AppHost;
 
-/// <summary>The platform's local resources: Azurite per region, and what silos and the gateway share.</summary>
+/// <summary>The platform's local resources: Azurite per region and the witness's, and what silos and the gateway share.</summary>
 internal static class CustodianResources
 {
-    /// <summary>Adds the region's Azurite (from the repository's node_modules), keeping its data under <paramref name="stateDirectory"/>.</summary>
+    /// <summary>Adds an Azurite (from the repository's node_modules), keeping its data under <paramref name="stateDirectory"/>.</summary>
     public static IResourceBuilder<ExecutableResource> AddAzurite(
-        this IDistributedApplicationBuilder builder, Region region, string repoRoot, string stateDirectory)
+        this IDistributedApplicationBuilder builder, StorageEndpoint storage, string repoRoot, string stateDirectory)
     {
-        var location = Path.Combine(stateDirectory, "azurite", region.Name);
+        var location = Path.Combine(stateDirectory, "azurite", storage.Name);
         Directory.CreateDirectory(location);
         return builder
-            .AddExecutable($"azurite-{region.Name}", "node", repoRoot,
+            .AddExecutable($"azurite-{storage.Name}", "node", repoRoot,
                 Path.Combine(repoRoot, "node_modules", "azurite", "dist", "src", "azurite.js"),
                 "--silent", "--skipApiVersionCheck", "--disableProductStyleUrl", "--location", location,
-                "--blobHost", "127.0.0.1", "--blobPort", region.BlobPort.ToString(),
-                "--queueHost", "127.0.0.1", "--queuePort", region.QueuePort.ToString(),
-                "--tableHost", "127.0.0.1", "--tablePort", region.TablePort.ToString())
-            .WithEndpoint(port: region.BlobPort, name: "blob", scheme: "http", isProxied: false)
-            .WithEndpoint(port: region.QueuePort, name: "queue", scheme: "http", isProxied: false)
-            .WithEndpoint(port: region.TablePort, name: "table", scheme: "http", isProxied: false)
-            .WithTcpHealthCheck(region.TablePort);
+                "--blobHost", "127.0.0.1", "--blobPort", storage.BlobPort.ToString(),
+                "--queueHost", "127.0.0.1", "--queuePort", storage.QueuePort.ToString(),
+                "--tableHost", "127.0.0.1", "--tablePort", storage.TablePort.ToString())
+            .WithEndpoint(port: storage.BlobPort, name: "blob", scheme: "http", isProxied: false)
+            .WithEndpoint(port: storage.QueuePort, name: "queue", scheme: "http", isProxied: false)
+            .WithEndpoint(port: storage.TablePort, name: "table", scheme: "http", isProxied: false)
+            .WithTcpHealthCheck(storage.TablePort);
+    }
+
+    /// <summary>
+    /// The placement every silo shares: each region's zone and pair, and the home pair and writer of every
+    /// tenant (the provider's own included), which start writing in <paramref name="writer"/>.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithPlacement(this IResourceBuilder<ProjectResource> project, IEnumerable<Region> regions, Region writer)
+    {
+        foreach (var region in regions)
+        {
+            project
+                .WithEnvironment($"Placement__Regions__{region.Name}__Zone", region.Zone)
+                .WithEnvironment($"Placement__Regions__{region.Name}__Pair", region.Pair);
+        }
+
+        return project
+            .WithEnvironment("Placement__DefaultHome", $"{writer.Name},{writer.Pair}")
+            .WithEnvironment("Placement__DefaultWriter", writer.Name);
     }
 
     /// <summary>

@@ -2,8 +2,9 @@ using Custodian.AppHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-// The whole platform on 127.0.0.1, without Docker: per region an Azurite and a silo, plus the gateway and
-// smtp4dev, the SMTP relay every silo delivers its mail to.
+// The whole platform on 127.0.0.1, without Docker: per region an Azurite and a silo, the witness's Azurite
+// (which region writes each tenant; the regions' leases), plus the gateway and smtp4dev, the SMTP relay every
+// silo delivers its mail to. The two regions are a pair: each silo replicates every write to the other's Azurite.
 // Keys, certificates and Azurite data live under <repo>/.custodian and are created on first run.
 var builder = DistributedApplication.CreateBuilder(args);
 var repoRoot = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", ".."));
@@ -14,22 +15,29 @@ const int MailUiPort = 5080;
 
 Region[] regions =
 [
-    new("eu-west", BlobPort: 10000, SiloPort: 11111, GatewayPort: 30000, AdminPort: 8443),
-    new("eu-north", BlobPort: 10100, SiloPort: 11112, GatewayPort: 30001, AdminPort: 8444),
+    new("eu-west", Zone: "eu", Pair: "eu-north", BlobPort: 10000, SiloPort: 11111, GatewayPort: 30000, AdminPort: 8443),
+    new("eu-north", Zone: "eu", Pair: "eu-west", BlobPort: 10100, SiloPort: 11112, GatewayPort: 30001, AdminPort: 8444),
 ];
+StorageEndpoint witness = new("witness", BlobPort: 10200);
 
 var mail = builder.AddSmtp4dev(repoRoot, state, SmtpPort, MailUiPort);
+var witnessAzurite = builder.AddAzurite(witness, repoRoot, state);
+var azurites = regions.ToDictionary(region => region.Name, region => builder.AddAzurite(region.Storage, repoRoot, state));
 var silos = regions.Select(region =>
 {
-    var azurite = builder.AddAzurite(region, repoRoot, state);
+    var pair = regions.Single(r => r.Name == region.Pair);
     return builder.AddProject<Projects.Silo>($"silo-{region.Name}")
         .WithEnvironment("Silo__Region", region.Name)
         .WithEnvironment("Silo__Address", "127.0.0.1")
         .WithEnvironment("Silo__SiloPort", region.SiloPort.ToString())
         .WithEnvironment("Silo__GatewayPort", region.GatewayPort.ToString())
         .WithEnvironment("Silo__AdminPort", region.AdminPort.ToString())
-        .WithEnvironment("ConnectionStrings__Storage", region.StorageConnectionString)
-        .WithEnvironment("SecureStorage__KeyFile", Path.Combine(state, "keys", $"{region.Name}.kek.json"))
+        .WithPlacement(regions, writer: regions[0])
+        .WithEnvironment("ConnectionStrings__Storage", region.Storage.ConnectionString)
+        .WithEnvironment("ConnectionStrings__PairStorage", pair.Storage.ConnectionString)
+        .WithEnvironment("ConnectionStrings__Witness", witness.ConnectionString)
+        .WithEnvironment("SecureStorage__KeyFile", region.KeyFile(state))
+        .WithEnvironment("SecureStorage__PairKeyFile", pair.KeyFile(state))
         .WithEnvironment("SecureStorage__CreateKeyFileIfMissing", "true")
         .WithEnvironment("AdminTls__Certificate__Path", Path.Combine(state, "certs", "admin.pfx"))
         .WithEnvironment("AdminTls__Certificate__CreateIfMissing", "true")
@@ -41,14 +49,16 @@ var silos = regions.Select(region =>
             url.Url = "/dashboard";
             url.DisplayText = "Orleans dashboard";
         })
-        .WaitFor(azurite);
+        .WaitFor(azurites[region.Name])
+        .WaitFor(azurites[pair.Name])
+        .WaitFor(witnessAzurite);
 }).ToList();
 
 var gateway = builder.AddProject<Projects.Gateway>("gateway")
     .WithEnvironment("Gateway__Region", regions[0].Name)
     .WithEnvironment("Gateway__Address", "127.0.0.1")
     .WithEnvironment("Gateway__Port", GatewayPort.ToString())
-    .WithEnvironment("ConnectionStrings__Storage", regions[0].StorageConnectionString)
+    .WithEnvironment("ConnectionStrings__Storage", regions[0].Storage.ConnectionString)
     .WithEnvironment("Tls__Certificate__Path", Path.Combine(state, "certs", "gateway.pfx"))
     .WithEnvironment("Tls__Certificate__CreateIfMissing", "true")
     .WithClusterSecrets(state)
