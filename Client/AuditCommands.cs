@@ -48,7 +48,7 @@ internal static class AuditCommands
             }
             else
             {
-                var table = new TableWriter("PARTITION", "ENTRIES", "SEQUENCES", "STATUS", "HEAD", "SIGNATURE");
+                var table = new TableWriter("PARTITION", "ENTRIES", "SEQUENCES", "STATUS", "REPLICA", "HEAD", "SIGNATURE");
                 foreach (var p in response.Partitions)
                 {
                     table.AddRow(
@@ -56,6 +56,7 @@ internal static class AuditCommands
                         p.Count.ToString(CultureInfo.InvariantCulture),
                         p.Count == 0 ? "-" : string.Create(CultureInfo.InvariantCulture, $"{p.FirstSequence}-{p.LastSequence}"),
                         p.Intact ? "intact" : string.Create(CultureInfo.InvariantCulture, $"BROKEN at {p.FirstBadSequence}: {p.Reason}"),
+                        p.Replica.Length == 0 ? "-" : p.ReplicaIdentical ? p.Replica : "DIFFERS " + p.Replica,
                         p.HeadHash,
                         p.Intact ? p.Signature : "-");
                 }

@@ -18,6 +18,8 @@ internal static class AuditMapper
         Intact = verification.Intact,
         FirstSequence = verification.FirstSequence,
         LastSequence = verification.LastSequence,
+        Replica = verification.Replica ?? "",
+        ReplicaIdentical = verification.ReplicaIdentical,
     };
 
     public static Proto.AuditEntry ToProto(AuditEntry entry, string partition) => new()

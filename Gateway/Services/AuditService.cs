@@ -34,7 +34,7 @@ public sealed partial class AuditService(AuditReader trail, AuditKeys keys, ILog
         RpcErrors.ThrowIfAny(violations);
 
         var verifications = await trail.VerifyAsync(request.HasPartition ? request.Partition : null, from, until);
-        var response = new Proto.VerifyTrailResponse { Intact = verifications.All(v => v.Intact) };
+        var response = new Proto.VerifyTrailResponse { Intact = verifications.All(v => v.Intact && v.ReplicaIdentical) };
         foreach (var verification in verifications)
         {
             if (!verification.Intact)

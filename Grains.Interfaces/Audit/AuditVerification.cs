@@ -6,7 +6,8 @@ namespace Custodian.Audit;
 /// the last good one, and the first broken entry (sequence and reason) when there is one. When intact,
 /// <see cref="Signature"/> lets the summary be published and checked later: HMAC-SHA256 over partition,
 /// count and head for a whole partition; for a range, with another key, over partition, count, first and
-/// last sequence and head, so that neither kind passes for the other.
+/// last sequence and head, so that neither kind passes for the other. A whole-partition check also compares
+/// the pair region's copy row by row (<see cref="Replica"/> describes it; <see cref="ReplicaIdentical"/>).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("Custodian.Audit.AuditVerification")]
 public sealed record AuditVerification(
@@ -17,7 +18,9 @@ public sealed record AuditVerification(
     [property: Id(4)] string? Reason,
     [property: Id(5)] string Signature,
     [property: Id(6)] long FirstSequence,
-    [property: Id(7)] long LastSequence)
+    [property: Id(7)] long LastSequence,
+    [property: Id(8)] string? Replica = null,
+    [property: Id(9)] bool ReplicaIdentical = true)
 {
     /// <summary>True when every entry checked out.</summary>
     public bool Intact => FirstBadSequence is null;

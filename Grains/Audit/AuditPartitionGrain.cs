@@ -111,7 +111,8 @@ public sealed class AuditPartitionGrain(IAuditStore store) : Grain, IAuditPartit
         var signature = ranged
             ? store.SignRange(partition, walk.Count, walk.First, last, walk.Previous)
             : store.Sign(partition, walk.Count, walk.Previous);
-        return new AuditVerification(partition, walk.Count, walk.Previous, null, null, signature, walk.First, last);
+        var replica = ranged ? null : await store.CompareReplicaAsync(partition);
+        return new AuditVerification(partition, walk.Count, walk.Previous, null, null, signature, walk.First, last, replica?.Description, replica?.Identical ?? true);
     }
 
     public async Task<AuditPage> QueryAsync(AuditQuery query, long afterSequence, int limit)

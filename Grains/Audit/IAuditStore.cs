@@ -47,4 +47,13 @@ public interface IAuditStore
 
     /// <summary>HMAC-SHA256 (hex) of a range's verification summary, with a key of its own.</summary>
     string SignRange(string partition, long count, long firstSequence, long lastSequence, string headHash);
+
+    /// <summary>
+    /// Compares the partition's rows with the pair region's copy, row by row; null when this store keeps no
+    /// replica. The description names the pair and counts only (never an entry's content).
+    /// </summary>
+    Task<ReplicaComparison?> CompareReplicaAsync(string partition) => Task.FromResult<ReplicaComparison?>(null);
 }
+
+/// <summary>How a partition's copy in the pair region compares: identical or not, and a description with counts.</summary>
+public sealed record ReplicaComparison(bool Identical, string Description);

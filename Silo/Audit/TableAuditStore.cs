@@ -147,6 +147,49 @@ internal sealed class TableAuditStore : IAuditStore
         return copied + (batch.Count > 0 ? await SubmitAsync(batch, cancellationToken) : 0);
     }
 
+    public async Task<ReplicaComparison?> CompareReplicaAsync(string partition)
+    {
+        if (_pairTable is null || _replica is null)
+        {
+            return null;
+        }
+
+        var pk = Key(partition);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {pk}");
+        var own = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
+        await EnsureTableAsync();
+        await foreach (var row in _table.QueryAsync<TableEntity>(filter))
+        {
+            own[row.RowKey] = row;
+        }
+
+        var theirs = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
+        try
+        {
+            await EnsurePairTableAsync();
+            await foreach (var row in _pairTable.QueryAsync<TableEntity>(filter))
+            {
+                theirs[row.RowKey] = row;
+            }
+        }
+        catch (Exception e) when (PairReplica.Unreachable(e))
+        {
+            return new ReplicaComparison(false, $"{_replica.Pair}: unreachable, not compared");
+        }
+
+        var missing = own.Keys.Where(k => !theirs.ContainsKey(k)).ToList();
+        var differ = own.Where(r => theirs.TryGetValue(r.Key, out var copy) && !TableRows.Same(r.Value, copy)).Select(r => r.Key).ToList();
+        var extra = theirs.Keys.Count(k => !own.ContainsKey(k));
+        if (missing.Count == 0 && differ.Count == 0 && extra == 0)
+        {
+            return new ReplicaComparison(true, $"{_replica.Pair}: identical ({own.Count} rows)");
+        }
+
+        var first = missing.Concat(differ).Order(StringComparer.Ordinal).FirstOrDefault();
+        return new ReplicaComparison(false, string.Create(CultureInfo.InvariantCulture,
+            $"{_replica.Pair}: {missing.Count} of {own.Count} rows missing, {differ.Count} differ, {extra} only there{(first is null ? "" : $" (first: row {first})")}"));
+    }
+
     private async Task<int> SubmitAsync(List<TableTransactionAction> batch, CancellationToken cancellationToken)
     {
         await _pairTable!.SubmitTransactionAsync(batch, cancellationToken);

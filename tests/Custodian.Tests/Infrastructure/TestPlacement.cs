@@ -2,7 +2,8 @@ namespace Custodian.Tests.Infrastructure;
 
 /// <summary>
 /// The placement every test platform runs with: zone <c>eu</c> (eu-west ↔ eu-north) and zone <c>us</c>
-/// (us-east ↔ us-west); tenants not listed live in eu-west + eu-north and are written in eu-west. Leases and
+/// (us-east ↔ us-west); tenant <c>globex</c> lives in us-east + us-west, tenants not listed in eu-west +
+/// eu-north, written in eu-west. Leases and
 /// probes are quick so degraded-mode tests take seconds.
 /// </summary>
 public static class TestPlacement
@@ -18,6 +19,8 @@ public static class TestPlacement
         new("Placement:Regions:us-east:Pair", "us-west"),
         new("Placement:Regions:us-west:Zone", "us"),
         new("Placement:Regions:us-west:Pair", "us-east"),
+        new("Placement:Tenants:globex:Home", "us-east,us-west"),
+        new("Placement:Tenants:globex:Writer", "us-east"),
         new("Placement:DefaultHome", "eu-west,eu-north"),
         new("Placement:DefaultWriter", "eu-west"),
         new("Placement:LeaseDuration", "00:00:10"),

@@ -173,11 +173,58 @@ public sealed class GeoReplicationTests(GeoPlatform platform, ITestOutputHelper 
         Assert.Equal("newer@example.org", read.Record!.Record.Fields["email"]);
     }
 
-    private static PersonalDataRecord Record(string email) => new(
-        "contact", "Account management and service messages", Custodian.Subjects.LegalBasis.Contract,
-        ImmutableSortedDictionary.CreateRange(new Dictionary<string, string> { ["email"] = email }));
+    [Fact]
+    public async Task ARestoreInThePairRegionOfABackupTakenBeforeAShredDoesNotBringTheSubjectBack()
+    {
+        var tenant = Platform.NewId("restore");
+        var app = platform.Subjects(tenant);
+        await app.PutRecordAsync(new PutRecordRequest { TenantId = tenant, SubjectId = "s1", Record = SampleRecords.Contact("s1@example.org") });
+        await app.PutRecordAsync(new PutRecordRequest { TenantId = tenant, SubjectId = "s2", Record = SampleRecords.Contact("s2@example.org") });
 
-    private async Task<WebApplication> StaleSiloAsync()
+        // eu-north's own silo backs up eu-north's account, which holds the replica of both subjects.
+        await using var target = await AzuriteServer.StartAsync();
+        var north = await PairSiloAsync(new() { ["Backup:RestoreTargets:fresh"] = target.ConnectionString });
+        try
+        {
+            var backups = north.Services.GetRequiredService<IGrainFactory>().GetGrain<Custodian.Backups.IBackupGrain>(Platform.PairRegion);
+            await backups.StartBackupAsync("test:restore");
+            var backup = await FinishedAsync(backups);
+            Assert.Equal(Custodian.Backups.BackupJobState.Succeeded, backup.State);
+
+            // s1 is shredded while eu-north is cut off; the shred reaches it when the link returns.
+            platform.PairLink.Cut();
+            try
+            {
+                await app.EraseAsync(new EraseRequest { TenantId = tenant, SubjectId = "s1", Reason = "request REQ-restore" });
+            }
+            finally
+            {
+                platform.PairLink.Restore();
+            }
+
+            await Poll.UntilAsync(async () => (await platform.BacklogAsync()).Count == 0 ? true : throw new InvalidOperationException("still draining"), TimeSpan.FromSeconds(60));
+
+            await backups.StartRestoreAsync(backup.Manifest!.BackupId, "fresh", "test:restore");
+            var restore = await FinishedAsync(backups);
+            Assert.Equal(Custodian.Backups.BackupJobState.Succeeded, restore.State);
+            output.WriteLine($"restore in eu-north: {restore.Restore}");
+            Assert.Empty(await KeyRowsAsync(target, $"datasubject/{tenant}/s1"));
+            Assert.NotEmpty(await KeyRowsAsync(target, $"datasubject/{tenant}/s2"));
+            Assert.NotEmpty(await RegionCopies.RowsAsync(target, "CustodianTombstones", r => r.RowKey == Uri.EscapeDataString($"datasubject/{tenant}/s1")));
+            Assert.Empty(await RegionCopies.RowsAsync(target, "CustodianState", r => r.PartitionKey.Contains(tenant, StringComparison.Ordinal) && r.PartitionKey.EndsWith("s1", StringComparison.Ordinal)));
+        }
+        finally
+        {
+            await north.StopAsync();
+            await north.DisposeAsync();
+        }
+    }
+
+    private static async Task<Custodian.Backups.BackupJob> FinishedAsync(Custodian.Backups.IBackupGrain backups) =>
+        await Poll.UntilAsync(async () => await backups.GetJobAsync() is { State: not Custodian.Backups.BackupJobState.Running } job
+            ? job : throw new InvalidOperationException("still running"), TimeSpan.FromSeconds(60));
+
+    private async Task<WebApplication> PairSiloAsync(Dictionary<string, string?> extra)
     {
         var settings = platform.SiloSettings();
         settings["Silo:Region"] = Platform.PairRegion;
@@ -188,13 +235,26 @@ public sealed class GeoReplicationTests(GeoPlatform platform, ITestOutputHelper 
         settings["ConnectionStrings:PairStorage"] = platform.Azurite.ConnectionString;
         settings["SecureStorage:KeyFile"] = platform.PairKeyFile;
         settings["SecureStorage:PairKeyFile"] = platform.KeyFile;
-        settings["Placement:RenewInterval"] = "00:05:00";
-        settings["Placement:LeaseDuration"] = "00:10:00";
-        settings["Placement:ClockSkewMargin"] = "00:00:05";
+        foreach (var (key, value) in extra)
+        {
+            settings[key] = value;
+        }
+
         var silo = SiloApp.Build([], (c, _) => c.AddInMemoryCollection(settings));
         await silo.StartAsync();
         return silo;
     }
+
+    private static PersonalDataRecord Record(string email) => new(
+        "contact", "Account management and service messages", Custodian.Subjects.LegalBasis.Contract,
+        ImmutableSortedDictionary.CreateRange(new Dictionary<string, string> { ["email"] = email }));
+
+    private Task<WebApplication> StaleSiloAsync() => PairSiloAsync(new()
+    {
+        ["Placement:RenewInterval"] = "00:05:00",
+        ["Placement:LeaseDuration"] = "00:10:00",
+        ["Placement:ClockSkewMargin"] = "00:00:05",
+    });
 
     private async Task<(List<string> Differences, Dictionary<string, int> Compared)> IdenticalAsync(TimeSpan timeout)
     {

@@ -113,4 +113,47 @@ public sealed class RegionsServiceTests(GeoPlatform platform, ITestOutputHelper 
         Assert.Empty((await RegionCopies.CompareAsync(platform.Azurite, platform.PairAzurite)).Differences);
         Assert.Contains(await platform.AuditEntriesAsync(new Custodian.Audit.AuditQuery(Action: "Regions:Resync")), e => e.Record.Target == "tenant:" + tenant);
     }
+
+    [Fact]
+    public async Task AuditVerifyChecksThePairsCopyAndNamesADifference()
+    {
+        var tenant = Platform.NewId("verify");
+        await platform.Subjects(tenant).PutRecordAsync(new PutRecordRequest { TenantId = tenant, SubjectId = "s1", Record = SampleRecords.Contact("v@example.org") });
+        var audit = platform.Audit("officer");
+        var before = await audit.VerifyTrailAsync(new Custodian.Gateway.Protos.Audit.VerifyTrailRequest());
+        Assert.True(before.Intact);
+        Assert.All(before.Partitions, p => Assert.True(p.ReplicaIdentical, p.Replica));
+        Assert.All(before.Partitions, p => Assert.StartsWith("eu-north: identical", p.Replica, StringComparison.Ordinal));
+
+        // Someone with access to eu-north's account removes a segment of the copy there.
+        var table = platform.PairAzurite.Tables.GetTableClient("CustodianAudit");
+        Azure.Data.Tables.TableEntity? segment = null;
+        await foreach (var row in table.QueryAsync<Azure.Data.Tables.TableEntity>())
+        {
+            if (row.PartitionKey.StartsWith("eu-west-", StringComparison.Ordinal) && char.IsDigit(row.RowKey[0]))
+            {
+                segment = row;
+                break;
+            }
+        }
+
+        Assert.NotNull(segment);
+        await table.DeleteEntityAsync(segment.PartitionKey, segment.RowKey, ETag.All);
+
+        var after = await audit.VerifyTrailAsync(new Custodian.Gateway.Protos.Audit.VerifyTrailRequest());
+        var partition = after.Partitions.Single(p => p.Partition == segment.PartitionKey.Replace('-', '/').Replace("eu/west", "eu-west", StringComparison.Ordinal));
+        output.WriteLine($"{partition.Partition}: chain {(partition.Intact ? "intact" : "broken")}, replica: {partition.Replica}");
+        Assert.False(after.Intact);
+        Assert.True(partition.Intact); // this region's chain is fine; its copy is not
+        Assert.False(partition.ReplicaIdentical);
+        Assert.Contains("1 of", partition.Replica, StringComparison.Ordinal);
+        Assert.Contains("missing", partition.Replica, StringComparison.Ordinal);
+        var cli = await CliRunner.RunAsync(CliRunner.Against(platform, platform.Token(null, "officer"), "audit", "verify"));
+        Assert.NotEqual(0, cli.ExitCode);
+        Assert.Contains("DIFFERS eu-north", cli.Output);
+
+        // A resync of any tenant mirrors the region's audit rows again.
+        await new RegionsClient(platform.Channel(platform.Token(null, "officer"))).ResyncAsync(new ResyncRequest { TenantId = tenant });
+        Assert.True((await audit.VerifyTrailAsync(new Custodian.Gateway.Protos.Audit.VerifyTrailRequest())).Intact);
+    }
 }
