@@ -18,6 +18,9 @@ public sealed partial class RegionFence(
 {
     private readonly ConcurrentDictionary<string, TenantPlacementRow> _tenants = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
+    private const int FullRefreshEvery = 12;
+    private long _renewals;
+    private DateTimeOffset _lastRefresh;
     private long _leaseUntil = long.MinValue; // Environment.TickCount64 when the lease (less the margin) runs out
     private Task? _loop;
 
@@ -100,7 +103,11 @@ public sealed partial class RegionFence(
         var sent = Environment.TickCount64;
         await witness.RenewLeaseAsync(Region, holder, DateTimeOffset.UtcNow + options.LeaseDuration, cancellationToken);
         Volatile.Write(ref _leaseUntil, sent + (long)(options.LeaseDuration - options.ClockSkewMargin).TotalMilliseconds);
-        foreach (var row in await witness.TenantsAsync(cancellationToken))
+        // The tenants' rows: every one now and then, else only those the witness changed lately (its own
+        // timestamps, with a minute's slack for its clock), so a renewal stays small with many tenants.
+        DateTimeOffset? since = _renewals++ % FullRefreshEvery == 0 ? null : _lastRefresh - TimeSpan.FromMinutes(1);
+        _lastRefresh = DateTimeOffset.UtcNow;
+        foreach (var row in await witness.TenantsAsync(since, cancellationToken))
         {
             _tenants[row.Tenant] = row;
         }

@@ -61,11 +61,14 @@ public sealed class WitnessTable(TableClient table)
         return row.HasValue ? row.Value!.GetDateTimeOffset("ExpiresAt") : null;
     }
 
-    /// <summary>Every tenant's placement row.</summary>
-    public async Task<List<TenantPlacementRow>> TenantsAsync(CancellationToken cancellationToken = default)
+    /// <summary>Every tenant's placement row, or with <paramref name="changedSince"/> those the witness changed since then.</summary>
+    public async Task<List<TenantPlacementRow>> TenantsAsync(DateTimeOffset? changedSince = null, CancellationToken cancellationToken = default)
     {
         var rows = new List<TenantPlacementRow>();
-        await foreach (var entity in table.QueryAsync<TableEntity>(e => e.PartitionKey == TenantPartition, cancellationToken: cancellationToken))
+        var filter = changedSince is { } since
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {TenantPartition} and Timestamp ge {since}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {TenantPartition}");
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
             rows.Add(TenantPlacementRow.From(entity));
         }

@@ -11,6 +11,9 @@ public sealed class GeoPlatform : Platform
 {
     public FaultProxy PairLink { get; } = new();
 
+    /// <summary>A backlog older than two seconds raises its security alert (a test waits for it).</summary>
+    protected override IEnumerable<KeyValuePair<string, string?>> ExtraSiloSettings() => [new("Placement:BacklogAlertAge", "00:00:02")];
+
     protected override string PairConnectionString => PairAzurite.ConnectionStringWithTablePort(PairLink.Port);
 
     protected override async Task<AzuriteServer> StartPairAzuriteAsync()

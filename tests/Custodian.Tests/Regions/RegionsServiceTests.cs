@@ -56,6 +56,13 @@ public sealed class RegionsServiceTests(GeoPlatform platform, ITestOutputHelper 
             Assert.Contains("UNREACHABLE", cli.Output);
             Assert.Contains($"{tenant}", cli.Output);
             Assert.Contains("degraded since", cli.Output);
+
+            // Past Placement:BacklogAlertAge (2 s here) the backlog raises a security alert.
+            var alerts = platform.SiloGrains.GetGrain<Custodian.Security.ISecurityAlertsGrain>(Platform.Region);
+            var alert = await Poll.UntilAsync(async () => (await alerts.ListAsync(null, 100)).FirstOrDefault(a => a.Rule == "replication-backlog")
+                ?? throw new InvalidOperationException("no alert yet"), TimeSpan.FromSeconds(15));
+            output.WriteLine($"alert: {alert.Rule} for {alert.Principal}: {alert.Detail}");
+            Assert.Contains("not replicated to eu-north", alert.Detail, StringComparison.Ordinal);
         }
         finally
         {
