@@ -197,6 +197,9 @@ public partial class Platform : IAsyncLifetime
     /// <summary>Starts the pair region's Azurite; a platform may put it behind a proxy it can cut.</summary>
     protected virtual Task<AzuriteServer> StartPairAzuriteAsync() => AzuriteServer.StartAsync();
 
+    /// <summary>The witness's connection string as the silo uses it (a platform may route it through a proxy).</summary>
+    protected virtual string WitnessConnectionString => WitnessAzurite.ConnectionString;
+
     /// <summary>The pair's connection string as the silo uses it (a platform may route it through a proxy).</summary>
     protected virtual string PairConnectionString => PairAzurite.ConnectionString;
 
@@ -264,7 +267,7 @@ public partial class Platform : IAsyncLifetime
 
     /// <summary>The placement settings of this platform's silos.</summary>
     public IEnumerable<KeyValuePair<string, string?>> PlacementSettings() =>
-        TestPlacement.Settings(PairConnectionString, WitnessAzurite.ConnectionString, PairKeyFile);
+        TestPlacement.Settings(PairConnectionString, WitnessConnectionString, PairKeyFile);
 
     private Dictionary<string, string?> GatewaySettings()
     {

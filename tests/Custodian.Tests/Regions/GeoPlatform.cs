@@ -6,10 +6,22 @@ namespace Custodian.Tests.Regions;
 /// <summary>
 /// The platform with its pair region's storage behind a <see cref="FaultProxy"/>: cutting it makes eu-north
 /// unreachable from eu-west (every connection reset, new ones refused) while nothing stored there changes.
+/// The witness sits behind one too.
 /// </summary>
 public sealed class GeoPlatform : Platform
 {
     public FaultProxy PairLink { get; } = new();
+
+    public FaultProxy WitnessLink { get; } = new();
+
+    protected override string WitnessConnectionString
+    {
+        get
+        {
+            WitnessLink.TargetPort = WitnessAzurite.TablePort;
+            return WitnessAzurite.ConnectionStringWithTablePort(WitnessLink.Port);
+        }
+    }
 
     /// <summary>A backlog older than two seconds raises its security alert (a test waits for it).</summary>
     protected override IEnumerable<KeyValuePair<string, string?>> ExtraSiloSettings() => [new("Placement:BacklogAlertAge", "00:00:02")];
@@ -27,6 +39,7 @@ public sealed class GeoPlatform : Platform
     {
         await base.DisposeAsync();
         await PairLink.DisposeAsync();
+        await WitnessLink.DisposeAsync();
     }
 
     /// <summary>The witness's row of <paramref name="tenant"/>.</summary>

@@ -6,6 +6,7 @@ using Custodian.Silo;
 using Custodian.Subjects;
 using Custodian.Tests.Infrastructure;
 using Custodian.Tests.Subjects;
+using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -171,6 +172,53 @@ public sealed class GeoReplicationTests(GeoPlatform platform, ITestOutputHelper 
 
         var read = await platform.SiloGrains.GetGrain<IDataSubjectGrain>($"{tenant}/s1").GetRecordAsync("contact", "Account management and service messages");
         Assert.Equal("newer@example.org", read.Record!.Record.Fields["email"]);
+    }
+
+    [Fact]
+    public async Task CutOffFromTheWitnessTheRegionStopsWritingWhenItsLeaseEndsAndResumesWhenItRenews()
+    {
+        var tenant = Platform.NewId("lease");
+        var app = platform.Subjects(tenant);
+        await app.PutRecordAsync(new PutRecordRequest { TenantId = tenant, SubjectId = "s0", Record = SampleRecords.Contact("s0@example.org") });
+
+        platform.WitnessLink.Cut();
+        var cut = System.Diagnostics.Stopwatch.StartNew();
+        RpcException refused;
+        try
+        {
+            // The lease (10 s) less the clock-skew margin (2 s) still covers writes for up to 8 s.
+            var i = 0;
+            refused = await Poll.UntilAsync(async () =>
+            {
+                try
+                {
+                    await app.PutRecordAsync(new PutRecordRequest { TenantId = tenant, SubjectId = $"s{++i}", Record = SampleRecords.Contact($"s{i}@example.org") });
+                }
+                catch (RpcException e)
+                {
+                    return e;
+                }
+
+                throw new InvalidOperationException("still writing");
+            }, TimeSpan.FromSeconds(20));
+            output.WriteLine($"writes refused {cut.Elapsed.TotalSeconds:F1} s after the witness was cut: {refused.StatusCode}: {refused.Status.Detail}");
+            Assert.Equal(StatusCode.Unavailable, refused.StatusCode);
+            // The call's audit record is written first (fail closed), and the trail is region data too.
+            Assert.True(refused.Status.Detail.Contains("does not hold its lease", StringComparison.Ordinal)
+                || refused.Status.Detail.Contains("audit trail cannot record", StringComparison.Ordinal), refused.Status.Detail);
+            Assert.True(cut.Elapsed > TimeSpan.FromSeconds(3), $"refused {cut.Elapsed} after the cut, before the lease could have ended");
+            Assert.True(cut.Elapsed < TimeSpan.FromSeconds(12), $"still writing {cut.Elapsed} after the cut");
+        }
+        finally
+        {
+            platform.WitnessLink.Restore();
+        }
+
+        await Poll.UntilAsync(async () =>
+        {
+            await app.PutRecordAsync(new PutRecordRequest { TenantId = tenant, SubjectId = "after", Record = SampleRecords.Contact("after@example.org") });
+            return true;
+        }, TimeSpan.FromSeconds(15));
     }
 
     [Fact]
