@@ -101,14 +101,18 @@ public sealed partial class PairReplica(
         }
     }
 
-    /// <summary>Copies a new data key to the pair's key table (wrapped by the pair's KEK), or backlogs it.</summary>
-    public async Task CopyKeyAsync(PlacementScope scope, string grainId, DataKey key)
+    /// <summary>
+    /// Makes sure the pair's key table holds the grain's data key (wrapped by the pair's KEK): a new key
+    /// (<paramref name="created"/>) is added, an existing one looked up first and added when missing; with the
+    /// pair unreachable the key is backlogged.
+    /// </summary>
+    public async Task CopyKeyAsync(PlacementScope scope, string grainId, DataKey key, bool created)
     {
         if (_pairReachable)
         {
             try
             {
-                await pairKeys.AddCopyAsync(grainId, key);
+                await pairKeys.AddCopyAsync(grainId, key, lookFirst: !created);
                 return;
             }
             catch (Exception e) when (Unreachable(e))
@@ -143,15 +147,27 @@ public sealed partial class PairReplica(
         return false;
     }
 
-    /// <summary>Writes a shred's tombstone row and receipt to the pair region, or backlogs the shred.</summary>
-    public async Task RecordShredAsync(PlacementScope scope, ShredReceipt receipt)
+    /// <summary>Records, in this region's backlog, that a shred of the grain has begun (not a degraded mark).</summary>
+    public Task IntendShredAsync(PlacementScope scope, string grainId, string receiptId) =>
+        backlog.AddAsync(scope, BacklogKind.Shred, grainId, receiptId);
+
+    /// <summary>
+    /// Writes a shred's tombstone row and receipt to the pair region; when that and the pair's key deletion
+    /// (<paramref name="keyDestroyed"/>) both succeeded, the shred's intent leaves the backlog, else it stays
+    /// there (the tenant marked degraded) for the drain to finish.
+    /// </summary>
+    public async Task RecordShredAsync(PlacementScope scope, ShredReceipt receipt, bool keyDestroyed)
     {
         if (_pairReachable)
         {
             try
             {
                 await pairLedger.RecordAsync(receipt);
-                return;
+                if (keyDestroyed)
+                {
+                    await backlog.RemoveAsync(scope, BacklogKind.Shred, receipt.GrainId);
+                    return;
+                }
             }
             catch (Exception e) when (Unreachable(e))
             {

@@ -19,7 +19,7 @@ public sealed class ReplicatedGrainStorage(IGrainStorage own, PairReplica pair, 
         var stored = Envelopes(grainState);
         await fence.AuthorizeAsync(PlacementScope.Of(grainId, fence.Region));
         var pairETag = pair.PairETagAsync(stateName, grainId); // on activation only, alongside this region's read
-        await own.ReadStateAsync(stateName, grainId, stored);
+        await Task.WhenAll(own.ReadStateAsync(stateName, grainId, stored), pairETag);
         var envelope = stored.RecordExists ? stored.State : null;
         stored.ETag = Tag.Format(envelope?.Epoch ?? 0, envelope?.Version ?? 0, stored.ETag, await pairETag);
     }

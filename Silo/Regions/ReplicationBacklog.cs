@@ -75,6 +75,19 @@ public sealed class ReplicationBacklog(TableClient table)
         }
     }
 
+    /// <summary>Removes an item whatever its state (its work is done).</summary>
+    public async Task RemoveAsync(PlacementScope scope, BacklogKind kind, string item)
+    {
+        try
+        {
+            await table.DeleteEntityAsync(scope.Key, RowKey(kind, item), ETag.All);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            // the drain finished it meanwhile
+        }
+    }
+
     private static string RowKey(BacklogKind kind, string item) => $"{(int)kind}-{Uri.EscapeDataString(item)}";
 }
 

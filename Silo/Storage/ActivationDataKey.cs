@@ -9,6 +9,9 @@ internal sealed class ActivationDataKey(HeldDataKeys held)
 {
     public DataKey? Key { get; private set; }
 
+    /// <summary>Whether this activation has made sure the pair region holds <see cref="Key"/> (or backlogged it).</summary>
+    public bool InPair { get; set; }
+
     public void Hold(DataKey key)
     {
         if (ReferenceEquals(Key, key))
@@ -16,6 +19,7 @@ internal sealed class ActivationDataKey(HeldDataKeys held)
             return;
         }
 
+        InPair = false;
         if (Key is null)
         {
             held.Added();
@@ -31,6 +35,7 @@ internal sealed class ActivationDataKey(HeldDataKeys held)
         {
             Key.Destroy();
             Key = null;
+            InPair = false;
             held.Removed();
         }
     }

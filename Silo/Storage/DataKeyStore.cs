@@ -70,10 +70,22 @@ public sealed class DataKeyStore(TableClient table, IKeyRing ring, string servic
     /// <summary>
     /// Stores a copy of a grain's data key made in the pair region, wrapped by this region's current KEK.
     /// A copy already there is left as it is; a different key already there is a conflict (the copies of
-    /// that grain diverged) and throws, so no data key is ever overwritten.
+    /// that grain diverged) and throws, so no data key is ever overwritten. With <paramref name="lookFirst"/>
+    /// (a key that is probably there already) it reads before it adds.
     /// </summary>
-    public async Task AddCopyAsync(string grainId, DataKey key)
+    public async Task AddCopyAsync(string grainId, DataKey key, bool lookFirst = false)
     {
+        if (lookFirst)
+        {
+            var (p, r) = Address(grainId);
+            var there = await table.GetEntityIfExistsAsync<TableEntity>(p, r, ["KeyId"]);
+            if (there.HasValue)
+            {
+                Diverged(there.Value!, key);
+                return;
+            }
+        }
+
         try
         {
             await table.AddEntityAsync(await WrapAsync(grainId, key));
@@ -82,10 +94,18 @@ public sealed class DataKeyStore(TableClient table, IKeyRing ring, string servic
         {
             var (partition, row) = Address(grainId);
             var held = await table.GetEntityIfExistsAsync<TableEntity>(partition, row, ["KeyId"]);
-            if (held.HasValue && held.Value!.GetString("KeyId") != key.KeyId)
+            if (held.HasValue)
             {
-                throw new Custodian.Storage.RegionFencedException($"The pair's table {table.Name} holds another data key for a grain; the copies diverged and need a resynchronisation.");
+                Diverged(held.Value!, key);
             }
+        }
+    }
+
+    private void Diverged(TableEntity held, DataKey key)
+    {
+        if (held.GetString("KeyId") != key.KeyId)
+        {
+            throw new Custodian.Storage.RegionFencedException($"The pair's table {table.Name} holds another data key for a grain; the copies diverged and need a resynchronisation.");
         }
     }
 

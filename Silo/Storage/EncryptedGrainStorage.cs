@@ -92,17 +92,23 @@ public sealed class EncryptedGrainStorage(
         await fence.AuthorizeAsync(scope);
         var holder = ActivationDataKey.Of(activations, held, grainId);
         var key = holder?.Key;
+        var created = false;
         if (key is null)
         {
-            (key, var created) = await keys.GetOrCreateAsync(id);
-            if (created)
-            {
-                // The pair gets the key before any state sealed with it.
-                await replica.CopyKeyAsync(scope, id, key);
-            }
+            (key, created) = await keys.GetOrCreateAsync(id);
         }
 
         holder?.Hold(key);
+        if (holder?.InPair != true)
+        {
+            // The pair holds the key before any state sealed with it: a new key is copied; an existing one is
+            // checked once per activation (a silo lost between creating a key and copying it left it out).
+            await replica.CopyKeyAsync(scope, id, key, created);
+            if (holder is not null)
+            {
+                holder.InPair = true;
+            }
+        }
         var plaintext = serializer.SerializeToArray(grainState.State);
         EncryptedEnvelope envelope;
         try
@@ -125,6 +131,10 @@ public sealed class EncryptedGrainStorage(
         var erasure = (grainState.State as IErasableState)?.Erasure
             ?? ErasureRecord.New(DateTimeOffset.UtcNow, "system", "state cleared");
 
+        // The intent first, in this region: a silo lost in the middle of a shred leaves it in the backlog, and the
+        // drain finishes the shred in the pair, so a failover can never bring the subject back there.
+        await replica.IntendShredAsync(scope, id, erasure.ReceiptId);
+
         // The keys go first, in both regions: once they are destroyed, every copy is unreadable even if
         // what follows fails. A pair that cannot be reached gets the shred first when it returns.
         var keyId = await keys.DestroyAsync(id) ?? "";
@@ -144,7 +154,7 @@ public sealed class EncryptedGrainStorage(
             .. ShredLedger.Everywhere,
         ]);
         await ledger.RecordAsync(receipt);
-        await replica.RecordShredAsync(scope, receipt);
+        await replica.RecordShredAsync(scope, receipt, pairCleared);
         StorageLog.StateShredded(logger, id, stateName, erasure.ReceiptId);
         Reset(grainState, erasure);
         grainState.RecordExists = true;

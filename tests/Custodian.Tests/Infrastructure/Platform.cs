@@ -256,6 +256,25 @@ public partial class Platform : IAsyncLifetime
         ["ConnectionStrings:Storage"] = Azurite.ConnectionString,
     };
 
+    /// <summary>
+    /// The settings of a second silo host beside this platform's, of <paramref name="region"/>, on its own ports,
+    /// writing to <paramref name="own"/> and replicating to <paramref name="pair"/>, with the region's key files in
+    /// this platform's secrets folder (<c>&lt;region&gt;.kek.json</c>) and the same witness and secrets.
+    /// </summary>
+    public Dictionary<string, string?> SiloSettingsOf(string region, AzuriteServer own, string pairRegion, AzuriteServer pair)
+    {
+        var settings = SiloSettings();
+        settings["Silo:Region"] = region;
+        settings["Silo:SiloPort"] = $"{FreePorts.Next()}";
+        settings["Silo:GatewayPort"] = $"{FreePorts.Next()}";
+        settings["Silo:AdminPort"] = $"{FreePorts.Next()}";
+        settings["ConnectionStrings:Storage"] = own.ConnectionString;
+        settings["ConnectionStrings:PairStorage"] = pair.ConnectionString;
+        settings["SecureStorage:KeyFile"] = Path.Combine(SecretsFolder, region + ".kek.json");
+        settings["SecureStorage:PairKeyFile"] = Path.Combine(SecretsFolder, pairRegion + ".kek.json");
+        return settings;
+    }
+
     /// <summary>The stores a silo of this platform writes to, as the silo host reads them from its settings.</summary>
     public Custodian.Silo.Regions.RegionStores Stores()
     {

@@ -175,6 +175,24 @@ public sealed class GeoReplicationTests(GeoPlatform platform, ITestOutputHelper 
     }
 
     [Fact]
+    public async Task ADataKeyThePairLacksIsCopiedOnTheFirstWriteOfTheNextActivation()
+    {
+        // As after a silo lost between storing a new data key and copying it to the pair.
+        var tenant = Platform.NewId("keycopy");
+        var app = platform.Subjects(tenant);
+        await app.PutRecordAsync(new PutRecordRequest { TenantId = tenant, SubjectId = "s1", Record = SampleRecords.Contact("k1@example.org") });
+        var grainId = $"datasubject/{tenant}/s1";
+        var lost = Assert.Single(await KeyRowsAsync(platform.PairAzurite, grainId));
+        await platform.PairAzurite.Tables.GetTableClient("CustodianKeys").DeleteEntityAsync(lost.PartitionKey, lost.RowKey, Azure.ETag.All);
+        await platform.SiloGrains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+
+        await app.PutRecordAsync(new PutRecordRequest { TenantId = tenant, SubjectId = "s1", Record = SampleRecords.Contact("k2@example.org") });
+
+        var copy = Assert.Single(await KeyRowsAsync(platform.PairAzurite, grainId));
+        Assert.Equal(lost.GetString("KeyId"), copy.GetString("KeyId"));
+    }
+
+    [Fact]
     public async Task CutOffFromTheWitnessTheRegionStopsWritingWhenItsLeaseEndsAndResumesWhenItRenews()
     {
         var tenant = Platform.NewId("lease");
@@ -274,15 +292,7 @@ public sealed class GeoReplicationTests(GeoPlatform platform, ITestOutputHelper 
 
     private async Task<WebApplication> PairSiloAsync(Dictionary<string, string?> extra)
     {
-        var settings = platform.SiloSettings();
-        settings["Silo:Region"] = Platform.PairRegion;
-        settings["Silo:SiloPort"] = $"{FreePorts.Next()}";
-        settings["Silo:GatewayPort"] = $"{FreePorts.Next()}";
-        settings["Silo:AdminPort"] = $"{FreePorts.Next()}";
-        settings["ConnectionStrings:Storage"] = platform.PairAzurite.ConnectionString;
-        settings["ConnectionStrings:PairStorage"] = platform.Azurite.ConnectionString;
-        settings["SecureStorage:KeyFile"] = platform.PairKeyFile;
-        settings["SecureStorage:PairKeyFile"] = platform.KeyFile;
+        var settings = platform.SiloSettingsOf(Platform.PairRegion, platform.PairAzurite, Platform.Region, platform.Azurite);
         foreach (var (key, value) in extra)
         {
             settings[key] = value;

@@ -81,15 +81,7 @@ public sealed class ResidencyTests(GeoPlatform platform, ITestOutputHelper outpu
 
     private async Task<WebApplication> UsEastSiloAsync(AzuriteServer own, AzuriteServer pair)
     {
-        var settings = platform.SiloSettings();
-        settings["Silo:Region"] = "us-east";
-        settings["Silo:SiloPort"] = $"{FreePorts.Next()}";
-        settings["Silo:GatewayPort"] = $"{FreePorts.Next()}";
-        settings["Silo:AdminPort"] = $"{FreePorts.Next()}";
-        settings["ConnectionStrings:Storage"] = own.ConnectionString;
-        settings["ConnectionStrings:PairStorage"] = pair.ConnectionString;
-        settings["SecureStorage:KeyFile"] = Path.Combine(platform.SecretsFolder, "us-east.kek.json");
-        settings["SecureStorage:PairKeyFile"] = Path.Combine(platform.SecretsFolder, "us-west.kek.json");
+        var settings = platform.SiloSettingsOf("us-east", own, "us-west", pair);
         var silo = SiloApp.Build([], (c, _) => c.AddInMemoryCollection(settings));
         await silo.StartAsync();
         return silo;
