@@ -5,7 +5,7 @@ using RegionsClient = Custodian.Gateway.Protos.Regions.Regions.RegionsClient;
 
 namespace Custodian.Cli;
 
-/// <summary><c>custodian regions status|resync</c>: replication between the two regions of a pair.</summary>
+/// <summary><c>custodian regions status|resync|promote</c>: replication between the two regions of a pair.</summary>
 internal static class RegionsCommands
 {
     public static Command Create(TextWriter output, TextWriter error)
@@ -15,6 +15,7 @@ internal static class RegionsCommands
         {
             Status(gateway, output, error),
             Resync(gateway, output, error),
+            Promote(gateway, output, error),
         };
         gateway.AddOptionsTo(regions);
         return regions;
@@ -90,6 +91,32 @@ internal static class RegionsCommands
             await output.WriteLineAsync(report.Identical
                 ? $"{report.From} and {report.To} hold the same copies of tenant {report.TenantId}."
                 : $"Some copies still differ between {report.From} and {report.To} (see LEFT); nothing in {report.To} was deleted.");
+        }));
+        return command;
+    }
+
+    private static Command Promote(GatewayConnection gateway, TextWriter output, TextWriter error)
+    {
+        var tenant = new Option<string>("--tenant") { Description = "The tenant to write in this gateway's region from now on.", Required = true };
+        var reason = new Option<string>("--reason") { Description = "Why (e.g. the incident that took the writer region down); audited.", Required = true };
+        var acceptLoss = new Option<bool>("--accept-loss") { Description = "Required: you accept losing the old writer's writes not yet replicated here." };
+        var command = new Command("promote", "Makes this gateway's region the writer of a tenant under a new epoch, once the old writer's lease has ended. Officers only.")
+        {
+            tenant, reason, acceptLoss,
+        };
+        command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
+        {
+            if (!parseResult.GetValue(acceptLoss))
+            {
+                throw new UsageException("promote may lose the old writer's unreplicated writes: say so with --accept-loss.");
+            }
+
+            using var channel = gateway.OpenChannel(parseResult);
+            var response = await new RegionsClient(channel).PromoteAsync(
+                new PromoteRequest { TenantId = parseResult.GetRequiredValue(tenant), Reason = parseResult.GetRequiredValue(reason) },
+                cancellationToken: cancellationToken);
+            await output.WriteLineAsync($"Tenant {response.TenantId} is written in {response.To} from now on (epoch {response.Epoch}; it was {response.From}).");
+            await output.WriteLineAsync($"Lost: {response.Loss}");
         }));
         return command;
     }

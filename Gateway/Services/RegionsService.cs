@@ -26,6 +26,24 @@ public sealed class RegionsService(IClusterClient cluster, GatewayOptions gatewa
         return response;
     }
 
+    [Authorize(Roles = "officer")]
+    public override async Task<Proto.PromoteResponse> Promote(Proto.PromoteRequest request, ServerCallContext context)
+    {
+        RpcErrors.ThrowIfInvalid(violations =>
+        {
+            Identifiers.CheckTenantId(request.TenantId, "tenant_id", violations);
+            Custodian.Access.OfficerReason.Check(request.Reason, "reason", violations);
+        });
+        var result = await Region().PromoteAsync(request.TenantId, Caller.Actor(context), request.Reason);
+        RpcErrors.ThrowIfAny(result.Violations);
+        if (result.Refusal is { } refusal)
+        {
+            RpcErrors.FailedPrecondition($"Not promoted: {refusal}.");
+        }
+
+        return new Proto.PromoteResponse { TenantId = result.Tenant, From = result.From, To = result.To, Epoch = result.Epoch, Loss = result.Loss };
+    }
+
     /// <summary>The status as the wire carries it.</summary>
     public static Proto.RegionStatus ToProto(RegionStatus status)
     {

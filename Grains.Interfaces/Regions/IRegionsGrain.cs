@@ -19,4 +19,13 @@ public interface IRegionsGrain : IGrainWithStringKey
     /// </summary>
     [Alias("Resync")]
     Task<ResyncReport> ResyncAsync(string tenant, string actor);
+
+    /// <summary>
+    /// Makes this region the writer of <paramref name="tenant"/> under a new epoch, an officer's explicit
+    /// decision (for a degraded tenant, whose automatic promotion is never done): refused while the current
+    /// writer still holds its lease. The result names what is lost: the writes the old writer acknowledged
+    /// while degraded and had not replicated. Audited with the reason.
+    /// </summary>
+    [Alias("Promote")]
+    Task<PromotionResult> PromoteAsync(string tenant, string actor, string reason);
 }

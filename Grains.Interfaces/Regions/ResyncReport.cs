@@ -36,4 +36,7 @@ public interface IRegionReplication
 
     /// <summary>Resynchronises one tenant's copies from this region (its writer) to the pair.</summary>
     Task<ResyncReport> ResyncAsync(string tenant);
+
+    /// <summary>Makes this region the tenant's writer under a new epoch once the current writer's lease has ended.</summary>
+    Task<PromotionResult> PromoteAsync(string tenant);
 }

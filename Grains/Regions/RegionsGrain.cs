@@ -28,4 +28,21 @@ public sealed class RegionsGrain(IRegionReplication replication, IAuditTrail tra
             DateTimeOffset.UtcNow, actor, "Regions:Resync", "tenant:" + tenant, $"{report.From} -> {report.To}: {repaired}", "-", ""));
         return report;
     }
+
+    public async Task<PromotionResult> PromoteAsync(string tenant, string actor, string reason)
+    {
+        var violations = new List<FieldViolation>();
+        Identifiers.CheckTenantId(tenant, "tenant_id", violations);
+        Custodian.Access.OfficerReason.Check(reason, "reason", violations);
+        if (violations.Count > 0)
+        {
+            return new PromotionResult(tenant, "", "", 0, "", null, [.. violations]);
+        }
+
+        var result = await replication.PromoteAsync(tenant);
+        await trail.WriteAsync(new AuditRecord(
+            DateTimeOffset.UtcNow, actor, "Regions:Promote", "tenant:" + tenant,
+            result.Refusal is { } refusal ? "refused: " + refusal : $"{result.From} -> {result.To} at epoch {result.Epoch}; loss: {result.Loss}", "-", "", reason));
+        return result;
+    }
 }

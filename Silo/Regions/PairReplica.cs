@@ -329,6 +329,13 @@ public sealed partial class PairReplica(
     /// <summary>Copies one item to the pair; false when it cannot be applied yet (it stays in the backlog).</summary>
     private async Task<bool> ApplyAsync(BacklogItem item, CancellationToken cancellationToken)
     {
+        // Only the writer copies its data to the pair: a tenant promoted away from this region keeps its
+        // backlog here, as the loss its promotion named. A shred is the exception: an erasure always wins.
+        if (item.Kind != BacklogKind.Shred && !await StillWriterAsync(item.Scope))
+        {
+            return false;
+        }
+
         switch (item.Kind)
         {
             case BacklogKind.Shred:
@@ -377,6 +384,19 @@ public sealed partial class PairReplica(
         }
 
         return true;
+    }
+
+    private async Task<bool> StillWriterAsync(PlacementScope scope)
+    {
+        try
+        {
+            await fence.AuthorizeAsync(scope);
+            return true;
+        }
+        catch (RegionFencedException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Writes the envelope to the pair unless the pair's copy is as new or newer; null then.</summary>

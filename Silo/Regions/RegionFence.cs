@@ -73,6 +73,9 @@ public sealed partial class RegionFence(
     public async ValueTask<TenantPlacementRow> TenantAsync(string tenant) =>
         _tenants.TryGetValue(tenant, out var cached) ? cached : await LoadAsync(tenant);
 
+    /// <summary>Caches a placement this region just changed at the witness.</summary>
+    public void Remember(TenantPlacementRow row) => _tenants[row.Tenant] = row;
+
     /// <summary>Marks a tenant degraded (its pair unreachable, a backlog kept) or healthy again at the witness.</summary>
     public async Task SetDegradedAsync(string tenant, bool degraded)
     {

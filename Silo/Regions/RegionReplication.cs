@@ -21,6 +21,7 @@ internal sealed partial class RegionReplication(
     RegionFence fence,
     PairReplica replica,
     RegionStores stores,
+    WitnessTable witness,
     SecureStorageOptions storage,
     DataKeyStore ownKeys,
     [FromKeyedServices(SecureStorageExtensions.Pair)] DataKeyStore pairKeys,
@@ -70,6 +71,43 @@ internal sealed partial class RegionReplication(
         var report = new ResyncReport(tenant, fence.Region, fence.Pair, counts.ToImmutable());
         LogResynced(logger, tenant, fence.Pair, string.Join(", ", report.Counts.Select(c => $"{c.Kind} {c.Repaired}/{c.Compared}")));
         return report;
+    }
+
+    public async Task<PromotionResult> PromoteAsync(string tenant)
+    {
+        var row = await witness.TenantAsync(tenant);
+        PromotionResult Refused(string why) => new(tenant, row?.Writer ?? "", fence.Region, row?.Epoch ?? 0, "", why);
+        if (row is null || !row.Home.Split(',').Contains(fence.Region, StringComparer.Ordinal))
+        {
+            return Refused($"tenant {tenant} does not live in region {fence.Region}");
+        }
+
+        if (row.Writer == fence.Region)
+        {
+            return Refused($"region {fence.Region} already writes tenant {tenant} (epoch {row.Epoch})");
+        }
+
+        // The old writer stops by itself before its lease (less the margin) ends; past the lease plus the margin
+        // no clock difference within the margin lets it write again.
+        var lease = await witness.LeaseOfAsync(row.Writer);
+        var safeFrom = (lease ?? DateTimeOffset.MinValue) + fence.Options.ClockSkewMargin;
+        if (lease is not null && DateTimeOffset.UtcNow < safeFrom)
+        {
+            return Refused($"{row.Writer} still holds its lease (until {lease:O}, plus the {fence.Options.ClockSkewMargin.TotalSeconds:F0} s margin); it may still be writing");
+        }
+
+        var loss = row.Degraded
+            ? $"writes to tenant {tenant} that {row.Writer} acknowledged since {row.DegradedSince:O} and had not replicated to {fence.Region}; they stay in {row.Writer}'s backlog (shreds among them are still applied here when it returns)"
+            : "none: every write was replicated";
+        var next = row with { Writer = fence.Region, Epoch = row.Epoch + 1, Degraded = false, DegradedSince = null };
+        if (await witness.TryReplaceAsync(row, next) is not { } stored)
+        {
+            return Refused($"the placement of tenant {tenant} changed meanwhile; look at it again");
+        }
+
+        fence.Remember(stored);
+        LogPromoted(logger, tenant, row.Writer, fence.Region, stored.Epoch);
+        return new PromotionResult(tenant, row.Writer, fence.Region, stored.Epoch, loss);
     }
 
     /// <summary>
@@ -244,6 +282,9 @@ internal sealed partial class RegionReplication(
 
         return rows;
     }
+
+    [LoggerMessage(5222, LogLevel.Warning, "Tenant {Tenant} promoted from {From} to {To} at epoch {Epoch}")]
+    private static partial void LogPromoted(ILogger logger, string tenant, string from, string to, long epoch);
 
     [LoggerMessage(5221, LogLevel.Information, "Tenant {Tenant} resynchronised to {Pair}: {Summary}")]
     private static partial void LogResynced(ILogger logger, string tenant, string pair, string summary);

@@ -163,4 +163,26 @@ public sealed class RegionsServiceTests(GeoPlatform platform, ITestOutputHelper 
         await new RegionsClient(platform.Channel(platform.Token(null, "officer"))).ResyncAsync(new ResyncRequest { TenantId = tenant });
         Assert.True((await audit.VerifyTrailAsync(new Custodian.Gateway.Protos.Audit.VerifyTrailRequest())).Intact);
     }
+
+    [Fact]
+    public async Task PromoteIsForOfficersNeedsAReasonAndAcceptedLossAndRefusesWhatCannotBeDone()
+    {
+        var tenant = Platform.NewId("nopromote");
+        await platform.Subjects(tenant).PutRecordAsync(new PutRecordRequest { TenantId = tenant, SubjectId = "s1", Record = SampleRecords.Contact("p@example.org") });
+        var officer = new RegionsClient(platform.Channel(platform.Token(null, "officer")));
+
+        var asOperator = await Assert.ThrowsAsync<RpcException>(async () =>
+            await new RegionsClient(platform.Channel(platform.Token(null, "operator"))).PromoteAsync(new PromoteRequest { TenantId = tenant, Reason = "drill" }));
+        Assert.Equal(StatusCode.PermissionDenied, asOperator.StatusCode);
+        var noReason = await Assert.ThrowsAsync<RpcException>(async () => await officer.PromoteAsync(new PromoteRequest { TenantId = tenant }));
+        Assert.Equal(StatusCode.InvalidArgument, noReason.StatusCode);
+        var already = await Assert.ThrowsAsync<RpcException>(async () => await officer.PromoteAsync(new PromoteRequest { TenantId = tenant, Reason = "drill" }));
+        Assert.Equal(StatusCode.FailedPrecondition, already.StatusCode);
+        Assert.Contains("already writes", already.Status.Detail, StringComparison.Ordinal);
+
+        var withoutConsent = await CliRunner.RunAsync(CliRunner.Against(platform, platform.Token(null, "officer"), "regions", "promote", "--tenant", tenant, "--reason", "drill"));
+        Assert.NotEqual(0, withoutConsent.ExitCode);
+        Assert.Contains("--accept-loss", withoutConsent.Error, StringComparison.Ordinal);
+        Assert.Equal("eu-west", (await platform.PlacementOfAsync(tenant))!.GetString("Writer"));
+    }
 }
