@@ -104,11 +104,37 @@ public partial class Platform : IAsyncLifetime
 
     public virtual async Task InitializeAsync()
     {
-        var own = Azurite is null ? AzuriteServer.StartAsync() : Task.FromResult(Azurite);
+        try
+        {
+            await StartAsync();
+        }
+        catch
+        {
+            // xunit does not dispose a fixture whose start failed: stop what did start (Azurites, silo, relay).
+            await DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task StartAsync()
+    {
+        var own = _ownsAzurite ? AzuriteServer.StartAsync() : Task.FromResult(Azurite);
         var pair = StartPairAzuriteAsync();
         var witness = AzuriteServer.StartAsync();
         var mail = SmtpRelay.StartAsync();
-        (Azurite, PairAzurite, WitnessAzurite, Mail) = (await own, await pair, await witness, await mail);
+        try
+        {
+            await Task.WhenAll(own, pair, witness, mail);
+        }
+        finally
+        {
+            // Whatever started is kept, so that a failed start still stops it.
+            Azurite = own.IsCompletedSuccessfully ? own.Result : Azurite;
+            PairAzurite = pair.IsCompletedSuccessfully ? pair.Result : PairAzurite;
+            WitnessAzurite = witness.IsCompletedSuccessfully ? witness.Result : WitnessAzurite;
+            Mail = mail.IsCompletedSuccessfully ? mail.Result : Mail;
+        }
+
         await StartSiloAsync();
         _gateway = GatewayApp.Build([], (c, l) =>
         {
@@ -135,7 +161,7 @@ public partial class Platform : IAsyncLifetime
             await Mail.DisposeAsync();
         }
 
-        if (_ownsAzurite)
+        if (_ownsAzurite && Azurite is not null)
         {
             await Azurite.DisposeAsync();
         }
