@@ -10,8 +10,11 @@ public interface IStateBench : IGrainWithIntegerKey
     Task<int> ReadAsync();
 }
 
-/// <summary>The encrypted variant.</summary>
+/// <summary>The encrypted variant, replicated to the pair region (the <c>secure</c> storage as the silo registers it).</summary>
 public interface ISecureStateBench : IStateBench;
+
+/// <summary>The encrypted variant over this region's table only (the benchmark's own storage, no replication).</summary>
+public interface ISecureSingleStateBench : IStateBench;
 
 /// <summary>The plain variant.</summary>
 public interface IPlainStateBench : IStateBench;
@@ -24,7 +27,7 @@ public sealed class BenchState
     public byte[] Data { get; set; } = [];
 }
 
-/// <summary>Shared body of both variants.</summary>
+/// <summary>Shared body of every variant.</summary>
 public abstract class StateBenchGrain(IPersistentState<BenchState> state) : Grain
 {
     public async Task WriteAsync(byte[] payload)
@@ -40,9 +43,16 @@ public abstract class StateBenchGrain(IPersistentState<BenchState> state) : Grai
     }
 }
 
-/// <summary>State on the <c>secure</c> storage (AES-256-GCM, per-grain data key).</summary>
+/// <summary>State on the <c>secure</c> storage (AES-256-GCM, per-grain data key; this region's table, then the pair's).</summary>
 public sealed class SecureStateBenchGrain([PersistentState("s", "secure")] IPersistentState<BenchState> state)
     : StateBenchGrain(state), ISecureStateBench;
+
+/// <summary>
+/// State on the benchmark's <c>secure-single</c> storage: the same encryption, data keys and fence as <c>secure</c>, over
+/// this region's table only (no <c>ReplicatedGrainStorage</c>); a new grain's data key still goes to the pair once.
+/// </summary>
+public sealed class SecureSingleStateBenchGrain([PersistentState("s", StorageBenchmark.SingleRegionProvider)] IPersistentState<BenchState> state)
+    : StateBenchGrain(state), ISecureSingleStateBench;
 
 /// <summary>State on a plain Azure Table storage on the same Azurite.</summary>
 public sealed class PlainStateBenchGrain([PersistentState("s", "plain")] IPersistentState<BenchState> state)

@@ -3,45 +3,58 @@ using System.Globalization;
 namespace Custodian.Benchmarks;
 
 /// <summary>
-/// Report rows comparing the encrypted and the plain variant: both values, their ratio, the
-/// encryption's overhead as a share of the encrypted path's cost, and the spread across rounds.
+/// Report rows of the storage benchmark: one column per variant (the headline value and the min–max across
+/// rounds), and ratios between two variants as the median of the per-round ratios with their min–max.
 /// </summary>
 internal static class ComparisonTable
 {
-    private const string RowFormat = "{0,-12} {1,10} {2,10} {3,10} {4,9} {5,12} {6,17} {7,17}";
+    private const int MetricWidth = 12;
+    private const int CellWidth = 24;
 
-    /// <summary>A titled header.</summary>
-    public static void Header(string title)
+    /// <summary>One variant's value in a row: the headline and each round's value.</summary>
+    public sealed record Cell(double Value, IReadOnlyList<double> Rounds);
+
+    /// <summary>A titled header with one column per <paramref name="columns"/>.</summary>
+    public static void Header(string title, IReadOnlyList<string> columns)
     {
         Console.WriteLine();
         Console.WriteLine(title);
-        Console.WriteLine(string.Format(CultureInfo.InvariantCulture, RowFormat,
-            "metric", "encrypted", "plain", "enc/plain", "overhead", "ratio rounds", "encrypted rounds", "plain rounds"));
+        Console.WriteLine(Line("metric", columns));
     }
 
-    /// <summary>
-    /// One metric: each variant's headline value; enc/plain as the median of the per-round ratios (the
-    /// two variants of a round ran back to back, so each ratio is free of drift between rounds); the
-    /// overhead that ratio implies; and the min–max across rounds of the ratio and of each variant.
-    /// <paramref name="higherIsBetter"/> is true for throughput (cost per op = 1 / value) and false for
-    /// latency (cost = value); overhead = (encrypted cost − plain cost) / encrypted cost.
-    /// </summary>
-    public static void Row(string metric, double encrypted, double plain, IReadOnlyList<double> encryptedRounds, IReadOnlyList<double> plainRounds, bool higherIsBetter, string format)
+    /// <summary>One metric: each variant's headline value and its min–max across rounds; a dash where a variant has no such op.</summary>
+    public static void Row(string metric, IReadOnlyList<Cell?> cells, string format) =>
+        Console.WriteLine(Line(metric, [.. cells.Select(c => c is null ? "-" : $"{Format(c.Value, format)} ({Spread(c.Rounds, format)})")]));
+
+    /// <summary>One metric's ratios: for each pair of variants, the median of the per-round ratios and their min–max; a dash for none.</summary>
+    public static void RatioRow(string metric, IReadOnlyList<(Cell Numerator, Cell Denominator)?> pairs) =>
+        Console.WriteLine(Line(metric, [.. pairs.Select(p =>
+        {
+            if (p is not { } pair)
+            {
+                return "-";
+            }
+
+            var (median, rounds) = Ratio(pair.Numerator.Rounds, pair.Denominator.Rounds);
+            return $"{Format(median, "F3")} ({Spread(rounds, "F2")})";
+        })]));
+
+    /// <summary>The median of the per-round ratios <paramref name="numerator"/>[r] / <paramref name="denominator"/>[r], and all of them.</summary>
+    public static (double Median, IReadOnlyList<double> Rounds) Ratio(IReadOnlyList<double> numerator, IReadOnlyList<double> denominator)
     {
-        var ratios = encryptedRounds.Zip(plainRounds, (e, p) => e / p).Order().ToList();
-        var ratio = ratios[ratios.Count / 2];
-        var overhead = higherIsBetter ? 1 - ratio : 1 - (1 / ratio);
-        Console.WriteLine(string.Format(CultureInfo.InvariantCulture, RowFormat,
-            metric,
-            encrypted.ToString(format, CultureInfo.InvariantCulture),
-            plain.ToString(format, CultureInfo.InvariantCulture),
-            ratio.ToString("F3", CultureInfo.InvariantCulture),
-            (100 * overhead).ToString("F1", CultureInfo.InvariantCulture) + "%",
-            Spread(ratios, "F2"),
-            Spread(encryptedRounds, format),
-            Spread(plainRounds, format)));
+        var ratios = numerator.Zip(denominator, (n, d) => n / d).ToList();
+        return (Median(ratios), ratios);
     }
 
-    private static string Spread(IReadOnlyList<double> rounds, string format) =>
-        $"{rounds.Min().ToString(format, CultureInfo.InvariantCulture)}-{rounds.Max().ToString(format, CultureInfo.InvariantCulture)}";
+    /// <summary>The median (upper median for an even count).</summary>
+    public static double Median(IReadOnlyList<double> values) => values.Order().ElementAt(values.Count / 2);
+
+    /// <summary>The min–max of <paramref name="rounds"/>.</summary>
+    public static string Spread(IReadOnlyList<double> rounds, string format) =>
+        $"{Format(rounds.Min(), format)}-{Format(rounds.Max(), format)}";
+
+    private static string Format(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
+
+    private static string Line(string metric, IReadOnlyList<string> cells) =>
+        metric.PadRight(MetricWidth) + string.Concat(cells.Select(c => " " + c.PadLeft(CellWidth)));
 }

@@ -1,7 +1,10 @@
 using Custodian.Benchmarks;
 
-// `storage` (default): encrypted vs plain grain storage on the same Azurite, variants alternated in
-// rounds; the crypto alone; the rewrap rate of a KEK rotation. `access`: the gateway's read path with
+// `storage` (default): 1 KiB writes and reads through the replicated `secure` storage (own + pair region's
+// Azurite), the same encryption over the own region's table only, and a plain Azure Table storage, plus raw
+// table round trips to the pair and the own Azurite, variants alternated in rounds; the replicated write p50
+// against single-region p50 + one raw round trip (goal <= 1.2) and against its floor; the crypto alone; the
+// rewrap rate of a KEK rotation; the backlog's drain rate after the pair was cut. `access`: the gateway's read path with
 // the grant check vs the tenant-only check. `audit [--in-memory-azurite] [--storage-own-core]`: the read path audited vs unaudited.
 // `export [--in-memory-azurite]`: one subject's export with a trail of 10k vs 100k other subjects' entries. Ratios
 // within one run matter, not absolute figures.
