@@ -30,6 +30,7 @@ public sealed partial class PairReplica(
     IMeterFactory meters,
     ILogger<PairReplica> logger) : ILifecycleParticipant<ISiloLifecycle>
 {
+    private const int DrainParallelism = 16;
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _drainGate = new();
     private volatile bool _pairReachable = true;
@@ -299,27 +300,43 @@ public sealed partial class PairReplica(
 
     private async Task<int> DrainAsync(List<BacklogItem> items, CancellationToken cancellationToken)
     {
+        // Kind by kind, shreds first; the items of one kind are independent and go DrainParallelism at a time.
         var drained = 0;
-        foreach (var item in items)
+        foreach (var kind in items.GroupBy(i => i.Kind).OrderBy(g => g.Key))
         {
-            cancellationToken.ThrowIfCancellationRequested();
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             try
             {
-                if (!await ApplyAsync(item, cancellationToken))
+                await Parallel.ForEachAsync(kind, new ParallelOptions { MaxDegreeOfParallelism = DrainParallelism, CancellationToken = stop.Token }, async (item, ct) =>
                 {
-                    continue;
-                }
+                    try
+                    {
+                        if (!await ApplyAsync(item, ct))
+                        {
+                            return;
+                        }
+                    }
+                    catch (Exception e) when (Unreachable(e) && !cancellationToken.IsCancellationRequested)
+                    {
+                        Lost(e);
+                        await stop.CancelAsync(); // the pair went away again: the rest waits for the next pass
+                        return;
+                    }
+
+                    if (await backlog.RemoveAsync(item))
+                    {
+                        Interlocked.Increment(ref drained);
+                        _drained?.Add(1);
+                    }
+                });
             }
-            catch (Exception e) when (Unreachable(e))
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                Lost(e);
-                break;
             }
 
-            if (await backlog.RemoveAsync(item))
+            if (!_pairReachable)
             {
-                drained++;
-                _drained?.Add(1);
+                break;
             }
         }
 
@@ -461,9 +478,11 @@ public sealed partial class PairReplica(
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(fence.Options.PairTimeout);
-        await pairStates.InitializeAsync(timeout.Token);
+        // The key and ledger tables first: they fail quietly while the pair is away, where the state provider's
+        // own start logs an error with a stack trace on every probe.
         await pairKeys.InitializeAsync(timeout.Token);
         await pairLedger.InitializeAsync(timeout.Token);
+        await pairStates.InitializeAsync(timeout.Token);
     }
 
     private async Task AlertWhenOldAsync()

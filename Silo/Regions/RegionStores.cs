@@ -25,11 +25,17 @@ public sealed record RegionStores(
     public const string BacklogTable = "CustodianBacklog";
 
     /// <summary>
-    /// Options for clients of the pair's account and the witness's: one quick retry and a short network
-    /// timeout, so an unreachable region costs a write about <see cref="PlacementOptions.PairTimeout"/> once
-    /// (after which the pair counts as unreachable until a probe finds it) rather than minutes of retries.
+    /// Options for clients of the pair's account: no retry and a short network timeout, so an unreachable pair
+    /// costs one write at most <see cref="PlacementOptions.PairTimeout"/> (after which the pair counts as
+    /// unreachable until a probe finds it, and the backlog takes the writes) rather than minutes of retries.
     /// </summary>
     public static TableClientOptions RemoteOptions(PlacementOptions placement) => new()
+    {
+        Retry = { MaxRetries = 0, NetworkTimeout = placement.PairTimeout },
+    };
+
+    /// <summary>Options for the witness's client: one quick retry (a renewal that fails is tried again next interval).</summary>
+    public static TableClientOptions WitnessOptions(PlacementOptions placement) => new()
     {
         Retry = { MaxRetries = 1, Delay = TimeSpan.FromMilliseconds(100), MaxDelay = TimeSpan.FromMilliseconds(500), NetworkTimeout = placement.PairTimeout },
     };
@@ -58,7 +64,7 @@ public sealed record RegionStores(
             pair,
             new TableServiceClient(Required("PairStorage"), RemoteOptions(placement)),
             LocalKeyRing.Load(storage.PairKeyFile, pair, storage.CreateKeyFileIfMissing),
-            new TableServiceClient(Required("Witness"), RemoteOptions(placement)),
+            new TableServiceClient(Required("Witness"), WitnessOptions(placement)),
             placement);
     }
 }

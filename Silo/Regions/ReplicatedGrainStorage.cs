@@ -18,7 +18,10 @@ public sealed class ReplicatedGrainStorage(IGrainStorage own, PairReplica pair, 
     {
         var stored = Envelopes(grainState);
         await fence.AuthorizeAsync(PlacementScope.Of(grainId, fence.Region));
-        var pairETag = pair.PairETagAsync(stateName, grainId); // on activation only, alongside this region's read
+        // The pair copy's ETag is read alongside this region's copy when the activation has none yet (its first
+        // read); a re-read keeps the one it knows (if the pair's copy changed meanwhile, the next write finds out).
+        var known = Tag.Parse(stored.ETag).Pair;
+        var pairETag = known is not null ? Task.FromResult<string?>(known) : pair.PairETagAsync(stateName, grainId);
         await Task.WhenAll(own.ReadStateAsync(stateName, grainId, stored), pairETag);
         var envelope = stored.RecordExists ? stored.State : null;
         stored.ETag = Tag.Format(envelope?.Epoch ?? 0, envelope?.Version ?? 0, stored.ETag, await pairETag);

@@ -15,7 +15,9 @@ public sealed class FaultProxy : IAsyncDisposable
     private readonly List<TcpClient> _open = [];
     private readonly Lock _gate = new();
     private readonly Task _accepting;
+    private readonly List<TcpClient> _held = [];
     private volatile bool _cut;
+    private volatile bool _stalled;
 
     public FaultProxy()
     {
@@ -50,13 +52,45 @@ public sealed class FaultProxy : IAsyncDisposable
         }
     }
 
-    public void Restore() => _cut = false;
+    /// <summary>
+    /// Until <see cref="Restore"/>, the far side answers nothing: open connections are closed, new ones are
+    /// accepted and then never answered, as when a link drops packets (callers wait for their timeouts).
+    /// </summary>
+    public void Stall()
+    {
+        _stalled = true;
+        lock (_gate)
+        {
+            foreach (var client in _open)
+            {
+                client.Dispose();
+            }
+
+            _open.Clear();
+        }
+    }
+
+    public void Restore()
+    {
+        _cut = false;
+        _stalled = false;
+        lock (_gate)
+        {
+            foreach (var client in _held)
+            {
+                client.Dispose();
+            }
+
+            _held.Clear();
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
         _listener.Stop();
         Cut();
+        Restore();
         await _accepting.ContinueWith(_ => { }, TaskScheduler.Default);
     }
 
@@ -78,6 +112,16 @@ public sealed class FaultProxy : IAsyncDisposable
             {
                 inbound.Client.LingerState = new LingerOption(true, 0);
                 inbound.Dispose();
+                continue;
+            }
+
+            if (_stalled)
+            {
+                lock (_gate)
+                {
+                    _held.Add(inbound); // accepted, never answered
+                }
+
                 continue;
             }
 

@@ -175,6 +175,38 @@ public sealed class GeoReplicationTests(GeoPlatform platform, ITestOutputHelper 
     }
 
     [Fact]
+    public async Task WhenThePairStallsOneWriteWaitsForThePairTimeoutAndTheRestGoOnAtOnce()
+    {
+        var tenant = Platform.NewId("stall");
+        var app = platform.Subjects(tenant);
+        await app.PutRecordAsync(new PutRecordRequest { TenantId = tenant, SubjectId = "s0", Record = SampleRecords.Contact("s0@example.org") });
+
+        platform.PairLink.Stall();
+        var timings = new List<TimeSpan>();
+        try
+        {
+            for (var i = 1; i <= 5; i++)
+            {
+                var write = System.Diagnostics.Stopwatch.StartNew();
+                await app.PutRecordAsync(new PutRecordRequest { TenantId = tenant, SubjectId = $"s{i}", Record = SampleRecords.Contact($"s{i}@example.org") });
+                timings.Add(write.Elapsed);
+            }
+        }
+        finally
+        {
+            platform.PairLink.Restore();
+        }
+
+        output.WriteLine("writes while the pair stalls: " + string.Join(", ", timings.Select(t => $"{t.TotalSeconds:F2} s")));
+        // Placement:PairTimeout is 2 s here: the first write waits for it once, then the pair counts as unreachable.
+        Assert.True(timings[0] >= TimeSpan.FromSeconds(1.5) && timings[0] < TimeSpan.FromSeconds(3.5), $"the first write took {timings[0]}");
+        Assert.All(timings.Skip(1), t => Assert.True(t < TimeSpan.FromSeconds(1.5), $"a later write took {t}"));
+        Assert.Equal(true, (await platform.PlacementOfAsync(tenant))!.GetBoolean("Degraded"));
+        await Poll.UntilAsync(async () => (await platform.BacklogAsync()).All(r => r.PartitionKey != "t:" + tenant) ? true : throw new InvalidOperationException("still draining"), TimeSpan.FromSeconds(60));
+        Assert.Equal(6, (await RegionCopies.RowsAsync(platform.PairAzurite, "CustodianState", r => r.PartitionKey.Contains(tenant, StringComparison.Ordinal))).Count);
+    }
+
+    [Fact]
     public async Task ADataKeyThePairLacksIsCopiedOnTheFirstWriteOfTheNextActivation()
     {
         // As after a silo lost between storing a new data key and copying it to the pair.
