@@ -72,9 +72,27 @@ internal static class RegionsCommands
         {
             using var channel = gateway.OpenChannel(parseResult);
             var id = parseResult.GetRequiredValue(tenant);
-            await output.WriteLineAsync($"Resynchronising tenant {id} (states, data keys, tombstones, receipts, audit) ...");
-            var report = await new RegionsClient(channel).ResyncAsync(new ResyncRequest { TenantId = id }, cancellationToken: cancellationToken);
-            if (parseResult.GetValue(json))
+            var client = new RegionsClient(channel);
+            string[] kinds = ["states", "keys", "tombstones", "receipts", "audit"];
+            var report = new ResyncReport { TenantId = id, Identical = true };
+            var asJson = parseResult.GetValue(json);
+            for (var i = 0; i < kinds.Length; i++)
+            {
+                // One kind per call, so the comparison shows its progress as each kind is done.
+                var part = await client.ResyncAsync(new ResyncRequest { TenantId = id, Kind = kinds[i] }, cancellationToken: cancellationToken);
+                (report.From, report.To) = (part.From, part.To);
+                report.Counts.AddRange(part.Counts);
+                report.Identical &= part.Identical;
+                if (!asJson)
+                {
+                    foreach (var c in part.Counts)
+                    {
+                        await output.WriteLineAsync($"[{i + 1}/{kinds.Length}] {c.Kind}: {c.Compared} compared, {c.Repaired} repaired, {c.Left} left");
+                    }
+                }
+            }
+
+            if (asJson)
             {
                 await output.WriteLineAsync(Formats.Json.Format(report));
                 return;

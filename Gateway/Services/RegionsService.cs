@@ -19,7 +19,7 @@ public sealed class RegionsService(IClusterClient cluster, GatewayOptions gatewa
     public override async Task<Proto.ResyncReport> Resync(Proto.ResyncRequest request, ServerCallContext context)
     {
         RpcErrors.ThrowIfInvalid(violations => Identifiers.CheckTenantId(request.TenantId, "tenant_id", violations));
-        var report = await Region().ResyncAsync(request.TenantId, Caller.Actor(context));
+        var report = await Region().ResyncAsync(request.TenantId, Caller.Actor(context), request.Kind.Length == 0 ? null : request.Kind);
         RpcErrors.ThrowIfAny(report.Violations);
         var response = new Proto.ResyncReport { TenantId = report.Tenant, From = report.From, To = report.To, Identical = report.Identical };
         response.Counts.AddRange(report.Counts.Select(c => new Proto.ResyncCount { Kind = c.Kind, Compared = c.Compared, Repaired = c.Repaired, Left = c.Left, Note = c.Note }));

@@ -15,10 +15,11 @@ public interface IRegionsGrain : IGrainWithStringKey
     /// <summary>
     /// Compares this region's and its pair's copies of <paramref name="tenant"/> (states, data keys,
     /// tombstones, shred receipts) and of this region's audit partitions, and repairs the pair's from
-    /// this region's; refused unless this region is the tenant's writer.
+    /// this region's; refused unless this region is the tenant's writer. With <paramref name="kind"/> (one of
+    /// <see cref="ResyncReport.Kinds"/>) only that kind, so a caller can show progress kind by kind.
     /// </summary>
     [Alias("Resync")]
-    Task<ResyncReport> ResyncAsync(string tenant, string actor);
+    Task<ResyncReport> ResyncAsync(string tenant, string actor, string? kind = null);
 
     /// <summary>
     /// Makes this region the writer of <paramref name="tenant"/> under a new epoch, an officer's explicit

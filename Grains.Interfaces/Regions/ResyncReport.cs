@@ -15,6 +15,9 @@ public sealed record ResyncReport(
     [property: Id(3)] ImmutableArray<ResyncCount> Counts,
     [property: Id(4)] ImmutableArray<FieldViolation> Violations = default)
 {
+    /// <summary>The kinds of copies a resync compares, in the order it compares them.</summary>
+    public static readonly ImmutableArray<string> Kinds = ["states", "keys", "tombstones", "receipts", "audit"];
+
     /// <summary>Whether both copies were identical afterwards (nothing left different).</summary>
     public bool Identical => !Counts.IsDefault && Counts.All(c => c.Left == 0);
 }
@@ -34,8 +37,8 @@ public interface IRegionReplication
     /// <summary>The status now.</summary>
     Task<RegionStatus> StatusAsync();
 
-    /// <summary>Resynchronises one tenant's copies from this region (its writer) to the pair.</summary>
-    Task<ResyncReport> ResyncAsync(string tenant);
+    /// <summary>Resynchronises one tenant's copies from this region (its writer) to the pair: every kind, or only <paramref name="kind"/>.</summary>
+    Task<ResyncReport> ResyncAsync(string tenant, string? kind = null);
 
     /// <summary>Makes this region the tenant's writer under a new epoch once the current writer's lease has ended.</summary>
     Task<PromotionResult> PromoteAsync(string tenant);

@@ -13,16 +13,21 @@ public sealed class RegionsGrain(IRegionReplication replication, IAuditTrail tra
 {
     public Task<RegionStatus> StatusAsync() => replication.StatusAsync();
 
-    public async Task<ResyncReport> ResyncAsync(string tenant, string actor)
+    public async Task<ResyncReport> ResyncAsync(string tenant, string actor, string? kind = null)
     {
         var violations = new List<FieldViolation>();
         Identifiers.CheckTenantId(tenant, "tenant_id", violations);
+        if (kind is not null && !ResyncReport.Kinds.Contains(kind))
+        {
+            violations.Add(new FieldViolation("kind", $"is one of {string.Join(", ", ResyncReport.Kinds)}, or empty for all."));
+        }
+
         if (violations.Count > 0)
         {
             return new ResyncReport(tenant, "", "", [], [.. violations]);
         }
 
-        var report = await replication.ResyncAsync(tenant);
+        var report = await replication.ResyncAsync(tenant, kind);
         var repaired = string.Join(", ", report.Counts.Select(c => $"{c.Kind} {c.Repaired}/{c.Compared} repaired, {c.Left} left"));
         await trail.WriteAsync(new AuditRecord(
             DateTimeOffset.UtcNow, actor, "Regions:Resync", "tenant:" + tenant, $"{report.From} -> {report.To}: {repaired}", "-", ""));

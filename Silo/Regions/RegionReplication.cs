@@ -46,7 +46,7 @@ internal sealed partial class RegionReplication(
                 .Select(t => new TenantPlacementStatus(t.Tenant, t.Home, t.Writer, t.Epoch, t.Degraded, t.DegradedSince))]));
     }
 
-    public async Task<ResyncReport> ResyncAsync(string tenant)
+    public async Task<ResyncReport> ResyncAsync(string tenant, string? kind = null)
     {
         var placement = await fence.TenantAsync(tenant);
         if (placement.Writer != fence.Region)
@@ -63,11 +63,19 @@ internal sealed partial class RegionReplication(
         var scope = PlacementScope.Tenant(tenant);
         bool Mine(string? grainId) => grainId is not null && PlacementScope.Of(GrainId.Parse(grainId), fence.Region) == scope;
         var counts = ImmutableArray.CreateBuilder<ResyncCount>();
-        counts.Add(await MirrorAsync("states", storage.StateTable, row => Mine(EnvelopeOf(row)?["grain"]?.GetValue<string>()), CompareStates));
-        counts.Add(await KeysAsync(Mine));
-        counts.Add(await MirrorAsync("tombstones", storage.TombstoneTable, row => Mine(Uri.UnescapeDataString(row.RowKey)), null));
-        counts.Add(await MirrorAsync("receipts", storage.ReceiptTable, row => Mine(row.GetString("GrainId")), null));
-        counts.Add(await MirrorAsync("audit", AuditTable, row => row.PartitionKey.StartsWith(fence.Region + "-", StringComparison.Ordinal), null));
+        foreach (var next in kind is null ? ResyncReport.Kinds : [kind])
+        {
+            counts.Add(next switch
+            {
+                "states" => await MirrorAsync(next, storage.StateTable, row => Mine(EnvelopeOf(row)?["grain"]?.GetValue<string>()), CompareStates),
+                "keys" => await KeysAsync(Mine),
+                "tombstones" => await MirrorAsync(next, storage.TombstoneTable, row => Mine(Uri.UnescapeDataString(row.RowKey)), null),
+                "receipts" => await MirrorAsync(next, storage.ReceiptTable, row => Mine(row.GetString("GrainId")), null),
+                "audit" => await MirrorAsync(next, AuditTable, row => row.PartitionKey.StartsWith(fence.Region + "-", StringComparison.Ordinal), null),
+                _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a kind of copy"),
+            });
+        }
+
         var report = new ResyncReport(tenant, fence.Region, fence.Pair, counts.ToImmutable());
         LogResynced(logger, tenant, fence.Pair, string.Join(", ", report.Counts.Select(c => $"{c.Kind} {c.Repaired}/{c.Compared}")));
         return report;

@@ -113,6 +113,11 @@ public sealed class RegionsServiceTests(GeoPlatform platform, ITestOutputHelper 
         output.WriteLine(cli.Output + cli.Error);
         Assert.Equal(0, cli.ExitCode);
         Assert.Contains("hold the same copies", cli.Output);
+        Assert.Contains("[1/5] states: 3 compared, 1 repaired", cli.Output, StringComparison.Ordinal);
+        Assert.Contains("[5/5] audit:", cli.Output, StringComparison.Ordinal);
+        var badKind = await Assert.ThrowsAsync<RpcException>(async () =>
+            await new RegionsClient(platform.Channel(officer)).ResyncAsync(new ResyncRequest { TenantId = tenant, Kind = "everything" }));
+        Assert.Equal(StatusCode.InvalidArgument, badKind.StatusCode);
 
         var report = await new RegionsClient(platform.Channel(officer)).ResyncAsync(new ResyncRequest { TenantId = tenant });
         Assert.True(report.Identical);
