@@ -109,6 +109,7 @@ public sealed class EncryptedGrainStorage(
                 holder.InPair = true;
             }
         }
+
         var plaintext = serializer.SerializeToArray(grainState.State);
         EncryptedEnvelope envelope;
         try

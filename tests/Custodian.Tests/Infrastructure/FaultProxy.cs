@@ -40,9 +40,16 @@ public sealed class FaultProxy : IAsyncDisposable
         {
             foreach (var client in _open)
             {
-                if (client.Client is { } socket) // null once the connection's own pipe has closed it
+                try
                 {
-                    socket.LingerState = new LingerOption(true, 0); // RST, not FIN
+                    if (client.Client is { } socket) // null once the connection's own pipe has closed it
+                    {
+                        socket.LingerState = new LingerOption(true, 0); // RST, not FIN
+                    }
+                }
+                catch (ObjectDisposedException)
+                {
+                    // closed by its own pipe a moment ago
                 }
 
                 client.Dispose();
