@@ -12,7 +12,7 @@ internal static class AccessCommands
 
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var gateway = new GatewayConnection();
+        var gateway = new GatewayConnection(error);
         var access = new Command("access", "Grants of access to personal data (officers) and the log of granted authorisations (officers, DPO).")
         {
             Issue(gateway, output, error),

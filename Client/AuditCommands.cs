@@ -13,7 +13,7 @@ internal static class AuditCommands
 
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var gateway = new GatewayConnection();
+        var gateway = new GatewayConnection(error);
         var audit = new Command("audit", "The region's audit trail: verify its hash chains (officers, DPO, operators), query it (officers, DPO).")
         {
             Verify(gateway, output, error),

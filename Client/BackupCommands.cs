@@ -10,7 +10,7 @@ internal static class BackupCommands
 {
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var gateway = new GatewayConnection();
+        var gateway = new GatewayConnection(error);
         var backup = new Command("backup", "Backups of the region's encrypted state, and restores into an empty account (operators, officers).")
         {
             Run(gateway, output, error),

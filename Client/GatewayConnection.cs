@@ -9,17 +9,21 @@ namespace Custodian.Cli;
 
 /// <summary>
 /// The options that say how to reach the gateway (<c>--endpoint</c>, <c>--token</c>, <c>--trust-cert</c>), shared by
-/// every command that calls it, and the channel they describe.
+/// every command that calls it, and the channel they describe. Several endpoints (the option repeated, or a
+/// comma-separated list in <c>CUSTODIAN_ENDPOINT</c>) make a <see cref="FailoverChannel"/>: a call that finds a
+/// gateway unavailable moves to the next, saying so on <paramref name="notices"/>.
 /// </summary>
-internal sealed class GatewayConnection
+internal sealed class GatewayConnection(TextWriter? notices = null)
 {
     private const string DefaultEndpoint = "https://127.0.0.1:7443";
     private static readonly string _defaultTrustCert = Path.Combine(".custodian", "certs", "gateway.crt");
 
-    private readonly Option<string> _endpoint = new("--endpoint")
+    private readonly Option<string[]> _endpoint = new("--endpoint")
     {
-        Description = "The gateway's https address [env: CUSTODIAN_ENDPOINT].",
-        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("CUSTODIAN_ENDPOINT") is { Length: > 0 } value ? value : DefaultEndpoint,
+        Description = "A gateway's https address; repeat it for several, tried in order, the next on UNAVAILABLE [env: CUSTODIAN_ENDPOINT, comma-separated].",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("CUSTODIAN_ENDPOINT") is { Length: > 0 } value
+            ? value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            : [DefaultEndpoint],
         Recursive = true,
     };
 
@@ -47,10 +51,15 @@ internal sealed class GatewayConnection
         command.Add(_trustCert);
     }
 
-    /// <summary>A channel to the gateway that sends the token with every call; <see cref="UsageException"/> when the options are unusable.</summary>
-    public GrpcChannel OpenChannel(ParseResult parseResult)
+    /// <summary>A channel to the gateways that sends the token with every call; <see cref="UsageException"/> when the options are unusable.</summary>
+    public FailoverChannel OpenChannel(ParseResult parseResult)
     {
-        var endpoint = ParseEndpoint(parseResult.GetRequiredValue(_endpoint));
+        var endpoints = parseResult.GetRequiredValue(_endpoint).Select(ParseEndpoint).ToList();
+        if (endpoints.Count == 0)
+        {
+            throw new UsageException($"no endpoint: pass --endpoint or set CUSTODIAN_ENDPOINT, e.g. {DefaultEndpoint}");
+        }
+
         var token = parseResult.GetValue(_token) ?? Environment.GetEnvironmentVariable("CUSTODIAN_TOKEN");
         if (string.IsNullOrWhiteSpace(token))
         {
@@ -58,6 +67,11 @@ internal sealed class GatewayConnection
         }
 
         var pinned = parseResult.GetValue(_trustCert) is { } path ? LoadCertificate(path) : null;
+        return new FailoverChannel([.. endpoints.Select(e => Open(e, token, pinned))], notices);
+    }
+
+    private static GrpcChannel Open(Uri endpoint, string token, X509Certificate2? pinned)
+    {
         var handler = new SocketsHttpHandler
         {
             EnableMultipleHttp2Connections = true,

@@ -16,7 +16,7 @@ internal static class IncidentsCommands
 
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var gateway = new GatewayConnection();
+        var gateway = new GatewayConnection(error);
         var incidents = new Command("incidents", "Personal-data breaches: open with the awareness time, record facts and risk, notify the authority, customers and subjects within 72 hours, close; the register.")
         {
             Open(gateway, output, error),

@@ -10,7 +10,7 @@ internal static class KeysCommands
 {
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var gateway = new GatewayConnection();
+        var gateway = new GatewayConnection(error);
         var keys = new Command("keys", "Key-encryption-key rotation (operators, officers) and crypto-shredding (officers).")
         {
             Rotate(gateway, output, error),

@@ -10,7 +10,7 @@ internal static class RegionsCommands
 {
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var gateway = new GatewayConnection();
+        var gateway = new GatewayConnection(error);
         var regions = new Command("regions", "Replication to the pair region: status (operators, officers) and resynchronisation (officers).")
         {
             Status(gateway, output, error),

@@ -17,7 +17,7 @@ internal static class RequestsCommands
 
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var gateway = new GatewayConnection();
+        var gateway = new GatewayConnection(error);
         var requests = new Command("requests", "Data-subject requests with their legal deadlines: file (client application or helpdesk), then officers and the DPO check identity, pause, resume, extend, close and list.")
         {
             File(gateway, output, error),

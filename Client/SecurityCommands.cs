@@ -11,7 +11,7 @@ internal static class SecurityCommands
 {
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var gateway = new GatewayConnection();
+        var gateway = new GatewayConnection(error);
         var security = new Command("security", "Security reports: alerts raised by the access-pattern rules, per-principal activity, lifting suspensions (officers, DPO).")
         {
             Alerts(gateway, output, error),

@@ -16,7 +16,7 @@ internal static class SubjectsCommands
 
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var gateway = new GatewayConnection();
+        var gateway = new GatewayConnection(error);
         var subjects = new Command("subjects", "Personal data held about a tenant's data subjects, by category.")
         {
             Put(gateway, output, error),

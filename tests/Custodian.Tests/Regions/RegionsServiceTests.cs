@@ -190,4 +190,41 @@ public sealed class RegionsServiceTests(GeoPlatform platform, ITestOutputHelper 
         Assert.Contains("--accept-loss", withoutConsent.Error, StringComparison.Ordinal);
         Assert.Equal("eu-west", (await platform.PlacementOfAsync(tenant))!.GetString("Writer"));
     }
+
+    [Fact]
+    public async Task TheCliMovesToTheNextGatewayWhenOneIsUnavailableAndOnlyThen()
+    {
+        var dead = $"https://127.0.0.1:{FreePorts.Next()}"; // nothing listens there
+        var live = $"https://127.0.0.1:{platform.GatewayPort}";
+        string[] Args(string token, params string[] command) =>
+            [.. command, "--endpoint", dead, "--endpoint", live, "--token", token, "--trust-cert", Path.Combine(platform.SecretsFolder, "gateway.crt")];
+
+        var status = await CliRunner.RunAsync(Args(platform.Token(null, "operator"), "regions", "status"));
+        output.WriteLine(status.Error);
+        Assert.Equal(0, status.ExitCode);
+        Assert.Contains("Region:   eu-west", status.Output, StringComparison.Ordinal);
+        Assert.Contains($"{new Uri(dead).Authority} is unavailable", status.Error, StringComparison.Ordinal);
+        Assert.Contains($"trying {new Uri(live).Authority}", status.Error, StringComparison.Ordinal);
+
+        // A refusal is an answer: a caller without the role is not sent on to the next gateway.
+        var refused = await CliRunner.RunAsync(
+            "regions", "resync", "--tenant", "acme", "--endpoint", live, "--endpoint", dead,
+            "--token", platform.Token(null, "operator"), "--trust-cert", Path.Combine(platform.SecretsFolder, "gateway.crt"));
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("PermissionDenied", refused.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("trying", refused.Error, StringComparison.Ordinal);
+
+        // The same list from CUSTODIAN_ENDPOINT.
+        Environment.SetEnvironmentVariable("CUSTODIAN_ENDPOINT", $"{dead}, {live}");
+        try
+        {
+            var fromEnvironment = await CliRunner.RunAsync("regions", "status", "--token", platform.Token(null, "operator"), "--trust-cert", Path.Combine(platform.SecretsFolder, "gateway.crt"));
+            Assert.Equal(0, fromEnvironment.ExitCode);
+            Assert.Contains("Region:   eu-west", fromEnvironment.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("CUSTODIAN_ENDPOINT", null);
+        }
+    }
 }
