@@ -73,21 +73,24 @@ public static class SecureStorageExtensions
         services.AddSingleton<IKeyCustody, KeyCustody>();
         services.AddMetrics();
         services.AddSingleton<HeldDataKeys>();
-        services.AddGrainStorage(SecureStorageOptions.ProviderName, (sp, _) => new EncryptedGrainStorage(
-            new ReplicatedGrainStorage(
-                sp.GetRequiredKeyedService<IGrainStorage>(InnerName), sp.GetRequiredService<PairReplica>(), sp.GetRequiredService<RegionFence>()),
-            sp.GetRequiredService<DataKeyStore>(),
-            sp.GetRequiredService<ShredLedger>(),
-            options.StateTable,
-            sp.GetRequiredService<Serializer>(),
-            sp.GetRequiredService<IGrainContextAccessor>(),
-            sp.GetRequiredService<HeldDataKeys>(),
-            sp.GetRequiredService<RegionFence>(),
-            sp.GetRequiredService<PairReplica>(),
-            sp.GetRequiredService<IOptions<ClusterOptions>>(),
-            sp.GetRequiredService<ILogger<EncryptedGrainStorage>>()));
+        services.AddGrainStorage(SecureStorageOptions.ProviderName, (sp, _) => Encrypted(sp, new ReplicatedGrainStorage(
+            sp.GetRequiredKeyedService<IGrainStorage>(InnerName), sp.GetRequiredService<PairReplica>(), sp.GetRequiredService<RegionFence>()), options));
         return silo;
     }
+
+    /// <summary>The encrypting storage over <paramref name="inner"/>, with the silo's keys, ledger, fence and replica.</summary>
+    public static EncryptedGrainStorage Encrypted(IServiceProvider sp, IGrainStorage inner, SecureStorageOptions options) => new(
+        inner,
+        sp.GetRequiredService<DataKeyStore>(),
+        sp.GetRequiredService<ShredLedger>(),
+        options.StateTable,
+        sp.GetRequiredService<Serializer>(),
+        sp.GetRequiredService<IGrainContextAccessor>(),
+        sp.GetRequiredService<HeldDataKeys>(),
+        sp.GetRequiredService<RegionFence>(),
+        sp.GetRequiredService<PairReplica>(),
+        sp.GetRequiredService<IOptions<ClusterOptions>>(),
+        sp.GetRequiredService<ILogger<EncryptedGrainStorage>>());
 
     private static string ServiceId(IServiceProvider services) => services.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId;
 }

@@ -17,7 +17,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Runtime.Hosting;
-using Orleans.Serialization;
 using Orleans.Storage;
 
 namespace Custodian.Benchmarks;
@@ -128,18 +127,8 @@ internal static class StorageBenchmark
             table.TableName = options.StateTable;
             table.GrainStorageSerializer = new EnvelopeSerializer();
         });
-        silo.Services.AddGrainStorage(SingleRegionProvider, (sp, _) => new EncryptedGrainStorage(
-            sp.GetRequiredKeyedService<IGrainStorage>(SingleRegionInner),
-            sp.GetRequiredService<DataKeyStore>(),
-            sp.GetRequiredService<ShredLedger>(),
-            options.StateTable,
-            sp.GetRequiredService<Serializer>(),
-            sp.GetRequiredService<IGrainContextAccessor>(),
-            sp.GetRequiredService<HeldDataKeys>(),
-            sp.GetRequiredService<RegionFence>(),
-            sp.GetRequiredService<PairReplica>(),
-            sp.GetRequiredService<IOptions<ClusterOptions>>(),
-            sp.GetRequiredService<ILogger<EncryptedGrainStorage>>()));
+        silo.Services.AddGrainStorage(SingleRegionProvider, (sp, _) =>
+            SecureStorageExtensions.Encrypted(sp, sp.GetRequiredKeyedService<IGrainStorage>(SingleRegionInner), options));
     }
 
     private static async Task RunOnAsync(IServiceProvider services, RegionStores stores, SecureStorageOptions storageOptions, FaultProxy pairLink)
