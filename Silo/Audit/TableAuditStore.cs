@@ -115,7 +115,7 @@ internal sealed class TableAuditStore : IAuditStore
             }
         }
 
-        await _replica.BacklogAuditAsync(partition, new IOException("the pair region is unreachable"));
+        await _replica.BacklogAuditAsync(partition);
     }
 
     /// <summary>

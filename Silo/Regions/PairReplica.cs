@@ -179,10 +179,14 @@ public sealed partial class PairReplica(
         await BacklogAsync(scope, BacklogKind.Shred, receipt.GrainId, receipt.ReceiptId);
     }
 
-    /// <summary>Backlogs an audit partition whose newest segments did not reach the pair.</summary>
-    public Task BacklogAuditAsync(string partition, Exception cause)
+    /// <summary>Backlogs an audit partition whose newest segments did not reach the pair (<paramref name="cause"/>: the failure, if one was seen).</summary>
+    public Task BacklogAuditAsync(string partition, Exception? cause = null)
     {
-        Lost(cause);
+        if (cause is not null)
+        {
+            Lost(cause);
+        }
+
         return BacklogAsync(PlacementScope.Region(Region), BacklogKind.Audit, partition);
     }
 

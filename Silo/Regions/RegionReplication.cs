@@ -187,7 +187,7 @@ internal sealed partial class RegionReplication(
     {
         var own = await RowsAsync(stores.Tables.GetTableClient(storage.KeyTable), r => mine(r.GetString("GrainId")));
         var theirs = await RowsAsync(stores.PairTables.GetTableClient(storage.KeyTable), r => mine(r.GetString("GrainId")));
-        var tombstones = await RowsAsync(stores.Tables.GetTableClient(storage.TombstoneTable), _ => true);
+        var tombstones = (await RowsAsync(stores.Tables.GetTableClient(storage.TombstoneTable), _ => true)).Keys.Select(k => k.Row).ToHashSet(StringComparer.Ordinal);
         long repaired = 0, left = 0;
         var notes = new List<string>();
         foreach (var (key, row) in own)
@@ -221,7 +221,7 @@ internal sealed partial class RegionReplication(
         foreach (var (key, copy) in theirs.Where(t => !own.ContainsKey(t.Key)))
         {
             var grainId = copy.GetString("GrainId");
-            if (tombstones.Keys.Any(k => k.Row == Uri.EscapeDataString(grainId)))
+            if (tombstones.Contains(Uri.EscapeDataString(grainId)))
             {
                 await pairKeys.DestroyAsync(grainId); // a shred that never reached the pair
                 repaired++;

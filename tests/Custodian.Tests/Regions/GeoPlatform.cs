@@ -49,6 +49,11 @@ public sealed class GeoPlatform : Platform
         return row.HasValue ? row.Value : null;
     }
 
+    /// <summary>Waits (up to a minute) until eu-west's backlog holds nothing, or nothing of <paramref name="tenant"/>.</summary>
+    public Task DrainedAsync(string? tenant = null) => Poll.UntilAsync(
+        async () => (await BacklogAsync()).All(r => tenant is not null && r.PartitionKey != "t:" + tenant) ? true : throw new InvalidOperationException("still draining"),
+        TimeSpan.FromSeconds(60));
+
     /// <summary>Rows of eu-west's replication backlog.</summary>
     public async Task<List<TableEntity>> BacklogAsync()
     {

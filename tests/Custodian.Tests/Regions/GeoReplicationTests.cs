@@ -114,7 +114,7 @@ public sealed class GeoReplicationTests(GeoPlatform platform, ITestOutputHelper 
             platform.PairLink.Restore();
         }
 
-        await Poll.UntilAsync(async () => (await platform.BacklogAsync()).Count == 0 ? true : throw new InvalidOperationException("still draining"), TimeSpan.FromSeconds(60));
+        await platform.DrainedAsync();
         Assert.Empty(await KeyRowsAsync(platform.PairAzurite, grainId));
         Assert.NotEmpty(await RegionCopies.RowsAsync(platform.PairAzurite, "CustodianTombstones", r => r.RowKey == Uri.EscapeDataString(grainId)));
         foreach (var region in new[] { platform.Azurite, platform.PairAzurite })
@@ -202,7 +202,7 @@ public sealed class GeoReplicationTests(GeoPlatform platform, ITestOutputHelper 
         Assert.True(timings[0] >= TimeSpan.FromSeconds(1.5) && timings[0] < TimeSpan.FromSeconds(3.5), $"the first write took {timings[0]}");
         Assert.All(timings.Skip(1), t => Assert.True(t < TimeSpan.FromSeconds(1.5), $"a later write took {t}"));
         Assert.Equal(true, (await platform.PlacementOfAsync(tenant))!.GetBoolean("Degraded"));
-        await Poll.UntilAsync(async () => (await platform.BacklogAsync()).All(r => r.PartitionKey != "t:" + tenant) ? true : throw new InvalidOperationException("still draining"), TimeSpan.FromSeconds(60));
+        await platform.DrainedAsync(tenant);
         Assert.Equal(6, (await RegionCopies.RowsAsync(platform.PairAzurite, "CustodianState", r => r.PartitionKey.Contains(tenant, StringComparison.Ordinal))).Count);
     }
 
@@ -300,7 +300,7 @@ public sealed class GeoReplicationTests(GeoPlatform platform, ITestOutputHelper 
                 platform.PairLink.Restore();
             }
 
-            await Poll.UntilAsync(async () => (await platform.BacklogAsync()).Count == 0 ? true : throw new InvalidOperationException("still draining"), TimeSpan.FromSeconds(60));
+            await platform.DrainedAsync();
 
             await backups.StartRestoreAsync(backup.Manifest!.BackupId, "fresh", "test:restore");
             var restore = await FinishedAsync(backups);
