@@ -1,3 +1,4 @@
+using Custodian.Hosting;
 using Custodian.Keys;
 using Custodian.Silo.Regions;
 using Custodian.Silo.Storage;

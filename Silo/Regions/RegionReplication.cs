@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text.Json.Nodes;
 using Azure;
 using Azure.Data.Tables;
+using Custodian.Hosting;
 using Custodian.Regions;
 using Custodian.Silo.Storage;
 using Custodian.Storage;

@@ -19,7 +19,7 @@ public sealed record RegionStores(
     PlacementOptions Placement)
 {
     /// <summary>The witness's table of placements and leases.</summary>
-    public const string PlacementTable = "CustodianPlacement";
+    public const string PlacementTable = WitnessTable.TableName;
 
     /// <summary>Each region's table of unreplicated items.</summary>
     public const string BacklogTable = "CustodianBacklog";

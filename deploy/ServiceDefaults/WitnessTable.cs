@@ -1,7 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
 
-namespace Custodian.Silo.Regions;
+namespace Custodian.Hosting;
 
 /// <summary>
 /// The placement table at the witness (a storage account outside both regions of a pair): per tenant
@@ -10,6 +10,9 @@ namespace Custodian.Silo.Regions;
 /// </summary>
 public sealed class WitnessTable(TableClient table)
 {
+    /// <summary>The witness's table of placements and leases.</summary>
+    public const string TableName = "CustodianPlacement";
+
     private const string TenantPartition = "tenant";
     private const string LeasePartition = "lease";
 
@@ -129,9 +132,26 @@ public sealed class WitnessTable(TableClient table)
     }
 }
 
-/// <summary>A tenant's row at the witness.</summary>
+/// <summary>
+/// A tenant's row at the witness. <see cref="MovedAt"/>, <see cref="MovedFrom"/> and <see cref="MoveReason"/>
+/// name the last change of writer (an automatic failover, a promotion or a failback), so that the region
+/// that lost the tenant can record it in its own trail when it sees it, and no second automatic failover
+/// follows within the configured period.
+/// </summary>
 public sealed record TenantPlacementRow(string Tenant, string Home, string Writer, long Epoch, bool Degraded, DateTimeOffset? DegradedSince, ETag ETag)
 {
+    /// <summary>When the writer last changed (null: never since the row was created).</summary>
+    public DateTimeOffset? MovedAt { get; init; }
+
+    /// <summary>The writer before the last change.</summary>
+    public string? MovedFrom { get; init; }
+
+    /// <summary>Why the writer last changed: <c>failover</c>, <c>promote</c> or <c>failback</c>, with the operator's or monitor's reason.</summary>
+    public string? MoveReason { get; init; }
+
+    /// <summary>Whether the last change of writer was an automatic failover.</summary>
+    public bool MovedAutomatically => MoveReason?.StartsWith("failover", StringComparison.Ordinal) == true;
+
     internal static TenantPlacementRow From(TableEntity e) => new(
         e.RowKey,
         e.GetString("Home") ?? "",
@@ -139,7 +159,12 @@ public sealed record TenantPlacementRow(string Tenant, string Home, string Write
         e.GetInt64("Epoch") ?? 0,
         e.GetBoolean("Degraded") ?? false,
         e.GetDateTimeOffset("DegradedSince"),
-        e.ETag);
+        e.ETag)
+    {
+        MovedAt = e.GetDateTimeOffset("MovedAt"),
+        MovedFrom = e.GetString("MovedFrom"),
+        MoveReason = e.GetString("MoveReason"),
+    };
 
     internal TableEntity ToEntity(string partition) => new(partition, Tenant)
     {
@@ -148,5 +173,8 @@ public sealed record TenantPlacementRow(string Tenant, string Home, string Write
         ["Epoch"] = Epoch,
         ["Degraded"] = Degraded,
         ["DegradedSince"] = DegradedSince,
+        ["MovedAt"] = MovedAt,
+        ["MovedFrom"] = MovedFrom,
+        ["MoveReason"] = MoveReason,
     };
 }
