@@ -29,4 +29,13 @@ public interface IRegionsGrain : IGrainWithStringKey
     /// </summary>
     [Alias("Promote")]
     Task<PromotionResult> PromoteAsync(string tenant, string actor, string reason);
+
+    /// <summary>
+    /// Moves <paramref name="tenant"/> back from this region (its writer after a failover or a promotion) to its
+    /// configured writer under a new epoch, an officer's deliberate decision: this region resynchronises the
+    /// pair first and compares the copies, and refuses while they differ, while the pair is unreachable or
+    /// does not hold its lease, or when the tenant already sits at its configured writer. Audited with the reason.
+    /// </summary>
+    [Alias("Failback")]
+    Task<PromotionResult> FailbackAsync(string tenant, string actor, string reason);
 }

@@ -50,4 +50,7 @@ public sealed class RegionsGrain(IRegionReplication replication, IAuditTrail tra
             result.Refusal is { } refusal ? "refused: " + refusal : $"{result.From} -> {result.To} at epoch {result.Epoch}; loss: {result.Loss}", "-", "", reason));
         return result;
     }
+
+    public Task<PromotionResult> FailbackAsync(string tenant, string actor, string reason) =>
+        throw new NotImplementedException("failback: being built");
 }
