@@ -52,8 +52,9 @@ public static class SecureStorageExtensions
         services.AddSingleton(new ReplicationBacklog(stores.Tables.GetTableClient(RegionStores.BacklogTable)));
         services.AddSingleton(sp => new RegionFence(
             stores.Placement, stores.Region, $"{Environment.MachineName}/{Environment.ProcessId}",
-            sp.GetRequiredService<WitnessTable>(), sp.GetRequiredService<ILogger<RegionFence>>()));
+            sp.GetRequiredService<WitnessTable>(), stores.Tables.GetTableClient(RegionStores.BacklogTable), sp.GetRequiredService<ILogger<RegionFence>>()));
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<RegionFence>());
+        services.AddSingleton<Custodian.Regions.IRegionRole>(sp => sp.GetRequiredService<RegionFence>());
         services.AddSingleton(sp => new PairStates(Orleans.Storage.AzureTableGrainStorageFactory.Create(sp, PairName)));
         services.AddSingleton(sp => new PairReplica(
             sp.GetRequiredService<RegionFence>(),
@@ -70,6 +71,8 @@ public static class SecureStorageExtensions
             sp.GetRequiredService<ILogger<PairReplica>>()));
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<PairReplica>());
         services.AddSingleton<Custodian.Regions.IRegionReplication, RegionReplication>();
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<RegionFailover>(sp, options));
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<RegionFailover>());
         services.AddSingleton<IConfigureGrainContextProvider, DataKeyCleanup>();
         services.AddSingleton<IKeyCustody, KeyCustody>();
         services.AddMetrics();

@@ -1,8 +1,10 @@
+using Custodian.Regions;
+
 namespace Custodian.Access;
 
 /// <summary>One authorization (keyed by grant id): issued by an officer, approved when the two-person rule applies, expired by its window or revoked.</summary>
 [Alias("Custodian.Access.IAccessGrantGrain")]
-public interface IAccessGrantGrain : IGrainWithStringKey
+public interface IAccessGrantGrain : IGrainWithStringKey, IDeadlineOwner
 {
     /// <summary>Issues the grant; active at once, or awaiting a second officer under the two-person rule.</summary>
     [Alias("Issue")]

@@ -1,8 +1,10 @@
+using Custodian.Regions;
+
 namespace Custodian.Access;
 
 /// <summary>Access reviews (one grain per deployment): opened by a reminder every review period, or by an officer.</summary>
 [Alias("Custodian.Access.IAccessReviewGrain")]
-public interface IAccessReviewGrain : IGrainWithStringKey
+public interface IAccessReviewGrain : IGrainWithStringKey, IDeadlineOwner
 {
     /// <summary>The key of the one review grain.</summary>
     const string Key = "reviews";

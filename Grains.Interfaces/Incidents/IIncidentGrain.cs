@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Custodian.Mail;
+using Custodian.Regions;
 
 namespace Custodian.Incidents;
 
@@ -8,7 +9,7 @@ namespace Custodian.Incidents;
 /// transitions (draft → open → closed), the 72-hour deadline with escalation reminders, and its notices.
 /// </summary>
 [Alias("Custodian.Incidents.IIncidentGrain")]
-public interface IIncidentGrain : IGrainWithStringKey
+public interface IIncidentGrain : IGrainWithStringKey, IDeadlineOwner
 {
     /// <summary>Opens the incident as a draft; idempotent (a second call returns the first draft).</summary>
     [Alias("OpenDraft")]

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Custodian.Regions;
 
 namespace Custodian.Mail;
 
@@ -7,7 +8,7 @@ namespace Custodian.Mail;
 /// stored first, then delivered at least once with retries and backoff, and marked delivered with the relay's answer.
 /// </summary>
 [Alias("Custodian.Mail.IMailOutboxGrain")]
-public interface IMailOutboxGrain : IGrainWithStringKey
+public interface IMailOutboxGrain : IGrainWithStringKey, IDeadlineOwner
 {
     /// <summary>Stores the mail and starts its delivery without waiting for the relay; idempotent by message id.</summary>
     [Alias("Enqueue")]

@@ -22,14 +22,19 @@ public sealed record ResyncReport(
     public bool Identical => !Counts.IsDefault && Counts.All(c => c.Left == 0);
 }
 
-/// <summary>One kind of copy: rows compared, repaired in the replica, and left different (with why).</summary>
+/// <summary>
+/// One kind of copy: rows compared, repaired in the replica, and left different (with why); of those left,
+/// <see cref="OnlyInPair"/> exist in the replica only (written there under an earlier epoch and never
+/// acknowledged here, or a loss a promotion accepted).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("Custodian.Regions.ResyncCount")]
 public sealed record ResyncCount(
     [property: Id(0)] string Kind,
     [property: Id(1)] long Compared,
     [property: Id(2)] long Repaired,
     [property: Id(3)] long Left,
-    [property: Id(4)] string Note = "");
+    [property: Id(4)] string Note = "",
+    [property: Id(5)] long OnlyInPair = 0);
 
 /// <summary>The silo's side of a region's replication (its fence, replica and backlog), for <see cref="IRegionsGrain"/>.</summary>
 public interface IRegionReplication
@@ -41,5 +46,8 @@ public interface IRegionReplication
     Task<ResyncReport> ResyncAsync(string tenant, string? kind = null);
 
     /// <summary>Makes this region the tenant's writer under a new epoch once the current writer's lease has ended.</summary>
-    Task<PromotionResult> PromoteAsync(string tenant);
+    Task<PromotionResult> PromoteAsync(string tenant, string reason);
+
+    /// <summary>Moves the tenant from this region back to its configured writer, after resynchronising and comparing the copies.</summary>
+    Task<PromotionResult> FailbackAsync(string tenant, string reason);
 }

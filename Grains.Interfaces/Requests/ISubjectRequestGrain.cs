@@ -1,3 +1,5 @@
+using Custodian.Regions;
+
 namespace Custodian.Requests;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace Custodian.Requests;
 /// A reminder warns before the due date and flags the request overdue at it.
 /// </summary>
 [Alias("Custodian.Requests.ISubjectRequestGrain")]
-public interface ISubjectRequestGrain : IGrainWithStringKey
+public interface ISubjectRequestGrain : IGrainWithStringKey, IDeadlineOwner
 {
     /// <summary>Files the request; its due date is one calendar month from receipt.</summary>
     [Alias("File")]

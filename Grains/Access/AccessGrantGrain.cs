@@ -110,9 +110,23 @@ public sealed class AccessGrantGrain(
 
     public Task<Grant?> GetAsync() => Task.FromResult(state.State.Grant);
 
+    /// <summary>After the provider moved here: the expiry reminder of a live grant, from its validity window.</summary>
+    public async Task RearmAsync()
+    {
+        if (state.State.Grant is { Status: GrantStatus.Active or GrantStatus.AwaitingApproval } grant)
+        {
+            await this.RegisterOrUpdateReminder(ExpiryReminder, Until(grant.Request.ValidUntil, timeProvider.GetUtcNow()), TimeSpan.FromMinutes(1));
+        }
+    }
+
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         this.RecordReminderLag(reminderName, status, timeProvider);
+        if (!await this.WritesHereAsync())
+        {
+            return;
+        }
+
         var now = timeProvider.GetUtcNow();
         if (state.State.Grant is { Status: GrantStatus.Active or GrantStatus.AwaitingApproval } grant && now >= grant.Request.ValidUntil)
         {

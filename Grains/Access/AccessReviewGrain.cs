@@ -100,9 +100,27 @@ public sealed class AccessReviewGrain(
         return ReviewResult.Ok(state.State.Review);
     }
 
+    /// <summary>After the provider moved here: the review period's reminder, and the open review's deadline.</summary>
+    public async Task RearmAsync()
+    {
+        var now = timeProvider.GetUtcNow();
+        static TimeSpan Until(DateTimeOffset at, DateTimeOffset now) => at > now ? at - now : TimeSpan.Zero;
+        var nextOpening = state.State.Review is { } last ? Until(last.OpenedAt + policy.Value.ReviewPeriod, now) : policy.Value.ReviewPeriod;
+        await this.RegisterOrUpdateReminder(OpenReminder, nextOpening, policy.Value.ReviewPeriod);
+        if (state.State.Review is { Closed: false } review)
+        {
+            await this.RegisterOrUpdateReminder(DeadlineReminder, Until(review.Deadline, now), TimeSpan.FromHours(1));
+        }
+    }
+
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         this.RecordReminderLag(reminderName, status, timeProvider);
+        if (!await this.WritesHereAsync())
+        {
+            return;
+        }
+
         if (reminderName == OpenReminder)
         {
             await OpenAsync("schedule");

@@ -157,8 +157,14 @@ public sealed class IncidentGrain(
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         this.RecordReminderLag(reminderName, status, timeProvider);
-        await CheckDeadlinesAsync();
+        if (await this.WritesHereAsync())
+        {
+            await CheckDeadlinesAsync();
+        }
     }
+
+    /// <summary>After the tenant moved here: acts on what is due and registers the reminder for what comes next.</summary>
+    public async Task RearmAsync() => await CheckDeadlinesAsync();
 
     private async Task<IncidentResult> TransitionAsync(Func<Incident, IncidentResult> transition, string actor) =>
         state.State.Incident is { } incident ? await ApplyAsync(transition(incident), actor) : IncidentResult.Missing();

@@ -82,9 +82,24 @@ public sealed class MailOutboxGrain(
             .OrderBy(d => d.EnqueuedAt)
             .ThenBy(d => d.MessageId, StringComparer.Ordinal)]);
 
+    /// <summary>After the tenant moved here: the activation has scheduled the pump; the reminder keeps it alive.</summary>
+    public async Task RearmAsync()
+    {
+        _reminderRegistered = null;
+        if (NextPending() is not null)
+        {
+            await EnsureReminderAsync();
+        }
+    }
+
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         this.RecordReminderLag(reminderName, status, timeProvider);
+        if (!await this.WritesHereAsync())
+        {
+            return;
+        }
+
         // The activation already scheduled the pump; the tick only has to remove a reminder nothing needs.
         if (NextPending() is null)
         {
@@ -102,7 +117,8 @@ public sealed class MailOutboxGrain(
         try
         {
             var now = timeProvider.GetUtcNow();
-            if (now >= _holdUntil && NextPending() is { Mail: { } mail } entry && entry.Delivery.NextAttemptAt <= now)
+            // A region that no longer writes the tenant sends nothing: the writer's outbox holds the same mail.
+            if (now >= _holdUntil && NextPending() is { Mail: { } mail } entry && entry.Delivery.NextAttemptAt <= now && await this.WritesHereAsync())
             {
                 MailSendResult result;
                 try

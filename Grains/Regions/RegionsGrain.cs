@@ -44,13 +44,27 @@ public sealed class RegionsGrain(IRegionReplication replication, IAuditTrail tra
             return new PromotionResult(tenant, "", "", 0, "", null, [.. violations]);
         }
 
-        var result = await replication.PromoteAsync(tenant);
+        var result = await replication.PromoteAsync(tenant, reason);
         await trail.WriteAsync(new AuditRecord(
             DateTimeOffset.UtcNow, actor, "Regions:Promote", "tenant:" + tenant,
             result.Refusal is { } refusal ? "refused: " + refusal : $"{result.From} -> {result.To} at epoch {result.Epoch}; loss: {result.Loss}", "-", "", reason));
         return result;
     }
 
-    public Task<PromotionResult> FailbackAsync(string tenant, string actor, string reason) =>
-        throw new NotImplementedException("failback: being built");
+    public async Task<PromotionResult> FailbackAsync(string tenant, string actor, string reason)
+    {
+        var violations = new List<FieldViolation>();
+        Identifiers.CheckTenantId(tenant, "tenant_id", violations);
+        Custodian.Access.OfficerReason.Check(reason, "reason", violations);
+        if (violations.Count > 0)
+        {
+            return new PromotionResult(tenant, "", "", 0, "", null, [.. violations]);
+        }
+
+        var result = await replication.FailbackAsync(tenant, reason);
+        await trail.WriteAsync(new AuditRecord(
+            DateTimeOffset.UtcNow, actor, "Regions:Failback", "tenant:" + tenant,
+            result.Refusal is { } refusal ? "refused: " + refusal : $"{result.From} -> {result.To} at epoch {result.Epoch}", "-", "", reason));
+        return result;
+    }
 }

@@ -103,8 +103,14 @@ public sealed class SubjectRequestGrain(
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         this.RecordReminderLag(reminderName, status, timeProvider);
-        await CheckDeadlinesAsync();
+        if (await this.WritesHereAsync())
+        {
+            await CheckDeadlinesAsync();
+        }
     }
+
+    /// <summary>After the tenant moved here: acts on what is due and registers the reminder for what comes next.</summary>
+    public async Task RearmAsync() => await CheckDeadlinesAsync();
 
     /// <summary>Why the subject's state does not show the request carried out, or null when it does (or cannot tell).</summary>
     private async Task<string?> UnfulfilledAsync(SubjectRequest request)

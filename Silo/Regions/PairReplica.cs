@@ -231,7 +231,10 @@ public sealed partial class PairReplica(
             items = await backlog.ItemsAsync(cancellationToken);
         }
 
-        _status = new BacklogStatus(items.Count, items.Count == 0 ? null : items.Min(i => i.FirstAt), _status.Drained + drained);
+        _status = new BacklogStatus(items.Count, items.Count == 0 ? null : items.Min(i => i.FirstAt), _status.Drained + drained)
+        {
+            ByTenant = items.Where(i => !i.Scope.IsRegion).GroupBy(i => i.Scope.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
+        };
         if (_pairReachable)
         {
             var pending = items.Where(i => !i.Scope.IsRegion).Select(i => i.Scope.Name).ToHashSet(StringComparer.Ordinal);
@@ -530,4 +533,8 @@ public sealed partial class PairReplica(
 }
 
 /// <summary>The backlog as last counted: pending items, the oldest one's time, and items drained since start.</summary>
-public sealed record BacklogStatus(int Items, DateTimeOffset? Oldest, long Drained);
+public sealed record BacklogStatus(int Items, DateTimeOffset? Oldest, long Drained)
+{
+    /// <summary>Items per tenant (a region's own items are not among them).</summary>
+    public IReadOnlyDictionary<string, int> ByTenant { get; init; } = new Dictionary<string, int>();
+}

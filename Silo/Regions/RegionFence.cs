@@ -1,5 +1,8 @@
 using System.Collections.Concurrent;
+using Azure;
+using Azure.Data.Tables;
 using Custodian.Hosting;
+using Custodian.Regions;
 using Custodian.Storage;
 
 namespace Custodian.Silo.Regions;
@@ -10,13 +13,16 @@ namespace Custodian.Silo.Regions;
 /// envelope) and holds an unexpired lease, less <see cref="PlacementOptions.ClockSkewMargin"/>. The lease is
 /// renewed once per region, not per tenant, every <see cref="PlacementOptions.RenewInterval"/>; the validity
 /// is counted on this machine's monotonic clock from before each renewal was sent, so a slow answer only
-/// shortens it. The tenants' rows are cached and refreshed with every renewal.
+/// shortens it. A renewal is sent only after the region's own storage answered a read: a region that lost
+/// its storage lets its lease run out, and its pair takes its tenants over. The tenants' rows are cached
+/// and refreshed with every renewal.
 /// </summary>
 public sealed partial class RegionFence(
-    PlacementOptions options, string region, string holder, WitnessTable witness, ILogger<RegionFence> logger)
-    : ILifecycleParticipant<ISiloLifecycle>, IAsyncDisposable
+    PlacementOptions options, string region, string holder, WitnessTable witness, TableClient ownStorage, ILogger<RegionFence> logger)
+    : ILifecycleParticipant<ISiloLifecycle>, IRegionRole, IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, TenantPlacementRow> _tenants = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _handingOver = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
     private const int FullRefreshEvery = 12;
     private long _renewals;
@@ -60,6 +66,11 @@ public sealed partial class RegionFence(
                 : throw new RegionFencedException($"The data of region {scope.Name} is written in region {scope.Name} only, not in {Region}.");
         }
 
+        if (_handingOver.ContainsKey(scope.Name))
+        {
+            throw new RegionFencedException($"Tenant {scope.Name} is being handed over from region {Region} to its pair; try again in a moment.");
+        }
+
         var row = _tenants.TryGetValue(scope.Name, out var cached) ? cached : await LoadAsync(scope.Name);
         if (row.Writer != Region)
         {
@@ -69,9 +80,28 @@ public sealed partial class RegionFence(
         return row.Epoch;
     }
 
+    public async ValueTask<bool> WritesAsync(GrainId grainId)
+    {
+        try
+        {
+            await AuthorizeAsync(PlacementScope.Of(grainId, Region));
+            return true;
+        }
+        catch (RegionFencedException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>The tenant's placement (cached, else from the witness, created there from configuration on first use).</summary>
     public async ValueTask<TenantPlacementRow> TenantAsync(string tenant) =>
         _tenants.TryGetValue(tenant, out var cached) ? cached : await LoadAsync(tenant);
+
+    /// <summary>Stops this silo's reads and writes of <paramref name="tenant"/> while its writer changes (a failback).</summary>
+    public void BeginHandover(string tenant) => _handingOver[tenant] = 0;
+
+    /// <summary>Ends <see cref="BeginHandover"/>.</summary>
+    public void EndHandover(string tenant) => _handingOver.TryRemove(tenant, out _);
 
     /// <summary>Caches a placement this region just changed at the witness.</summary>
     public void Remember(TenantPlacementRow row) => _tenants[row.Tenant] = row;
@@ -104,6 +134,7 @@ public sealed partial class RegionFence(
     public async Task RenewAsync(CancellationToken cancellationToken)
     {
         var sent = Environment.TickCount64;
+        await ProbeOwnStorageAsync(cancellationToken);
         await witness.RenewLeaseAsync(Region, holder, DateTimeOffset.UtcNow + options.LeaseDuration, cancellationToken);
         Volatile.Write(ref _leaseUntil, sent + (long)(options.LeaseDuration - options.ClockSkewMargin).TotalMilliseconds);
         // The tenants' rows: every one now and then, else only those the witness changed lately (its own
@@ -113,6 +144,21 @@ public sealed partial class RegionFence(
         foreach (var row in await witness.TenantsAsync(since, cancellationToken))
         {
             _tenants[row.Tenant] = row;
+        }
+    }
+
+    /// <summary>One read of the region's own storage account; any answer of the account counts, no answer throws.</summary>
+    private async Task ProbeOwnStorageAsync(CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.PairTimeout);
+        try
+        {
+            await ownStorage.GetEntityIfExistsAsync<TableEntity>("probe", "lease", cancellationToken: timeout.Token);
+        }
+        catch (RequestFailedException e) when (e.Status is >= 400 and < 500)
+        {
+            // The account answered (e.g. the table does not exist yet): it is there.
         }
     }
 

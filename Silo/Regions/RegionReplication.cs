@@ -44,7 +44,8 @@ internal sealed partial class RegionReplication(
             backlog.Oldest,
             backlog.Drained,
             [.. fence.Tenants.OrderBy(t => t.Tenant, StringComparer.Ordinal)
-                .Select(t => new TenantPlacementStatus(t.Tenant, t.Home, t.Writer, t.Epoch, t.Degraded, t.DegradedSince))]));
+                .Select(t => new TenantPlacementStatus(t.Tenant, t.Home, t.Writer, t.Epoch, t.Degraded, t.DegradedSince,
+                    t.MovedAt, t.MovedFrom, t.MoveReason, backlog.ByTenant.GetValueOrDefault(t.Tenant)))]));
     }
 
     public async Task<ResyncReport> ResyncAsync(string tenant, string? kind = null)
@@ -68,7 +69,7 @@ internal sealed partial class RegionReplication(
         {
             counts.Add(next switch
             {
-                "states" => await MirrorAsync(next, storage.StateTable, row => Mine(EnvelopeOf(row)?["grain"]?.GetValue<string>()), CompareStates),
+                "states" => await MirrorAsync(next, storage.StateTable, row => Mine(TableRows.EnvelopeOf(row)?["grain"]?.GetValue<string>()), (own, pair) => NewerThere(own, pair, placement.Epoch)),
                 "keys" => await KeysAsync(Mine),
                 "tombstones" => await MirrorAsync(next, storage.TombstoneTable, row => Mine(Uri.UnescapeDataString(row.RowKey)), null),
                 "receipts" => await MirrorAsync(next, storage.ReceiptTable, row => Mine(row.GetString("GrainId")), null),
@@ -82,7 +83,7 @@ internal sealed partial class RegionReplication(
         return report;
     }
 
-    public async Task<PromotionResult> PromoteAsync(string tenant)
+    public async Task<PromotionResult> PromoteAsync(string tenant, string reason)
     {
         var row = await witness.TenantAsync(tenant);
         PromotionResult Refused(string why) => new(tenant, row?.Writer ?? "", fence.Region, row?.Epoch ?? 0, "", why);
@@ -108,7 +109,17 @@ internal sealed partial class RegionReplication(
         var loss = row.Degraded
             ? $"writes to tenant {tenant} that {row.Writer} acknowledged since {row.DegradedSince:O} and had not replicated to {fence.Region}; they stay in {row.Writer}'s backlog (shreds among them are still applied here when it returns)"
             : "none: every write was replicated";
-        var next = row with { Writer = fence.Region, Epoch = row.Epoch + 1, Degraded = false, DegradedSince = null };
+        var next = row with
+        {
+            Writer = fence.Region,
+            Epoch = row.Epoch + 1,
+            Degraded = false,
+            DegradedSince = null,
+            MovedAt = DateTimeOffset.UtcNow,
+            MovedFrom = row.Writer,
+            MoveReason = "promote: " + reason,
+            MoveAcknowledged = null,
+        };
         if (await witness.TryReplaceAsync(row, next) is not { } stored)
         {
             return Refused($"the placement of tenant {tenant} changed meanwhile; look at it again");
@@ -117,6 +128,80 @@ internal sealed partial class RegionReplication(
         fence.Remember(stored);
         LogPromoted(logger, tenant, row.Writer, fence.Region, stored.Epoch);
         return new PromotionResult(tenant, row.Writer, fence.Region, stored.Epoch, loss);
+    }
+
+    public async Task<PromotionResult> FailbackAsync(string tenant, string reason)
+    {
+        var row = await witness.TenantAsync(tenant);
+        var target = fence.Options.HomeOf(tenant)?.Writer;
+        PromotionResult Refused(string why) => new(tenant, fence.Region, target ?? "", row?.Epoch ?? 0, "", why);
+        if (row is null || row.Writer != fence.Region)
+        {
+            return Refused($"tenant {tenant} is written in {row?.Writer ?? "no region"}, not in {fence.Region}: fail it back from its writer");
+        }
+
+        if (target is null || target == fence.Region)
+        {
+            return Refused($"tenant {tenant} already sits at its configured writer {fence.Region}");
+        }
+
+        if (target != fence.Pair)
+        {
+            return Refused($"tenant {tenant}'s configured writer {target} is not {fence.Region}'s pair");
+        }
+
+        var lease = await witness.LeaseOfAsync(target);
+        if (lease is not { } until || DateTimeOffset.UtcNow > until)
+        {
+            return Refused($"{target} does not hold its lease at the witness: it is not running, so it cannot take the tenant back");
+        }
+
+        // No read or write of the tenant here while the copies are compared and the writer changes, so that
+        // what is compared is what the new writer starts from (clients see UNAVAILABLE and retry).
+        fence.BeginHandover(tenant);
+        try
+        {
+            ResyncReport check;
+            try
+            {
+                await ResyncAsync(tenant);
+                check = await ResyncAsync(tenant);
+            }
+            catch (RegionFencedException e)
+            {
+                return Refused(e.Message);
+            }
+
+            var differ = check.Counts.Where(c => c.Repaired > 0 || c.Left > c.OnlyInPair).ToList();
+            if (differ.Count > 0)
+            {
+                return Refused($"the copies still differ after resynchronising: {string.Join("; ", differ.Select(c => $"{c.Kind}: {c.Repaired} repaired, {c.Left} left ({c.Note})"))}");
+            }
+
+            var next = row with
+            {
+                Writer = target,
+                Epoch = row.Epoch + 1,
+                MovedAt = DateTimeOffset.UtcNow,
+                MovedFrom = fence.Region,
+                MoveReason = "failback: " + reason,
+                MoveAcknowledged = null,
+            };
+            if (await witness.TryReplaceAsync(row, next) is not { } stored)
+            {
+                return Refused($"the placement of tenant {tenant} changed meanwhile; look at it again");
+            }
+
+            fence.Remember(stored);
+            var only = check.Counts.Sum(c => c.OnlyInPair);
+            LogFailedBack(logger, tenant, fence.Region, target, stored.Epoch, only);
+            return new PromotionResult(tenant, fence.Region, target, stored.Epoch,
+                only == 0 ? "none: the copies were identical" : $"none acknowledged: {only} row(s) only in {target}, written there under an earlier epoch and never acknowledged, stay there");
+        }
+        finally
+        {
+            fence.EndHandover(tenant);
+        }
     }
 
     /// <summary>
@@ -181,7 +266,7 @@ internal sealed partial class RegionReplication(
             notes.Add($"{changed} changed during the resync");
         }
 
-        return new ResyncCount(kind, own.Count, repaired, newer + onlyThere + changed, string.Join("; ", notes));
+        return new ResyncCount(kind, own.Count, repaired, newer + onlyThere + changed, string.Join("; ", notes), onlyThere);
     }
 
     private async Task<ResyncCount> KeysAsync(Func<string?, bool> mine)
@@ -189,7 +274,7 @@ internal sealed partial class RegionReplication(
         var own = await RowsAsync(stores.Tables.GetTableClient(storage.KeyTable), r => mine(r.GetString("GrainId")));
         var theirs = await RowsAsync(stores.PairTables.GetTableClient(storage.KeyTable), r => mine(r.GetString("GrainId")));
         var tombstones = (await RowsAsync(stores.Tables.GetTableClient(storage.TombstoneTable), _ => true)).Keys.Select(k => k.Row).ToHashSet(StringComparer.Ordinal);
-        long repaired = 0, left = 0;
+        long repaired = 0, left = 0, onlyThere = 0;
         var notes = new List<string>();
         foreach (var (key, row) in own)
         {
@@ -230,18 +315,23 @@ internal sealed partial class RegionReplication(
             else
             {
                 left++;
+                onlyThere++;
                 notes.Add("a data key only in the replica");
             }
         }
 
-        return new ResyncCount("keys", own.Count, repaired, left, string.Join("; ", notes.Distinct()));
+        return new ResyncCount("keys", own.Count, repaired, left, string.Join("; ", notes.Distinct()), onlyThere);
     }
 
-    /// <summary>Whether the pair's state row holds an envelope at the same or a newer (epoch, version) than this region's.</summary>
-    private static bool CompareStates(TableEntity own, TableEntity pair)
+    /// <summary>
+    /// Whether the pair's state row holds an envelope at the same or a newer (epoch, version) than this region's,
+    /// written under the tenant's current epoch. A newer one of an earlier epoch was written by the old writer and
+    /// never acknowledged (it reached only its own copy before the writer changed): this region's copy replaces it.
+    /// </summary>
+    private static bool NewerThere(TableEntity own, TableEntity pair, long currentEpoch)
     {
-        var mine = EnvelopeOf(own);
-        var theirs = EnvelopeOf(pair);
+        var mine = TableRows.EnvelopeOf(own);
+        var theirs = TableRows.EnvelopeOf(pair);
         if (mine is null || theirs is null)
         {
             return false;
@@ -249,26 +339,7 @@ internal sealed partial class RegionReplication(
 
         long Get(JsonNode node, string name) => node[name]?.GetValue<long>() ?? 0;
         var (e1, v1, e2, v2) = (Get(mine, "epoch"), Get(mine, "version"), Get(theirs, "epoch"), Get(theirs, "version"));
-        return e2 > e1 || (e2 == e1 && v2 >= v1);
-    }
-
-    /// <summary>The envelope JSON of a state row (its data may be split over Data, Data1, …).</summary>
-    private static JsonNode? EnvelopeOf(TableEntity row)
-    {
-        var parts = new List<byte[]>();
-        for (var i = 0; row.GetBinary(i == 0 ? "Data" : $"Data{i}") is { } part; i++)
-        {
-            parts.Add(part);
-        }
-
-        try
-        {
-            return parts.Count == 0 ? null : JsonNode.Parse(parts.SelectMany(p => p).ToArray());
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return null; // not an envelope: compared as bytes only
-        }
+        return (e2 > e1 || (e2 == e1 && v2 >= v1)) && !(e2 < currentEpoch && (e2, v2) != (e1, v1));
     }
 
     private static async Task<Dictionary<(string Partition, string Row), TableEntity>> RowsAsync(TableClient table, Func<TableEntity, bool> select)
@@ -294,6 +365,9 @@ internal sealed partial class RegionReplication(
 
     [LoggerMessage(5222, LogLevel.Warning, "Tenant {Tenant} promoted from {From} to {To} at epoch {Epoch}")]
     private static partial void LogPromoted(ILogger logger, string tenant, string from, string to, long epoch);
+
+    [LoggerMessage(5223, LogLevel.Warning, "Tenant {Tenant} failed back from {From} to {To} at epoch {Epoch} ({OnlyThere} row(s) only in {To} left)")]
+    private static partial void LogFailedBack(ILogger logger, string tenant, string from, string to, long epoch, long onlyThere);
 
     [LoggerMessage(5221, LogLevel.Information, "Tenant {Tenant} resynchronised to {Pair}: {Summary}")]
     private static partial void LogResynced(ILogger logger, string tenant, string pair, string summary);

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Azure.Data.Tables;
 
 namespace Custodian.Silo.Regions;
@@ -27,5 +28,24 @@ internal static class TableRows
         var y = Copy(b);
         return x.Count == y.Count && x.All(p => y.TryGetValue(p.Key, out var v)
             && (p.Value is byte[] m && v is byte[] n ? m.AsSpan().SequenceEqual(n) : Equals(p.Value, v)));
+    }
+
+    /// <summary>The envelope JSON of a state row (its data may be split over Data, Data1, …).</summary>
+    public static JsonNode? EnvelopeOf(TableEntity row)
+    {
+        var parts = new List<byte[]>();
+        for (var i = 0; row.GetBinary(i == 0 ? "Data" : $"Data{i}") is { } part; i++)
+        {
+            parts.Add(part);
+        }
+
+        try
+        {
+            return parts.Count == 0 ? null : JsonNode.Parse(parts.SelectMany(p => p).ToArray());
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null; // not an envelope: compared as bytes only
+        }
     }
 }

@@ -54,6 +54,27 @@ public sealed class PlacementOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
     public TimeSpan BacklogAlertAge { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// Whether a region takes its pair's tenants over by itself once the pair stopped renewing its lease
+    /// (true), or leaves that to an officer's promotion (false).
+    /// </summary>
+    public bool AutomaticFailover { get; set; } = true;
+
+    /// <summary>How often a region probes its pair's lease at the witness (and looks for moved tenants).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.200", "00:05:00")]
+    public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Probes in a row that must find the pair's lease expired (past its end plus <see cref="ClockSkewMargin"/>)
+    /// before the region takes the pair's tenants over.
+    /// </summary>
+    [Range(1, 100)]
+    public int FailoverProbes { get; set; } = 3;
+
+    /// <summary>The least time between two automatic failovers of one tenant: a second one within it waits for an officer.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
+    public TimeSpan FailoverCooldown { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>The regions of a tenant's home pair and its configured writer, or null when it has no placement.</summary>
     public (string[] Pair, string Writer)? HomeOf(string tenant)
     {

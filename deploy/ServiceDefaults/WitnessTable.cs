@@ -149,6 +149,16 @@ public sealed record TenantPlacementRow(string Tenant, string Home, string Write
     /// <summary>Why the writer last changed: <c>failover</c>, <c>promote</c> or <c>failback</c>, with the operator's or monitor's reason.</summary>
     public string? MoveReason { get; init; }
 
+    /// <summary>
+    /// The regions (comma-separated) that have recorded the last change of writer in their own trail and
+    /// re-armed or dropped the tenant's deadlines accordingly; a change is new to a region not named here.
+    /// </summary>
+    public string? MoveAcknowledged { get; init; }
+
+    /// <summary>Whether <paramref name="region"/> has recorded the last change of writer.</summary>
+    public bool MoveAcknowledgedBy(string region) =>
+        MoveAcknowledged?.Split(',').Contains(region, StringComparer.Ordinal) == true;
+
     /// <summary>Whether the last change of writer was an automatic failover.</summary>
     public bool MovedAutomatically => MoveReason?.StartsWith("failover", StringComparison.Ordinal) == true;
 
@@ -164,6 +174,7 @@ public sealed record TenantPlacementRow(string Tenant, string Home, string Write
         MovedAt = e.GetDateTimeOffset("MovedAt"),
         MovedFrom = e.GetString("MovedFrom"),
         MoveReason = e.GetString("MoveReason"),
+        MoveAcknowledged = e.GetString("MoveAcknowledged"),
     };
 
     internal TableEntity ToEntity(string partition) => new(partition, Tenant)
@@ -176,5 +187,6 @@ public sealed record TenantPlacementRow(string Tenant, string Home, string Write
         ["MovedAt"] = MovedAt,
         ["MovedFrom"] = MovedFrom,
         ["MoveReason"] = MoveReason,
+        ["MoveAcknowledged"] = MoveAcknowledged,
     };
 }

@@ -27,6 +27,7 @@ public static class TestPlacement
         new("Placement:RenewInterval", "00:00:01"),
         new("Placement:ClockSkewMargin", "00:00:02"),
         new("Placement:PairTimeout", "00:00:02"),
+        new("Placement:ProbeInterval", "00:00:01"),
         new("ConnectionStrings:PairStorage", pairStorage),
         new("ConnectionStrings:Witness", witness),
         new("SecureStorage:PairKeyFile", pairKeyFile),
