@@ -72,6 +72,7 @@ public static class SecureStorageExtensions
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<PairReplica>());
         services.AddSingleton<Custodian.Regions.IRegionReplication, RegionReplication>();
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<RegionFailover>(sp, options));
+        silo.AddIncomingGrainCallFilter<TenantCallFence>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<RegionFailover>());
         services.AddSingleton<IConfigureGrainContextProvider, DataKeyCleanup>();
         services.AddSingleton<IKeyCustody, KeyCustody>();

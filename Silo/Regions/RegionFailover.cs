@@ -8,7 +8,6 @@ using Custodian.Incidents;
 using Custodian.Mail;
 using Custodian.Regions;
 using Custodian.Security;
-using Custodian.Storage;
 using Microsoft.Extensions.Options;
 using Orleans.Core.Internal;
 
@@ -175,7 +174,7 @@ public sealed partial class RegionFailover(
         }
         else
         {
-            await DropAsync(owners, cancellationToken);
+            await DropAsync(row.Tenant, owners, cancellationToken);
         }
 
         await MarkAcknowledgedAsync(row, cancellationToken);
@@ -206,7 +205,7 @@ public sealed partial class RegionFailover(
         LogRearmed(logger, row.Tenant, owners.Count, fence.Region);
     }
 
-    private async Task DropAsync(List<GrainId> owners, CancellationToken cancellationToken)
+    private async Task DropAsync(string tenant, List<GrainId> owners, CancellationToken cancellationToken)
     {
         foreach (var owner in owners)
         {
@@ -214,17 +213,26 @@ public sealed partial class RegionFailover(
             {
                 await reminders.RemoveRow(owner, entry.ReminderName, entry.ETag!, cancellationToken);
             }
+        }
 
-            // An activation left from before the move answers from memory no longer: the writer's copy is newer.
-            // (A grain not active here fails to activate, fenced, which is just as well.)
-            try
+        // Activations left from before the move hold what is now an older copy: they go, so that if the tenant
+        // comes back they start from storage (the call fence already refuses them every call meanwhile).
+        var management = grains.GetGrain<IManagementGrain>(0);
+        var scope = PlacementScope.Tenant(tenant);
+        var deactivated = 0;
+        foreach (var type in PlacementScope.KnownTypes)
+        {
+            foreach (var grainId in await management.GetActiveGrains(GrainType.Create(type)))
             {
-                await grains.GetGrain<IGrainManagementExtension>(owner).DeactivateOnIdle();
-            }
-            catch (RegionFencedException)
-            {
+                if (PlacementScope.Of(grainId, fence.Region) == scope)
+                {
+                    await grains.GetGrain<IGrainManagementExtension>(grainId).DeactivateOnIdle();
+                    deactivated++;
+                }
             }
         }
+
+        LogDropped(logger, tenant, owners.Count, deactivated, fence.Region);
     }
 
     private async Task AlertAsync(TenantPlacementRow row)
@@ -341,6 +349,9 @@ public sealed partial class RegionFailover(
 
     [LoggerMessage(5233, LogLevel.Information, "Tenant {Tenant}: {Count} deadline owner(s) re-armed in {Region}")]
     private static partial void LogRearmed(ILogger logger, string tenant, int count, string region);
+
+    [LoggerMessage(5237, LogLevel.Information, "Tenant {Tenant} left region {Region}: reminders of {Owners} deadline owner(s) removed, {Deactivated} activation(s) deactivated")]
+    private static partial void LogDropped(ILogger logger, string tenant, int owners, int deactivated, string region);
 
     [LoggerMessage(5234, LogLevel.Warning, "Deadline owner {Grain} not re-armed ({Error}); tried again next round")]
     private static partial void LogRearmFailed(ILogger logger, string grain, string error);

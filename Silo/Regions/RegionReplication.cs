@@ -156,6 +156,11 @@ internal sealed partial class RegionReplication(
             return Refused($"{target} does not hold its lease at the witness: it is not running, so it cannot take the tenant back");
         }
 
+        if (row.MovedAt is not null && !row.MoveAcknowledgedBy(target))
+        {
+            return Refused($"{target} has not yet recorded that it gave tenant {tenant} up (it does within seconds of coming back, and drops what it held in memory); try again shortly");
+        }
+
         // No read or write of the tenant here while the copies are compared and the writer changes, so that
         // what is compared is what the new writer starts from (clients see UNAVAILABLE and retry).
         fence.BeginHandover(tenant);

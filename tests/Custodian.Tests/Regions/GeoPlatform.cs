@@ -8,7 +8,7 @@ namespace Custodian.Tests.Regions;
 /// unreachable from eu-west (every connection reset, new ones refused) while nothing stored there changes.
 /// The witness sits behind one too.
 /// </summary>
-public sealed class GeoPlatform : Platform
+public class GeoPlatform : Platform
 {
     public FaultProxy PairLink { get; } = new();
 
