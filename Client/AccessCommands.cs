@@ -44,7 +44,7 @@ internal static class AccessCommands
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
             var lifetime = Ttl.Parse(parseResult.GetRequiredValue(ttl));
-            using var channel = gateway.OpenChannel(parseResult);
+            using var custodian = gateway.Connect(parseResult);
             var now = DateTimeOffset.UtcNow;
             var request = new IssueGrantRequest
             {
@@ -59,7 +59,7 @@ internal static class AccessCommands
             request.Scope.Categories.AddRange(parseResult.GetValue(categories) ?? []);
             request.Operations.AddRange(parseResult.GetRequiredValue(operations).Select(o => (Operation)(Array.IndexOf(OperationNames, o) + 1)));
             request.Cidrs.AddRange(parseResult.GetRequiredValue(cidrs));
-            WriteGrant(output, await new AccessClient(channel).IssueGrantAsync(request, cancellationToken: cancellationToken));
+            WriteGrant(output, await custodian.Access.IssueGrantAsync(request, cancellationToken: cancellationToken));
         }));
         return command;
     }
@@ -73,9 +73,9 @@ internal static class AccessCommands
         var command = new Command(name, description + " (officers)") { id, reason };
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
-            using var channel = gateway.OpenChannel(parseResult);
+            using var custodian = gateway.Connect(parseResult);
             var request = new GrantActionRequest { GrantId = parseResult.GetRequiredValue(id), Reason = parseResult.GetRequiredValue(reason) };
-            WriteGrant(output, await call(new AccessClient(channel), request));
+            WriteGrant(output, await call(custodian.Access, request));
         }));
         return command;
     }
@@ -89,8 +89,8 @@ internal static class AccessCommands
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
             var lifetime = Ttl.Parse(parseResult.GetRequiredValue(ttl));
-            using var channel = gateway.OpenChannel(parseResult);
-            WriteGrant(output, await new AccessClient(channel).RenewGrantAsync(new RenewGrantRequest
+            using var custodian = gateway.Connect(parseResult);
+            WriteGrant(output, await custodian.Access.RenewGrantAsync(new RenewGrantRequest
             {
                 GrantId = parseResult.GetRequiredValue(id),
                 Justification = parseResult.GetRequiredValue(justification),
@@ -106,8 +106,8 @@ internal static class AccessCommands
         var command = new Command("show", "Shows a grant and its history.") { id };
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
-            using var channel = gateway.OpenChannel(parseResult);
-            var grant = await new AccessClient(channel).GetGrantAsync(new GetGrantRequest { GrantId = parseResult.GetRequiredValue(id) }, cancellationToken: cancellationToken);
+            using var custodian = gateway.Connect(parseResult);
+            var grant = await custodian.Access.GetGrantAsync(new GetGrantRequest { GrantId = parseResult.GetRequiredValue(id) }, cancellationToken: cancellationToken);
             WriteGrant(output, grant);
             var history = new TableWriter("AT", "ACTION", "BY", "REASON");
             foreach (var entry in grant.History)
@@ -127,8 +127,8 @@ internal static class AccessCommands
         var command = new Command("log", "Lists the log of granted authorisations.") { principal, tenant };
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
-            using var channel = gateway.OpenChannel(parseResult);
-            var log = await new AccessClient(channel).ListGrantLogAsync(Filter(parseResult, principal, tenant), cancellationToken: cancellationToken);
+            using var custodian = gateway.Connect(parseResult);
+            var log = await custodian.Access.ListGrantLogAsync(Filter(parseResult, principal, tenant), cancellationToken: cancellationToken);
             var table = new TableWriter("AT", "GRANT", "PRINCIPAL", "TENANT", "ACTION", "BY", "REASON");
             foreach (var entry in log.Events)
             {
@@ -148,8 +148,8 @@ internal static class AccessCommands
         var command = new Command("export", "Prints the log of granted authorisations as CSV or JSON.") { principal, tenant, format };
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
-            using var channel = gateway.OpenChannel(parseResult);
-            var export = await new AccessClient(channel).ExportGrantLogAsync(
+            using var custodian = gateway.Connect(parseResult);
+            var export = await custodian.Access.ExportGrantLogAsync(
                 new ExportGrantLogRequest { Filter = Filter(parseResult, principal, tenant), Format = parseResult.GetRequiredValue(format) },
                 cancellationToken: cancellationToken);
             await output.WriteAsync(export.Content.ToStringUtf8());
@@ -162,14 +162,14 @@ internal static class AccessCommands
         var open = new Command("open", "Opens an access review of every grant in force (officers); shows the open one if any.");
         open.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
-            using var channel = gateway.OpenChannel(parseResult);
-            WriteReview(output, await new AccessClient(channel).OpenReviewAsync(new OpenReviewRequest(), cancellationToken: cancellationToken));
+            using var custodian = gateway.Connect(parseResult);
+            WriteReview(output, await custodian.Access.OpenReviewAsync(new OpenReviewRequest(), cancellationToken: cancellationToken));
         }));
         var show = new Command("show", "Shows the open access review, or the last one.");
         show.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
-            using var channel = gateway.OpenChannel(parseResult);
-            WriteReview(output, await new AccessClient(channel).GetReviewAsync(new GetReviewRequest(), cancellationToken: cancellationToken));
+            using var custodian = gateway.Connect(parseResult);
+            WriteReview(output, await custodian.Access.GetReviewAsync(new GetReviewRequest(), cancellationToken: cancellationToken));
         }));
         var id = new Argument<string>("grant-id");
         var decision = new Argument<string>("decision") { Description = "confirm or revoke." };
@@ -178,8 +178,8 @@ internal static class AccessCommands
         var decide = new Command("decide", "Confirms or revokes one grant of the open review (officers).") { id, decision, reason };
         decide.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
-            using var channel = gateway.OpenChannel(parseResult);
-            WriteReview(output, await new AccessClient(channel).DecideReviewItemAsync(new DecideReviewItemRequest
+            using var custodian = gateway.Connect(parseResult);
+            WriteReview(output, await custodian.Access.DecideReviewItemAsync(new DecideReviewItemRequest
             {
                 GrantId = parseResult.GetRequiredValue(id),
                 Confirm = parseResult.GetRequiredValue(decision) == "confirm",

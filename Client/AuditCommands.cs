@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using Custodian.Gateway.Protos.Audit;
 using Google.Protobuf.WellKnownTypes;
-using AuditClient = Custodian.Gateway.Protos.Audit.Audit.AuditClient;
 
 namespace Custodian.Cli;
 
@@ -40,8 +39,8 @@ internal static class AuditCommands
                 request.Partition = n;
             }
 
-            using var channel = gateway.OpenChannel(parseResult);
-            var response = await new AuditClient(channel).VerifyTrailAsync(request, cancellationToken: cancellationToken);
+            using var custodian = gateway.Connect(parseResult);
+            var response = await custodian.Audit.VerifyTrailAsync(request, cancellationToken: cancellationToken);
             if (parseResult.GetValue(json))
             {
                 await output.WriteLineAsync(Formats.Json.Format(response));
@@ -102,8 +101,8 @@ internal static class AuditCommands
                 Until = Time(parseResult, until),
             };
 
-            using var channel = gateway.OpenChannel(parseResult);
-            var client = new AuditClient(channel);
+            using var custodian = gateway.Connect(parseResult);
+            var client = custodian.Audit;
             var all = new QueryTrailResponse();
             do
             {

@@ -28,8 +28,8 @@ internal static class BackupCommands
         var command = new Command("run", "Starts a backup now.") { wait };
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
-            using var channel = gateway.OpenChannel(parseResult);
-            var client = new BackupsClient(channel);
+            using var custodian = gateway.Connect(parseResult);
+            var client = custodian.Backups;
             var job = await client.StartBackupAsync(new StartBackupRequest(), cancellationToken: cancellationToken);
             await FollowAsync(client, job, JobKind.Backup, parseResult.GetValue(wait), output, restoring: null, cancellationToken);
         }));
@@ -47,8 +47,8 @@ internal static class BackupCommands
         };
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
-            using var channel = gateway.OpenChannel(parseResult);
-            var client = new BackupsClient(channel);
+            using var custodian = gateway.Connect(parseResult);
+            var client = custodian.Backups;
             var id = parseResult.GetRequiredValue(backupId);
             var job = await client.RestoreAsync(new RestoreRequest { BackupId = id, Target = parseResult.GetRequiredValue(target) }, cancellationToken: cancellationToken);
             await FollowAsync(client, job, JobKind.Restore, parseResult.GetValue(wait), output, restoring: id, cancellationToken);
@@ -62,8 +62,8 @@ internal static class BackupCommands
         var command = new Command("status", "Shows the running backup or restore, or the last one.") { json };
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
-            using var channel = gateway.OpenChannel(parseResult);
-            var job = await new BackupsClient(channel).GetJobAsync(new GetJobRequest(), cancellationToken: cancellationToken);
+            using var custodian = gateway.Connect(parseResult);
+            var job = await custodian.Backups.GetJobAsync(new GetJobRequest(), cancellationToken: cancellationToken);
             if (parseResult.GetValue(json))
             {
                 await output.WriteLineAsync(Formats.Json.Format(job));
@@ -81,8 +81,8 @@ internal static class BackupCommands
         var command = new Command("list", "Lists the complete backups still retained, newest first.") { json };
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
-            using var channel = gateway.OpenChannel(parseResult);
-            var response = await new BackupsClient(channel).ListBackupsAsync(new ListBackupsRequest(), cancellationToken: cancellationToken);
+            using var custodian = gateway.Connect(parseResult);
+            var response = await custodian.Backups.ListBackupsAsync(new ListBackupsRequest(), cancellationToken: cancellationToken);
             if (parseResult.GetValue(json))
             {
                 await output.WriteLineAsync(Formats.Json.Format(response));

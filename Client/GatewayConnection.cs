@@ -1,17 +1,15 @@
 using System.CommandLine;
-using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Grpc.Core;
-using Grpc.Net.Client;
+using Custodian.Client;
 
 namespace Custodian.Cli;
 
 /// <summary>
 /// The options that say how to reach the gateway (<c>--endpoint</c>, <c>--token</c>, <c>--trust-cert</c>), shared by
-/// every command that calls it, and the channel they describe. Several endpoints (the option repeated, or a
-/// comma-separated list in <c>CUSTODIAN_ENDPOINT</c>) make a <see cref="FailoverChannel"/>: a call that finds a
-/// gateway unavailable moves to the next, saying so on <paramref name="notices"/>.
+/// every command that calls it, and the <see cref="CustodianClient"/> they describe. Several endpoints (the option
+/// repeated, or a comma-separated list in <c>CUSTODIAN_ENDPOINT</c>) are tried in order: a call that finds a gateway
+/// unavailable moves to the next, saying so on <paramref name="notices"/>; every write carries an idempotency key.
 /// </summary>
 internal sealed class GatewayConnection(TextWriter? notices = null)
 {
@@ -36,7 +34,7 @@ internal sealed class GatewayConnection(TextWriter? notices = null)
 
     private readonly Option<string?> _trustCert = new("--trust-cert")
     {
-        Description = $"A PEM certificate the gateway must present exactly, for a self-signed gateway [env: CUSTODIAN_TRUST_CERT; else {_defaultTrustCert} if it exists].",
+        Description = $"A PEM certificate the gateway must present exactly (a self-signed gateway), or the CA certificate that issued the gateway's [env: CUSTODIAN_TRUST_CERT; else {_defaultTrustCert} if it exists].",
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("CUSTODIAN_TRUST_CERT") is { Length: > 0 } value
             ? value
             : File.Exists(_defaultTrustCert) ? _defaultTrustCert : null,
@@ -51,8 +49,8 @@ internal sealed class GatewayConnection(TextWriter? notices = null)
         command.Add(_trustCert);
     }
 
-    /// <summary>A channel to the gateways that sends the token with every call; <see cref="UsageException"/> when the options are unusable.</summary>
-    public FailoverChannel OpenChannel(ParseResult parseResult)
+    /// <summary>A client of the gateways that sends the token with every call; <see cref="UsageException"/> when the options are unusable.</summary>
+    public CustodianClient Connect(ParseResult parseResult)
     {
         var endpoints = parseResult.GetRequiredValue(_endpoint).Select(ParseEndpoint).ToList();
         if (endpoints.Count == 0)
@@ -66,31 +64,20 @@ internal sealed class GatewayConnection(TextWriter? notices = null)
             throw new UsageException("no token: pass --token or set CUSTODIAN_TOKEN, e.g. TOKEN=$(custodian token mint --role app --tenant acme)");
         }
 
-        var pinned = parseResult.GetValue(_trustCert) is { } path ? LoadCertificate(path) : null;
-        return new FailoverChannel([.. endpoints.Select(e => Open(e, token, pinned))], notices);
-    }
-
-    private static GrpcChannel Open(Uri endpoint, string token, X509Certificate2? pinned)
-    {
-        var handler = new SocketsHttpHandler
+        var options = new CustodianClientOptions
         {
-            EnableMultipleHttp2Connections = true,
-            SslOptions = new SslClientAuthenticationOptions
-            {
-                RemoteCertificateValidationCallback = pinned is null ? null : (_, presented, _, _) => IsPinned(presented, pinned),
-            },
+            AccessToken = _ => ValueTask.FromResult(token),
+            TrustedCertificate = parseResult.GetValue(_trustCert) is { } path ? LoadCertificate(path) : null,
+            // A command waits as long as its call takes, as before: the user stops it with Ctrl+C.
+            Timeout = null,
+            OnFailover = notices is null ? null : notice => notices.WriteLine(notice.ToString()),
         };
-        var bearer = CallCredentials.FromInterceptor((_, metadata) =>
+        foreach (var endpoint in endpoints)
         {
-            metadata.Add("Authorization", $"Bearer {token.Trim()}");
-            return Task.CompletedTask;
-        });
-        return GrpcChannel.ForAddress(endpoint, new GrpcChannelOptions
-        {
-            HttpHandler = handler,
-            DisposeHttpClient = true,
-            Credentials = ChannelCredentials.Create(ChannelCredentials.SecureSsl, bearer),
-        });
+            options.Endpoints.Add(endpoint);
+        }
+
+        return CustodianClient.Create(options);
     }
 
     private static Uri ParseEndpoint(string text)
@@ -124,9 +111,4 @@ internal sealed class GatewayConnection(TextWriter? notices = null)
             throw new UsageException($"the certificate to trust cannot be read as a PEM or DER certificate ({e.Message}): {Path.GetFullPath(path)}");
         }
     }
-
-    // Pinning replaces chain and name validation: the development gateway's certificate is self-signed, and only
-    // that exact certificate is accepted. Without a pinned certificate, the system's validation applies.
-    private static bool IsPinned(X509Certificate? presented, X509Certificate2 pinned) =>
-        presented is not null && presented.GetRawCertData().AsSpan().SequenceEqual(pinned.RawData);
 }

@@ -93,8 +93,8 @@ internal static class IncidentsCommands
 
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
-            using var channel = gateway.OpenChannel(parseResult);
-            var response = await new IncidentsClient(channel).OpenIncidentAsync(new OpenIncidentRequest
+            using var custodian = gateway.Connect(parseResult);
+            var response = await custodian.Incidents.OpenIncidentAsync(new OpenIncidentRequest
             {
                 TenantId = parseResult.GetRequiredValue(tenant),
                 IncidentId = parseResult.GetRequiredValue(id),
@@ -119,8 +119,8 @@ internal static class IncidentsCommands
 
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
-            using var channel = gateway.OpenChannel(parseResult);
-            var response = await new IncidentsClient(channel).UpdateIncidentAsync(new UpdateIncidentRequest
+            using var custodian = gateway.Connect(parseResult);
+            var response = await custodian.Incidents.UpdateIncidentAsync(new UpdateIncidentRequest
             {
                 TenantId = parseResult.GetRequiredValue(tenant), IncidentId = parseResult.GetRequiredValue(id), Facts = facts.Read(parseResult),
             }, cancellationToken: cancellationToken);
@@ -137,8 +137,8 @@ internal static class IncidentsCommands
         var command = new Command("show", "Shows an incident: deadline, escalations, notices, mail deliveries and history.") { id, tenant, json };
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
-            using var channel = gateway.OpenChannel(parseResult);
-            var response = await new IncidentsClient(channel).GetIncidentAsync(
+            using var custodian = gateway.Connect(parseResult);
+            var response = await custodian.Incidents.GetIncidentAsync(
                 new IncidentRef { TenantId = parseResult.GetRequiredValue(tenant), IncidentId = parseResult.GetRequiredValue(id) }, cancellationToken: cancellationToken);
             await WriteAsync(output, response, parseResult.GetValue(json));
         }));
@@ -158,8 +158,8 @@ internal static class IncidentsCommands
         var command = new Command("notify", "Sends a notice by e-mail (stored in the outbox first, delivered at least once).") { id, tenant, to, phase, reasons, culture };
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
-            using var channel = gateway.OpenChannel(parseResult);
-            var response = await new IncidentsClient(channel).SendNoticeAsync(new SendNoticeRequest
+            using var custodian = gateway.Connect(parseResult);
+            var response = await custodian.Incidents.SendNoticeAsync(new SendNoticeRequest
             {
                 TenantId = parseResult.GetRequiredValue(tenant),
                 IncidentId = parseResult.GetRequiredValue(id),
@@ -180,8 +180,8 @@ internal static class IncidentsCommands
         var command = new Command("list", "The breach register: every incident, notified or not.") { tenant, json };
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
-            using var channel = gateway.OpenChannel(parseResult);
-            var response = await new IncidentsClient(channel).ListIncidentsAsync(new ListIncidentsRequest { TenantId = parseResult.GetValue(tenant) ?? "" }, cancellationToken: cancellationToken);
+            using var custodian = gateway.Connect(parseResult);
+            var response = await custodian.Incidents.ListIncidentsAsync(new ListIncidentsRequest { TenantId = parseResult.GetValue(tenant) ?? "" }, cancellationToken: cancellationToken);
             if (parseResult.GetValue(json))
             {
                 await output.WriteLineAsync(Formats.Json.Format(response));
@@ -208,8 +208,8 @@ internal static class IncidentsCommands
         var command = new Command("export", "Prints the breach register (Art. 33(5)) as CSV or JSON.") { format, tenant };
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
-            using var channel = gateway.OpenChannel(parseResult);
-            var response = await new IncidentsClient(channel).ExportRegisterAsync(new ExportRegisterRequest
+            using var custodian = gateway.Connect(parseResult);
+            var response = await custodian.Incidents.ExportRegisterAsync(new ExportRegisterRequest
             {
                 Format = (RegisterFormat)(Array.IndexOf(FormatNames, parseResult.GetRequiredValue(format)) + 1),
                 TenantId = parseResult.GetValue(tenant) ?? "",
@@ -228,8 +228,8 @@ internal static class IncidentsCommands
         var command = new Command(name, description) { id, tenant };
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
-            using var channel = gateway.OpenChannel(parseResult);
-            var response = await call(new IncidentsClient(channel), new IncidentRef { TenantId = parseResult.GetRequiredValue(tenant), IncidentId = parseResult.GetRequiredValue(id) }, cancellationToken);
+            using var custodian = gateway.Connect(parseResult);
+            var response = await call(custodian.Incidents, new IncidentRef { TenantId = parseResult.GetRequiredValue(tenant), IncidentId = parseResult.GetRequiredValue(id) }, cancellationToken);
             await WriteAsync(output, response, json: false);
         }));
         return command;

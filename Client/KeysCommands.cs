@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using Custodian.Gateway.Protos.Keys;
-using KeysClient = Custodian.Gateway.Protos.Keys.Keys.KeysClient;
 
 namespace Custodian.Cli;
 
@@ -28,8 +27,8 @@ internal static class KeysCommands
         var command = new Command("rotate", "Adds a new KEK version and starts rewrapping every data key to it.") { wait };
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
-            using var channel = gateway.OpenChannel(parseResult);
-            var client = new KeysClient(channel);
+            using var custodian = gateway.Connect(parseResult);
+            var client = custodian.Keys;
             var status = await client.RotateKekAsync(new RotateKekRequest(), cancellationToken: cancellationToken);
             await output.WriteLineAsync($"Rotation to {status.TargetKekId} started: {status.Remaining} data keys to rewrap.");
             if (parseResult.GetValue(wait))
@@ -58,8 +57,8 @@ internal static class KeysCommands
         var command = new Command("status", "Shows the KEK versions in use and the last rotation's progress.") { json };
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
-            using var channel = gateway.OpenChannel(parseResult);
-            var status = await new KeysClient(channel).GetRotationStatusAsync(new GetRotationStatusRequest(), cancellationToken: cancellationToken);
+            using var custodian = gateway.Connect(parseResult);
+            var status = await custodian.Keys.GetRotationStatusAsync(new GetRotationStatusRequest(), cancellationToken: cancellationToken);
             if (parseResult.GetValue(json))
             {
                 await output.WriteLineAsync(Formats.Json.Format(status));
@@ -82,14 +81,14 @@ internal static class KeysCommands
         };
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
-            using var channel = gateway.OpenChannel(parseResult);
+            using var custodian = gateway.Connect(parseResult);
             var request = new ShredSubjectRequest
             {
                 TenantId = parseResult.GetRequiredValue(tenant),
                 SubjectId = parseResult.GetRequiredValue(subject),
                 Reason = parseResult.GetRequiredValue(reason),
             };
-            var response = await new KeysClient(channel).ShredSubjectAsync(request, cancellationToken: cancellationToken);
+            var response = await custodian.Keys.ShredSubjectAsync(request, cancellationToken: cancellationToken);
             await output.WriteLineAsync($"Subject {request.SubjectId} of tenant {request.TenantId} erased at {Formats.Time(response.ErasedAt)}; receipt {response.ReceiptId}");
         }));
         return command;
@@ -102,8 +101,8 @@ internal static class KeysCommands
         var command = new Command("receipt", "Shows a shred receipt. Officers only.") { id, json };
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
-            using var channel = gateway.OpenChannel(parseResult);
-            var receipt = await new KeysClient(channel).GetShredReceiptAsync(
+            using var custodian = gateway.Connect(parseResult);
+            var receipt = await custodian.Keys.GetShredReceiptAsync(
                 new GetShredReceiptRequest { ReceiptId = parseResult.GetRequiredValue(id) }, cancellationToken: cancellationToken);
             if (parseResult.GetValue(json))
             {

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using Custodian.Gateway.Protos.Regions;
-using RegionsClient = Custodian.Gateway.Protos.Regions.Regions.RegionsClient;
 
 namespace Custodian.Cli;
 
@@ -27,8 +26,8 @@ internal static class RegionsCommands
         var command = new Command("status", "Shows the region's pair, lease, backlog and every tenant's writer, epoch and degraded mark.") { json };
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
-            using var channel = gateway.OpenChannel(parseResult);
-            var status = await new RegionsClient(channel).GetStatusAsync(new GetRegionStatusRequest(), cancellationToken: cancellationToken);
+            using var custodian = gateway.Connect(parseResult);
+            var status = await custodian.Regions.GetStatusAsync(new GetRegionStatusRequest(), cancellationToken: cancellationToken);
             if (parseResult.GetValue(json))
             {
                 await output.WriteLineAsync(Formats.Json.Format(status));
@@ -70,9 +69,9 @@ internal static class RegionsCommands
         var command = new Command("resync", "Compares the writer region's and the pair's copies of a tenant and repairs the pair's. Officers only.") { tenant, json };
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
-            using var channel = gateway.OpenChannel(parseResult);
+            using var custodian = gateway.Connect(parseResult);
             var id = parseResult.GetRequiredValue(tenant);
-            var client = new RegionsClient(channel);
+            var client = custodian.Regions;
             string[] kinds = ["states", "keys", "tombstones", "receipts", "audit"];
             var report = new ResyncReport { TenantId = id, Identical = true };
             var asJson = parseResult.GetValue(json);
@@ -129,8 +128,8 @@ internal static class RegionsCommands
                 throw new UsageException("promote may lose the old writer's unreplicated writes: say so with --accept-loss.");
             }
 
-            using var channel = gateway.OpenChannel(parseResult);
-            var response = await new RegionsClient(channel).PromoteAsync(
+            using var custodian = gateway.Connect(parseResult);
+            var response = await custodian.Regions.PromoteAsync(
                 new PromoteRequest { TenantId = parseResult.GetRequiredValue(tenant), Reason = parseResult.GetRequiredValue(reason) },
                 cancellationToken: cancellationToken);
             await output.WriteLineAsync($"Tenant {response.TenantId} is written in {response.To} from now on (epoch {response.Epoch}; it was {response.From}).");

@@ -62,8 +62,8 @@ internal static class RequestsCommands
                 request.ReceivedAt = Timestamp.FromDateTimeOffset(Formats.ParseTime(at, received.Name));
             }
 
-            using var channelToGateway = gateway.OpenChannel(parseResult);
-            var response = await new RequestsClient(channelToGateway).FileRequestAsync(request, cancellationToken: cancellationToken);
+            using var custodian = gateway.Connect(parseResult);
+            var response = await custodian.Requests.FileRequestAsync(request, cancellationToken: cancellationToken);
             await WriteAsync(output, response, parseResult.GetValue(json));
         }));
         return command;
@@ -77,8 +77,8 @@ internal static class RequestsCommands
         var command = new Command("show", "Shows a request with its deadline, warnings and history.") { id, tenant, json };
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
-            using var channel = gateway.OpenChannel(parseResult);
-            var response = await new RequestsClient(channel).GetRequestAsync(
+            using var custodian = gateway.Connect(parseResult);
+            var response = await custodian.Requests.GetRequestAsync(
                 new RequestRef { TenantId = parseResult.GetRequiredValue(tenant), RequestId = parseResult.GetRequiredValue(id) }, cancellationToken: cancellationToken);
             await WriteAsync(output, response, parseResult.GetValue(json));
         }));
@@ -93,8 +93,8 @@ internal static class RequestsCommands
         var command = new Command("verify", "Records the identity check of the requester.") { id, tenant, failed };
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
-            using var channel = gateway.OpenChannel(parseResult);
-            var response = await new RequestsClient(channel).CheckIdentityAsync(new CheckIdentityRequest
+            using var custodian = gateway.Connect(parseResult);
+            var response = await custodian.Requests.CheckIdentityAsync(new CheckIdentityRequest
             {
                 TenantId = parseResult.GetRequiredValue(tenant),
                 RequestId = parseResult.GetRequiredValue(id),
@@ -114,8 +114,8 @@ internal static class RequestsCommands
         var command = new Command(name, description) { id, tenant };
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
-            using var channel = gateway.OpenChannel(parseResult);
-            var response = await call(new RequestsClient(channel),
+            using var custodian = gateway.Connect(parseResult);
+            var response = await call(custodian.Requests,
                 new RequestRef { TenantId = parseResult.GetRequiredValue(tenant), RequestId = parseResult.GetRequiredValue(id) }, cancellationToken);
             await WriteAsync(output, response, json: false);
         }));
@@ -131,8 +131,8 @@ internal static class RequestsCommands
         var command = new Command("extend", "Extends the deadline (Art. 12(3)); only within the first month.") { id, tenant, months, reasons };
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
-            using var channel = gateway.OpenChannel(parseResult);
-            var response = await new RequestsClient(channel).ExtendRequestAsync(new ExtendRequestRequest
+            using var custodian = gateway.Connect(parseResult);
+            var response = await custodian.Requests.ExtendRequestAsync(new ExtendRequestRequest
             {
                 TenantId = parseResult.GetRequiredValue(tenant),
                 RequestId = parseResult.GetRequiredValue(id),
@@ -157,8 +157,8 @@ internal static class RequestsCommands
         var command = new Command("close", "Closes the request with its outcome; final.") { id, tenant, outcome, reason, ground, told };
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
-            using var channel = gateway.OpenChannel(parseResult);
-            var response = await new RequestsClient(channel).CloseRequestAsync(new CloseRequestRequest
+            using var custodian = gateway.Connect(parseResult);
+            var response = await custodian.Requests.CloseRequestAsync(new CloseRequestRequest
             {
                 TenantId = parseResult.GetRequiredValue(tenant),
                 RequestId = parseResult.GetRequiredValue(id),
@@ -181,8 +181,8 @@ internal static class RequestsCommands
         var command = new Command("list", "Lists a tenant's open, due-soon or overdue requests, soonest due first.") { tenant, which, json };
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
-            using var channel = gateway.OpenChannel(parseResult);
-            var response = await new RequestsClient(channel).ListRequestsAsync(new ListRequestsRequest
+            using var custodian = gateway.Connect(parseResult);
+            var response = await custodian.Requests.ListRequestsAsync(new ListRequestsRequest
             {
                 TenantId = parseResult.GetRequiredValue(tenant),
                 Listing = (RequestListing)(Array.IndexOf(ListingNames, parseResult.GetRequiredValue(which)) + 1),

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using Custodian.Gateway.Protos.Security;
 using Google.Protobuf.WellKnownTypes;
-using SecurityClient = Custodian.Gateway.Protos.Security.SecurityReports.SecurityReportsClient;
 
 namespace Custodian.Cli;
 
@@ -30,14 +29,14 @@ internal static class SecurityCommands
         var command = new Command("alerts", "Lists the region's security alerts, newest first.") { since, limit, json };
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
-            using var channel = gateway.OpenChannel(parseResult);
+            using var custodian = gateway.Connect(parseResult);
             var request = new ListAlertsRequest { Limit = parseResult.GetValue(limit) };
             if (parseResult.GetValue(since) is { } from)
             {
                 request.Since = Timestamp.FromDateTimeOffset(Formats.ParseTime(from, since.Name));
             }
 
-            var response = await new SecurityClient(channel).ListAlertsAsync(request, cancellationToken: cancellationToken);
+            var response = await custodian.SecurityReports.ListAlertsAsync(request, cancellationToken: cancellationToken);
             if (parseResult.GetValue(json))
             {
                 await output.WriteLineAsync(Formats.Json.Format(response));
@@ -63,8 +62,8 @@ internal static class SecurityCommands
         var command = new Command("activity", "Shows a principal's calls, denials and exports by minute (last hour) and hour (last week).") { principal, json };
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
-            using var channel = gateway.OpenChannel(parseResult);
-            var activity = await new SecurityClient(channel).GetActivityAsync(
+            using var custodian = gateway.Connect(parseResult);
+            var activity = await custodian.SecurityReports.GetActivityAsync(
                 new GetActivityRequest { Principal = parseResult.GetRequiredValue(principal) }, cancellationToken: cancellationToken);
             if (parseResult.GetValue(json))
             {
@@ -100,8 +99,8 @@ internal static class SecurityCommands
         var command = new Command("resume", "Lifts the suspension an alert put on a principal's grants. Officers only.") { principal, reason };
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
-            using var channel = gateway.OpenChannel(parseResult);
-            var response = await new SecurityClient(channel).ResumePrincipalAsync(
+            using var custodian = gateway.Connect(parseResult);
+            var response = await custodian.SecurityReports.ResumePrincipalAsync(
                 new ResumePrincipalRequest { Principal = parseResult.GetRequiredValue(principal), Reason = parseResult.GetRequiredValue(reason) },
                 cancellationToken: cancellationToken);
             await output.WriteLineAsync($"Suspension of {parseResult.GetRequiredValue(principal)} lifted (it was raised by alert {response.Lifted.AlertId}, rule {response.Lifted.Rule}).");

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using Custodian.Gateway.Protos.Subjects;
 using Google.Protobuf.WellKnownTypes;
-using SubjectsClient = Custodian.Gateway.Protos.Subjects.Subjects.SubjectsClient;
 
 namespace Custodian.Cli;
 
@@ -44,10 +43,10 @@ internal static class SubjectRightsCommands
         var command = new Command("rectify", "Corrects existing fields of one category (Art. 16); recipients are notified (Art. 19).") { tenant, subject, category, fields };
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
-            using var channel = gateway.OpenChannel(parseResult);
+            using var custodian = gateway.Connect(parseResult);
             var request = new RectifyRequest { TenantId = parseResult.GetRequiredValue(tenant), SubjectId = parseResult.GetRequiredValue(subject), Category = parseResult.GetRequiredValue(category) };
             request.Fields.Add(parseResult.GetRequiredValue(fields));
-            var response = await new SubjectsClient(channel).RectifyAsync(request, cancellationToken: cancellationToken);
+            var response = await custodian.Subjects.RectifyAsync(request, cancellationToken: cancellationToken);
             await output.WriteLineAsync(response.ChangedFields.Count == 0
                 ? $"Nothing to change: the fields already hold these values."
                 : $"Rectified {string.Join(", ", response.ChangedFields)} of category {request.Category} at {Formats.Time(response.UpdatedAt)}; {Notices(response.NoticesQueued)}.");
@@ -63,14 +62,14 @@ internal static class SubjectRightsCommands
         var command = new Command("restrict", "Restricts processing (Art. 18): data stays stored, reads are refused unless Art. 18(2) allows their purpose.") { tenant, subject, ground };
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
-            using var channel = gateway.OpenChannel(parseResult);
+            using var custodian = gateway.Connect(parseResult);
             var request = new RestrictRequest
             {
                 TenantId = parseResult.GetRequiredValue(tenant),
                 SubjectId = parseResult.GetRequiredValue(subject),
                 Ground = (RestrictionGround)(Array.IndexOf(RestrictionGrounds, parseResult.GetRequiredValue(ground)) + 1),
             };
-            var response = await new SubjectsClient(channel).RestrictAsync(request, cancellationToken: cancellationToken);
+            var response = await custodian.Subjects.RestrictAsync(request, cancellationToken: cancellationToken);
             await output.WriteLineAsync($"Processing of subject {request.SubjectId} restricted at {Formats.Time(response.At)}; {Notices(response.NoticesQueued)}.");
         }));
         return command;
@@ -84,9 +83,9 @@ internal static class SubjectRightsCommands
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
             var at = Formats.ParseTime(parseResult.GetRequiredValue(informed), "--informed-at");
-            using var channel = gateway.OpenChannel(parseResult);
+            using var custodian = gateway.Connect(parseResult);
             var request = new LiftRestrictionRequest { TenantId = parseResult.GetRequiredValue(tenant), SubjectId = parseResult.GetRequiredValue(subject), SubjectInformedAt = Timestamp.FromDateTimeOffset(at) };
-            var response = await new SubjectsClient(channel).LiftRestrictionAsync(request, cancellationToken: cancellationToken);
+            var response = await custodian.Subjects.LiftRestrictionAsync(request, cancellationToken: cancellationToken);
             await output.WriteLineAsync($"Restriction of subject {request.SubjectId} lifted at {Formats.Time(response.At)}.");
         }));
         return command;
@@ -100,7 +99,7 @@ internal static class SubjectRightsCommands
         var command = new Command("object", "Records the subject's objection to processing for one purpose (Art. 21).") { tenant, subject, purpose, directMarketing };
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
-            using var channel = gateway.OpenChannel(parseResult);
+            using var custodian = gateway.Connect(parseResult);
             var request = new ObjectRequest
             {
                 TenantId = parseResult.GetRequiredValue(tenant),
@@ -108,7 +107,7 @@ internal static class SubjectRightsCommands
                 Purpose = parseResult.GetRequiredValue(purpose),
                 DirectMarketing = parseResult.GetValue(directMarketing),
             };
-            var response = await new SubjectsClient(channel).ObjectAsync(request, cancellationToken: cancellationToken);
+            var response = await custodian.Subjects.ObjectAsync(request, cancellationToken: cancellationToken);
             await output.WriteLineAsync($"Objection of subject {request.SubjectId} to {request.Purpose} recorded at {Formats.Time(response.At)}; reads for it are refused.");
         }));
         return command;
@@ -122,7 +121,7 @@ internal static class SubjectRightsCommands
         var command = new Command("grounds", "Officers and the DPO: records compelling grounds that override an objection (never one to direct marketing).") { tenant, subject, purpose, grounds };
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
-            using var channel = gateway.OpenChannel(parseResult);
+            using var custodian = gateway.Connect(parseResult);
             var request = new RecordCompellingGroundsRequest
             {
                 TenantId = parseResult.GetRequiredValue(tenant),
@@ -130,7 +129,7 @@ internal static class SubjectRightsCommands
                 Purpose = parseResult.GetRequiredValue(purpose),
                 Grounds = parseResult.GetRequiredValue(grounds),
             };
-            var response = await new SubjectsClient(channel).RecordCompellingGroundsAsync(request, cancellationToken: cancellationToken);
+            var response = await custodian.Subjects.RecordCompellingGroundsAsync(request, cancellationToken: cancellationToken);
             await output.WriteLineAsync($"Compelling grounds for {request.Purpose} recorded at {Formats.Time(response.At)}; processing for it may resume.");
         }));
         return command;
@@ -160,8 +159,8 @@ internal static class SubjectRightsCommands
                 request.Recipients.Add(new Recipient { Name = parts[0], Email = parts[1], ThirdCountry = parts.Length == 3 ? parts[2] : "" });
             }
 
-            using var channel = gateway.OpenChannel(parseResult);
-            await new SubjectsClient(channel).SetRecipientsAsync(request, cancellationToken: cancellationToken);
+            using var custodian = gateway.Connect(parseResult);
+            await custodian.Subjects.SetRecipientsAsync(request, cancellationToken: cancellationToken);
             await output.WriteLineAsync($"Category {request.Category} of subject {request.SubjectId} has {request.Recipients.Count} recipient(s).");
         }));
 
@@ -169,14 +168,14 @@ internal static class SubjectRightsCommands
         var list = new Command("list", "Lists the recipients of every category (Art. 19), as the subject may ask.") { listTenant, listSubject, listPurpose };
         list.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
-            using var channel = gateway.OpenChannel(parseResult);
+            using var custodian = gateway.Connect(parseResult);
             var request = new ListRecipientsRequest
             {
                 TenantId = parseResult.GetRequiredValue(listTenant),
                 SubjectId = parseResult.GetRequiredValue(listSubject),
                 Purpose = parseResult.GetValue(listPurpose) ?? "",
             };
-            var response = await new SubjectsClient(channel).ListRecipientsAsync(request, cancellationToken: cancellationToken);
+            var response = await custodian.Subjects.ListRecipientsAsync(request, cancellationToken: cancellationToken);
             if (response.Erasure is { } erasure)
             {
                 await output.WriteLineAsync(SubjectsCommands.Erased(request.SubjectId, erasure));
@@ -206,9 +205,9 @@ internal static class SubjectRightsCommands
         var command = new Command("export", "Exports everything held about a subject as JSON (Art. 15), with the Art. 15(1) information and the subject's access log.") { tenant, subject, portability, file };
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
-            using var channel = gateway.OpenChannel(parseResult);
+            using var custodian = gateway.Connect(parseResult);
             var request = new ExportRequest { TenantId = parseResult.GetRequiredValue(tenant), SubjectId = parseResult.GetRequiredValue(subject), Portability = parseResult.GetValue(portability) };
-            var response = await new SubjectsClient(channel).ExportAsync(request, cancellationToken: cancellationToken);
+            var response = await custodian.Subjects.ExportAsync(request, cancellationToken: cancellationToken);
             if (parseResult.GetValue(file) is { } target)
             {
                 await File.WriteAllBytesAsync(target.FullName, response.Json.ToByteArray(), cancellationToken);
@@ -228,9 +227,9 @@ internal static class SubjectRightsCommands
         var command = new Command("erase", "Erases a subject (Art. 17): crypto-shreds it, or under a legal hold removes only what the hold does not keep.") { tenant, subject, reason };
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
-            using var channel = gateway.OpenChannel(parseResult);
+            using var custodian = gateway.Connect(parseResult);
             var request = new EraseRequest { TenantId = parseResult.GetRequiredValue(tenant), SubjectId = parseResult.GetRequiredValue(subject), Reason = parseResult.GetRequiredValue(reason) };
-            var response = await new SubjectsClient(channel).EraseAsync(request, cancellationToken: cancellationToken);
+            var response = await custodian.Subjects.EraseAsync(request, cancellationToken: cancellationToken);
             if (response.Erasure is { } erasure)
             {
                 await output.WriteLineAsync(SubjectsCommands.Erased(request.SubjectId, erasure) + $" {Notices(response.NoticesQueued)}.");
@@ -251,7 +250,7 @@ internal static class SubjectRightsCommands
         var command = new Command("hold", "Officers and the DPO: places a legal hold that keeps data from erasure (Art. 17(3)).") { tenant, subject, ground, categories };
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
-            using var channel = gateway.OpenChannel(parseResult);
+            using var custodian = gateway.Connect(parseResult);
             var request = new PlaceLegalHoldRequest
             {
                 TenantId = parseResult.GetRequiredValue(tenant),
@@ -259,7 +258,7 @@ internal static class SubjectRightsCommands
                 Ground = (ErasureException)(Array.IndexOf(ErasureExceptions, parseResult.GetRequiredValue(ground)) + 1),
             };
             request.Categories.AddRange(parseResult.GetValue(categories) ?? []);
-            var response = await new SubjectsClient(channel).PlaceLegalHoldAsync(request, cancellationToken: cancellationToken);
+            var response = await custodian.Subjects.PlaceLegalHoldAsync(request, cancellationToken: cancellationToken);
             await output.WriteLineAsync($"Legal hold placed on {(request.Categories.Count == 0 ? "all categories" : string.Join(", ", request.Categories))} of subject {request.SubjectId} at {Formats.Time(response.At)}.");
         }));
         return command;
@@ -271,9 +270,9 @@ internal static class SubjectRightsCommands
         var command = new Command("release-hold", "Officers and the DPO: releases the legal hold.") { tenant, subject };
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
-            using var channel = gateway.OpenChannel(parseResult);
+            using var custodian = gateway.Connect(parseResult);
             var request = new ReleaseLegalHoldRequest { TenantId = parseResult.GetRequiredValue(tenant), SubjectId = parseResult.GetRequiredValue(subject) };
-            var response = await new SubjectsClient(channel).ReleaseLegalHoldAsync(request, cancellationToken: cancellationToken);
+            var response = await custodian.Subjects.ReleaseLegalHoldAsync(request, cancellationToken: cancellationToken);
             await output.WriteLineAsync($"Legal hold on subject {request.SubjectId} released at {Formats.Time(response.At)}.");
         }));
         return command;

@@ -3,7 +3,6 @@ using System.CommandLine.Parsing;
 using System.Globalization;
 using Custodian.Gateway.Protos.Subjects;
 using Google.Protobuf.WellKnownTypes;
-using SubjectsClient = Custodian.Gateway.Protos.Subjects.Subjects.SubjectsClient;
 
 namespace Custodian.Cli;
 
@@ -58,7 +57,7 @@ internal static class SubjectsCommands
         };
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
-            using var channel = gateway.OpenChannel(parseResult);
+            using var custodian = gateway.Connect(parseResult);
             var record = new Record
             {
                 Category = parseResult.GetRequiredValue(category),
@@ -75,7 +74,7 @@ internal static class SubjectsCommands
                 Record = record,
             };
 
-            var response = await new SubjectsClient(channel).PutRecordAsync(request, cancellationToken: cancellationToken);
+            var response = await custodian.Subjects.PutRecordAsync(request, cancellationToken: cancellationToken);
 
             await output.WriteLineAsync($"Stored category {record.Category} of subject {request.SubjectId} at {FormatTime(response.UpdatedAt)}");
         }));
@@ -93,7 +92,7 @@ internal static class SubjectsCommands
         var command = new Command("get", "Shows the record of one category of a subject.") { tenant, subject, category, json, purpose };
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
-            using var channel = gateway.OpenChannel(parseResult);
+            using var custodian = gateway.Connect(parseResult);
             var request = new GetRecordRequest
             {
                 TenantId = parseResult.GetRequiredValue(tenant),
@@ -102,7 +101,7 @@ internal static class SubjectsCommands
                 Purpose = parseResult.GetValue(purpose) ?? "",
             };
 
-            var response = await new SubjectsClient(channel).GetRecordAsync(request, cancellationToken: cancellationToken);
+            var response = await custodian.Subjects.GetRecordAsync(request, cancellationToken: cancellationToken);
 
             if (parseResult.GetValue(json))
             {
@@ -145,7 +144,7 @@ internal static class SubjectsCommands
         var command = new Command("list", "Lists the categories held about a subject, without their values.") { tenant, subject, purpose };
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
-            using var channel = gateway.OpenChannel(parseResult);
+            using var custodian = gateway.Connect(parseResult);
             var request = new ListCategoriesRequest
             {
                 TenantId = parseResult.GetRequiredValue(tenant),
@@ -153,7 +152,7 @@ internal static class SubjectsCommands
                 Purpose = parseResult.GetValue(purpose) ?? "",
             };
 
-            var response = await new SubjectsClient(channel).ListCategoriesAsync(request, cancellationToken: cancellationToken);
+            var response = await custodian.Subjects.ListCategoriesAsync(request, cancellationToken: cancellationToken);
 
             if (response.Erasure is { } erasure)
             {

@@ -21,8 +21,13 @@ public sealed class IncidentsService(IClusterClient cluster) : Proto.Incidents.I
     public override async Task<Proto.IncidentResponse> OpenIncident(Proto.OpenIncidentRequest request, ServerCallContext context)
     {
         var opening = new IncidentOpening(request.AwareAt?.ToDateTimeOffset() ?? default, IncidentMapper.ToDomain(request.Facts), Caller.Actor(context));
-        Check(request.TenantId, request.IncidentId, v => v.AddRange(opening.Validate(now: null)));
-        return await AnswerAsync(request.TenantId, request.IncidentId, await Grain(request.TenantId, request.IncidentId).OpenAsync(opening));
+        var idempotencyKey = context.RequestHeaders.GetValue(IdempotencyKeys.HeaderName);
+        Check(request.TenantId, request.IncidentId, v =>
+        {
+            v.AddRange(opening.Validate(now: null));
+            IdempotencyKeys.Check(idempotencyKey, v);
+        });
+        return await AnswerAsync(request.TenantId, request.IncidentId, await Grain(request.TenantId, request.IncidentId).OpenAsync(opening, idempotencyKey));
     }
 
     [Authorize(Roles = Administrators)]

@@ -30,10 +30,12 @@ public sealed class RequestsService(IClusterClient cluster, AccessDecider access
         var filing = new RequestFiling(request.SubjectId, RequestMapper.ToDomain(request.Kind), RequestMapper.ToDomain(request.Channel),
             Caller.Actor(context), request.ReceivedAt?.ToDateTimeOffset());
         var user = context.GetHttpContext().User;
+        var idempotencyKey = context.RequestHeaders.GetValue(IdempotencyKeys.HeaderName);
         RpcErrors.ThrowIfInvalid(v =>
         {
             Identifiers.CheckTenantId(request.TenantId, "tenant_id", v);
             v.AddRange(filing.Validate(now: null));
+            IdempotencyKeys.Check(idempotencyKey, v);
             if (filing.Channel == RequestChannel.Api && !user.IsInRole(CustodianClaims.AppRole))
             {
                 v.Add(new FieldViolation("channel", "api is for the tenant's client application; staff and officers file over the helpdesk"));
@@ -45,8 +47,11 @@ public sealed class RequestsService(IClusterClient cluster, AccessDecider access
         });
         await access.RequireAsync(context, request.TenantId, request.SubjectId);
 
-        var requestId = "req-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(10)).ToLowerInvariant();
-        return Answer(await Grain(request.TenantId, requestId).FileAsync(filing));
+        // Under an idempotency key, a repeat of the same caller's filing names the same request, which answers it without filing again.
+        var requestId = idempotencyKey is null
+            ? "req-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(10)).ToLowerInvariant()
+            : RequestIds.ForIdempotencyKey(request.TenantId, filing.EnteredBy, idempotencyKey);
+        return Answer(await Grain(request.TenantId, requestId).FileAsync(filing, idempotencyKey));
     }
 
     [Authorize(Roles = Administrators)]

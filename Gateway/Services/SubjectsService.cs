@@ -26,13 +26,23 @@ public sealed class SubjectsService(
     public override async Task<Proto.PutRecordResponse> PutRecord(Proto.PutRecordRequest request, ServerCallContext context)
     {
         var record = request.Record is null ? null : SubjectMapper.ToDomain(request.Record);
-        Check(request.TenantId, request.SubjectId, v => PersonalDataRecord.Check(record, "record", v));
+        var idempotencyKey = context.RequestHeaders.GetValue(IdempotencyKeys.HeaderName);
+        Check(request.TenantId, request.SubjectId, v =>
+        {
+            PersonalDataRecord.Check(record, "record", v);
+            IdempotencyKeys.Check(idempotencyKey, v);
+        });
         await access.RequireAsync(context, request.TenantId, request.SubjectId, record!.Category);
 
-        var result = await Grain(request.TenantId, request.SubjectId).PutRecordAsync(record);
+        var result = await Grain(request.TenantId, request.SubjectId).PutRecordAsync(record, idempotencyKey);
         if (result.Erasure is not null)
         {
             RpcErrors.FailedPrecondition("The subject was erased; an erased pseudonym is never written again. Use a new subject id.");
+        }
+
+        if (result.KeyReused)
+        {
+            RpcErrors.FailedPrecondition("The idempotency-key was already used for a different record of this subject; use a fresh key for each write.");
         }
 
         if (!result.Stored)

@@ -19,6 +19,15 @@ public interface IIncidentGrain : IGrainWithStringKey, IDeadlineOwner
     [Alias("Open")]
     Task<IncidentResult> OpenAsync(IncidentOpening opening);
 
+    /// <summary>
+    /// Opens the incident under <paramref name="idempotencyKey"/> (null: none, as <see cref="OpenAsync(IncidentOpening)"/>),
+    /// kept in the grain's state with it: the same opening again under the key answers with the incident as it stands,
+    /// without opening anything; a different opening under it is refused, and so is any opening of an existing incident
+    /// under another key or none.
+    /// </summary>
+    [Alias("OpenOnce")]
+    Task<IncidentResult> OpenAsync(IncidentOpening opening, string? idempotencyKey);
+
     /// <summary>The incident, or null when it was never opened.</summary>
     [Alias("Get")]
     Task<Incident?> GetAsync();

@@ -14,6 +14,14 @@ public interface ISubjectRequestGrain : IGrainWithStringKey, IDeadlineOwner
     [Alias("File")]
     Task<RequestResult> FileAsync(RequestFiling filing);
 
+    /// <summary>
+    /// Files the request under <paramref name="idempotencyKey"/> (null: none, as <see cref="FileAsync(RequestFiling)"/>),
+    /// kept in the grain's state with it: the same filing again under the key answers with the request as it stands,
+    /// without filing anything; a different filing under it is refused.
+    /// </summary>
+    [Alias("FileOnce")]
+    Task<RequestResult> FileAsync(RequestFiling filing, string? idempotencyKey);
+
     /// <summary>The request, or null when none was filed under this key.</summary>
     [Alias("Get")]
     Task<SubjectRequest?> GetAsync();

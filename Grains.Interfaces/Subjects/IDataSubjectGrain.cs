@@ -12,6 +12,15 @@ public interface IDataSubjectGrain : IGrainWithStringKey
     Task<PutRecordResult> PutRecordAsync(PersonalDataRecord record);
 
     /// <summary>
+    /// Creates or replaces the record of one category, once per <paramref name="idempotencyKey"/> (see
+    /// <see cref="Validation.IdempotencyKeys"/>; null: no key, as <see cref="PutRecordAsync(PersonalDataRecord)"/>). The
+    /// grain keeps its recent keys in its state, written with the record: a repeat of the same record under a kept key
+    /// is answered with the first result and writes nothing; a different record under it is refused.
+    /// </summary>
+    [Alias("PutRecordOnce")]
+    Task<PutRecordResult> PutRecordAsync(PersonalDataRecord record, string? idempotencyKey);
+
+    /// <summary>
     /// Returns the record of one category for processing with <paramref name="purpose"/>; none; that
     /// the subject was erased; or a refusal when processing is restricted or objected to for the purpose.
     /// </summary>

@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
+using System.Globalization;
 using Custodian.Audit;
+using Custodian.Idempotency;
 using Custodian.Keys;
 using Custodian.Mail;
 using Custodian.Subjects;
@@ -51,15 +53,47 @@ public sealed class IncidentGrain(
         return draft;
     }
 
-    public async Task<IncidentResult> OpenAsync(IncidentOpening opening)
+    public Task<IncidentResult> OpenAsync(IncidentOpening opening) => OpenAsync(opening, idempotencyKey: null);
+
+    public async Task<IncidentResult> OpenAsync(IncidentOpening opening, string? idempotencyKey)
     {
-        if (state.State.Incident is not null)
+        var violations = new List<FieldViolation>();
+        IdempotencyKeys.Check(idempotencyKey, violations);
+        if (violations.Count > 0)
         {
-            return IncidentResult.Refused("An incident with this id was already opened.");
+            return IncidentResult.Invalid(violations);
+        }
+
+        var fingerprint = idempotencyKey is null ? null : Fingerprint(opening);
+        if (state.State.Incident is { } opened)
+        {
+            if (idempotencyKey is null || state.State.OpenedUnder is not { } earlier || earlier.Key != idempotencyKey)
+            {
+                return IncidentResult.Refused("An incident with this id was already opened.");
+            }
+
+            return earlier.Fingerprint == fingerprint
+                ? IncidentResult.Ok(opened)
+                : IncidentResult.Refused("The idempotency-key was already used to open this incident with different facts; use a fresh key for each write.");
         }
 
         var (tenantId, incidentId) = Key();
-        var result = await ApplyAsync(IncidentLifecycle.Open(tenantId, incidentId, opening, timeProvider.GetUtcNow()), opening.OpenedBy);
+        var now = timeProvider.GetUtcNow();
+        var next = IncidentLifecycle.Open(tenantId, incidentId, opening, now);
+        state.State.OpenedUnder = next.Incident is not null && idempotencyKey is not null ? new KeyedWrite(idempotencyKey, fingerprint!, now) : null;
+        IncidentResult result;
+        try
+        {
+            result = await ApplyAsync(next, opening.OpenedBy);
+        }
+        finally
+        {
+            if (state.State.Incident is null)
+            {
+                state.State.OpenedUnder = null; // not opened: the key was not stored either
+            }
+        }
+
         // Points already past at opening (awareness long ago) are sent now, each once.
         return result.Incident is not null ? IncidentResult.Ok(await CheckDeadlinesAsync() ?? result.Incident) : result;
     }
@@ -165,6 +199,22 @@ public sealed class IncidentGrain(
 
     /// <summary>After the tenant moved here: acts on what is due and registers the reminder for what comes next.</summary>
     public async Task RearmAsync() => await CheckDeadlinesAsync();
+
+    /// <summary>What an opening asks for, as a <see cref="RecentWrites.Fingerprint"/>: the awareness time, every fact (lists with their length) and who opens it.</summary>
+    private static string Fingerprint(IncidentOpening opening)
+    {
+        var facts = opening.Facts ?? new IncidentFacts();
+        static IEnumerable<string?> List(ImmutableArray<string>? items) =>
+            items is { } given ? [given.Length.ToString(CultureInfo.InvariantCulture), .. given] : [null];
+        return RecentWrites.Fingerprint(
+        [
+            "OpenIncident", opening.AwareAt.ToString("O", CultureInfo.InvariantCulture), opening.OpenedBy,
+            facts.Nature, .. List(facts.SubjectCategories), facts.ApproximateSubjects?.ToString(CultureInfo.InvariantCulture),
+            .. List(facts.RecordCategories), facts.ApproximateRecords?.ToString(CultureInfo.InvariantCulture),
+            .. List(facts.AffectedTenants), .. List(facts.AffectedSubjects), facts.LikelyConsequences, facts.Measures, facts.ContactPoint,
+            facts.Risk?.ToString(), facts.EncryptedAtRest?.ToString(), .. List(facts.CompromisedKeyVersions),
+        ]);
+    }
 
     private async Task<IncidentResult> TransitionAsync(Func<Incident, IncidentResult> transition, string actor) =>
         state.State.Incident is { } incident ? await ApplyAsync(transition(incident), actor) : IncidentResult.Missing();

@@ -1,3 +1,5 @@
+using Custodian.Idempotency;
+
 namespace Custodian.Incidents;
 
 /// <summary>What an Incident grain persists.</summary>
@@ -6,4 +8,8 @@ public sealed class IncidentState
 {
     [Id(0)]
     public Incident? Incident { get; set; }
+
+    /// <summary>The idempotency key an officer opened the incident under, written with the opening; null without one (and in states stored before keys were kept).</summary>
+    [Id(1)]
+    public KeyedWrite? OpenedUnder { get; set; }
 }

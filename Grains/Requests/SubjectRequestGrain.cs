@@ -1,7 +1,9 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using Custodian.Audit;
+using Custodian.Idempotency;
 using Custodian.Subjects;
+using Custodian.Validation;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -25,15 +27,46 @@ public sealed class SubjectRequestGrain(
     /// <summary>The actor that deadline warnings and overdue flags are recorded as.</summary>
     public const string Actor = "custodian:requests";
 
-    public async Task<RequestResult> FileAsync(RequestFiling filing)
+    public Task<RequestResult> FileAsync(RequestFiling filing) => FileAsync(filing, idempotencyKey: null);
+
+    public async Task<RequestResult> FileAsync(RequestFiling filing, string? idempotencyKey)
     {
-        if (state.State.Request is not null)
+        var violations = new List<FieldViolation>();
+        IdempotencyKeys.Check(idempotencyKey, violations);
+        if (violations.Count > 0)
         {
-            return RequestResult.Refused("A request with this id was already filed.");
+            return RequestResult.Invalid(violations);
+        }
+
+        var fingerprint = idempotencyKey is null ? null : RecentWrites.Fingerprint(
+            "FileRequest", filing.SubjectId, filing.Kind.ToString(), filing.Channel.ToString(), filing.EnteredBy, filing.ReceivedAt?.ToString("O", CultureInfo.InvariantCulture));
+        if (state.State.Request is { } filed)
+        {
+            if (idempotencyKey is null || state.State.FiledUnder is not { } earlier || earlier.Key != idempotencyKey)
+            {
+                return RequestResult.Refused("A request with this id was already filed.");
+            }
+
+            return earlier.Fingerprint == fingerprint
+                ? RequestResult.Ok(filed)
+                : RequestResult.Refused("The idempotency-key was already used for a different request; use a fresh key for each write.");
         }
 
         var (tenantId, requestId) = Key();
-        return await ApplyAsync(RequestLifecycle.File(tenantId, requestId, filing, timeProvider.GetUtcNow()), filing.EnteredBy);
+        var now = timeProvider.GetUtcNow();
+        var result = RequestLifecycle.File(tenantId, requestId, filing, now);
+        state.State.FiledUnder = result.Request is not null && idempotencyKey is not null ? new KeyedWrite(idempotencyKey, fingerprint!, now) : null;
+        try
+        {
+            return await ApplyAsync(result, filing.EnteredBy);
+        }
+        finally
+        {
+            if (state.State.Request is null)
+            {
+                state.State.FiledUnder = null; // not filed: the key was not stored either
+            }
+        }
     }
 
     public Task<SubjectRequest?> GetAsync() => Task.FromResult(state.State.Request);

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Custodian.Idempotency;
 using Custodian.Storage;
 using Custodian.Validation;
 using Microsoft.Extensions.Logging;
@@ -18,20 +19,46 @@ public sealed class DataSubjectGrain(
 {
     private string Key => this.GetPrimaryKeyString();
 
-    public async Task<PutRecordResult> PutRecordAsync(PersonalDataRecord record)
+    public Task<PutRecordResult> PutRecordAsync(PersonalDataRecord record) => PutRecordAsync(record, idempotencyKey: null);
+
+    public async Task<PutRecordResult> PutRecordAsync(PersonalDataRecord record, string? idempotencyKey)
     {
         if (state.State.Erasure is { } erasure)
         {
             return PutRecordResult.Erased(erasure);
         }
 
-        if (Check(v => PersonalDataRecord.Check(record, "record", v)) is { Count: > 0 } violations)
+        if (Check(v =>
+        {
+            PersonalDataRecord.Check(record, "record", v);
+            IdempotencyKeys.Check(idempotencyKey, v);
+        }) is { Count: > 0 } violations)
         {
             return PutRecordResult.Rejected(violations);
         }
 
+        var fingerprint = idempotencyKey is null ? null : Fingerprint(record);
+        if (idempotencyKey is not null && RecentWrites.Find(state.State.KeyedWrites, idempotencyKey) is { } earlier)
+        {
+            if (earlier.Fingerprint != fingerprint)
+            {
+                SubjectLog.KeyReused(logger, Key, record.Category);
+                return PutRecordResult.KeyUsedForAnotherRecord();
+            }
+
+            SubjectLog.RecordRepeated(logger, Key, record.Category);
+            return PutRecordResult.RepeatOf(earlier.At);
+        }
+
         var now = timeProvider.GetUtcNow();
-        await ChangeAsync(s => s.Records = s.Records.SetItem(record.Category, new StoredRecord(record, now, s.Version)));
+        await ChangeAsync(s =>
+        {
+            s.Records = s.Records.SetItem(record.Category, new StoredRecord(record, now, s.Version));
+            if (idempotencyKey is not null)
+            {
+                s.KeyedWrites = RecentWrites.Add(s.KeyedWrites, new KeyedWrite(idempotencyKey, fingerprint!, now));
+            }
+        });
         SubjectLog.RecordStored(logger, Key, record.Category, record.Fields.Count);
         return PutRecordResult.StoredAt(now);
     }
@@ -268,6 +295,13 @@ public sealed class DataSubjectGrain(
         SubjectLog.Shredded(logger, Key, erasure.ReceiptId, queued);
         return new ErasureResult(erasure, [], [], null, queued);
     }
+
+    /// <summary>What a PutRecord asks for, as a <see cref="RecentWrites.Fingerprint"/>: every part of the record, fields in ordinal order.</summary>
+    private static string Fingerprint(PersonalDataRecord record) => RecentWrites.Fingerprint(
+    [
+        "PutRecord", record.Category, record.Purpose, record.LegalBasis.ToString(), record.Source, record.Retention,
+        .. record.Fields.OrderBy(f => f.Key, StringComparer.Ordinal).SelectMany(f => new[] { f.Key, f.Value }),
+    ]);
 
     /// <summary>The violations of the grain's own key (the subject's tenant and id) and then of the input, as <paramref name="input"/> adds them.</summary>
     private List<FieldViolation> Check(Action<List<FieldViolation>>? input = null)

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Custodian.Idempotency;
 using Custodian.Storage;
 
 namespace Custodian.Subjects;
@@ -38,6 +39,13 @@ public sealed class DataSubjectState : IErasableState
     [Id(6)]
     public long Version { get; set; }
 
+    /// <summary>
+    /// The recent writes made under an idempotency key (at most <see cref="RecentWrites.Kept"/>, oldest first), written
+    /// with the change each made. Absent (empty) in states stored before keys were kept.
+    /// </summary>
+    [Id(7)]
+    public ImmutableArray<KeyedWrite> KeyedWrites { get; set; } = [];
+
     /// <summary>A copy whose immutable members are shared: what to go back to when a write fails.</summary>
     public DataSubjectState Snapshot() => (DataSubjectState)MemberwiseClone();
 
@@ -51,5 +59,6 @@ public sealed class DataSubjectState : IErasableState
         Recipients = snapshot.Recipients;
         Hold = snapshot.Hold;
         Version = snapshot.Version;
+        KeyedWrites = snapshot.KeyedWrites;
     }
 }

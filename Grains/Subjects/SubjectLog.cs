@@ -43,4 +43,10 @@ internal static partial class SubjectLog
 
     [LoggerMessage(1013, LogLevel.Information, "Subject {SubjectKey}: rectification of category {Category} not made, the record changed after it was planned")]
     public static partial void RectificationChangedMeanwhile(ILogger logger, string subjectKey, string category);
+
+    [LoggerMessage(1014, LogLevel.Information, "Subject {SubjectKey}: category {Category} not written again, the write repeats an earlier one under the same idempotency key")]
+    public static partial void RecordRepeated(ILogger logger, string subjectKey, string category);
+
+    [LoggerMessage(1015, LogLevel.Warning, "Subject {SubjectKey}: write of category {Category} refused, its idempotency key was used for a different record")]
+    public static partial void KeyReused(ILogger logger, string subjectKey, string category);
 }
