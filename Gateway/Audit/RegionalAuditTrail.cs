@@ -24,12 +24,20 @@ public sealed class RegionalAuditTrail(
     public string RegionOfCurrentCall => router.AuditRegionOf(GatewayCall.Current);
 
     /// <summary>Stores the records in the trail of the region that serves the current call (the gateway's own outside a call).</summary>
-    public Task WriteAsync(ImmutableArray<AuditRecord> records) => WriteAsync(RegionOfCurrentCall, records);
+    public Task WriteAsync(ImmutableArray<AuditRecord> records)
+    {
+        var call = GatewayCall.Current;
+        var region = router.AuditRegionOf(call);
+        return WriteAsync(region, records, call?.Tenant is { } tenant && router.WriterOf(tenant) == region ? tenant : null);
+    }
 
     /// <summary>Stores the records in <paramref name="region"/>'s trail, together and in order; completes when they are durable there.</summary>
-    public async Task WriteAsync(string region, ImmutableArray<AuditRecord> records)
+    public Task WriteAsync(string region, ImmutableArray<AuditRecord> records) => WriteAsync(region, records, tenant: null);
+
+    /// <summary>As <see cref="WriteAsync(string, ImmutableArray{AuditRecord})"/>; a region that cannot be reached is named as <paramref name="tenant"/>'s writer.</summary>
+    private async Task WriteAsync(string region, ImmutableArray<AuditRecord> records, string? tenant)
     {
-        var writer = WriterOf(region);
+        var writer = WriterOf(region, tenant);
         try
         {
             await writer.WriteAsync(records);
@@ -48,14 +56,14 @@ public sealed class RegionalAuditTrail(
         }
     }
 
-    private AuditWriter WriterOf(string region)
+    private AuditWriter WriterOf(string region, string? tenant)
     {
         if (region == clients.OwnRegion)
         {
             return own;
         }
 
-        var cluster = clients.Get(region); // throws when the gateway has no connected client of the region
+        var cluster = clients.Get(region, tenant); // throws when the gateway has no connected client of the region
         return _others.GetOrAdd(region, r => new Lazy<AuditWriter>(() =>
         {
             // The writer's storing loops must not carry the call that happened to make them.

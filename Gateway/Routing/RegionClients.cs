@@ -44,24 +44,26 @@ public sealed partial class RegionClients : IHostedService, IAsyncDisposable
 
     /// <summary>
     /// The client of <paramref name="region"/>'s cluster; <see cref="RegionUnavailableException"/> when the gateway
-    /// has none or it is not connected yet.
+    /// has none or it is not connected yet, naming the region (and <paramref name="tenant"/>, when the call needs the
+    /// region because it writes that tenant).
     /// </summary>
-    public IClusterClient Get(string region)
+    public IClusterClient Get(string region, string? tenant = null)
     {
         if (region == OwnRegion)
         {
             return _own;
         }
 
+        var why = tenant is null ? "This gateway" : $"Tenant {tenant} is written in region {region}, and this gateway";
         if (!_remotes.TryGetValue(region, out var remote))
         {
             throw new RegionUnavailableException(region,
-                $"This gateway has no client for region {region} (ConnectionStrings:{ConnectionStringPrefix}{region} is not set); call a gateway that serves {region}.");
+                $"{why} has no client for region {region} (ConnectionStrings:{ConnectionStringPrefix}{region} is not set); call a gateway that serves {region}.");
         }
 
         return remote.Connected
             ? remote.Client
-            : throw new RegionUnavailableException(region, $"This gateway is not connected to the cluster of region {region} yet; retry later.");
+            : throw new RegionUnavailableException(region, $"{why} is not connected to the cluster of region {region} yet; retry later.");
     }
 
     /// <summary>Starts connecting to every other region, in the background.</summary>

@@ -49,12 +49,6 @@ public sealed partial class RegionRouter(RegionClients clients, PlacementOptions
     {
         var writer = WriterOf(tenant)
             ?? throw new RegionUnavailableException(null, $"Tenant {tenant} has no placement: configure Placement:Tenants:{tenant}:Home (or Placement:DefaultHome).");
-        if (!clients.Has(writer))
-        {
-            throw new RegionUnavailableException(writer,
-                $"Tenant {tenant} is written in region {writer}, and this gateway has no client for {writer} (ConnectionStrings:{RegionClients.ConnectionStringPrefix}{writer} is not set); call a gateway that serves {writer}.");
-        }
-
         return (writer, Route(writer, tenant));
     }
 
@@ -164,7 +158,7 @@ public sealed partial class RegionRouter(RegionClients clients, PlacementOptions
 
     private IClusterClient Route(string region, string? tenant)
     {
-        var cluster = clients.Get(region);
+        var cluster = clients.Get(region, tenant);
         GatewayCall.Current?.Routed(region, tenant);
         return cluster;
     }
