@@ -6,6 +6,8 @@ namespace Custodian.Gateway.Audit;
 /// <summary>The answer to a call whose audit record could not be stored: UNAVAILABLE, nothing was done (fail closed).</summary>
 internal static class AuditUnavailable
 {
+    private const string Refused = "The audit trail cannot record this call right now, so nothing was done; retry later.";
+
     /// <summary>UNAVAILABLE for a call whose record the trail did not take because of <paramref name="cause"/>, naming the region when one was unreachable.</summary>
     public static RpcException Exception(Exception cause)
     {
@@ -13,11 +15,10 @@ internal static class AuditUnavailable
         {
             if (e is RegionUnavailableException unreachable)
             {
-                return new RpcException(new Status(StatusCode.Unavailable,
-                    $"The audit trail cannot record this call right now ({unreachable.Message.TrimEnd('.')}), so nothing was done; retry later."));
+                return new RpcException(new Status(StatusCode.Unavailable, $"{Refused} {unreachable.Message}"));
             }
         }
 
-        return new RpcException(new Status(StatusCode.Unavailable, "The audit trail cannot record this call right now, so nothing was done; retry later."));
+        return new RpcException(new Status(StatusCode.Unavailable, Refused));
     }
 }

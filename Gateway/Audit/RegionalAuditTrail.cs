@@ -44,7 +44,7 @@ public sealed class RegionalAuditTrail(
         }
         catch (Exception e) when (RegionUnavailableException.IsUnreachable(e))
         {
-            throw new RegionUnavailableException(region, $"The audit trail of region {region} is not reachable", e);
+            throw new RegionUnavailableException(region, $"The cluster of region {region}, which holds the call's audit trail, does not answer.", e);
         }
     }
 
