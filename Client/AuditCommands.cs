@@ -5,7 +5,7 @@ using Google.Protobuf.WellKnownTypes;
 
 namespace Custodian.Cli;
 
-/// <summary><c>custodian audit verify|query</c>: the region's tamper-evident audit trail.</summary>
+/// <summary><c>custodian audit verify|query</c>: a region's tamper-evident audit trail (the gateway's own, or <c>--region</c>).</summary>
 internal static class AuditCommands
 {
     private const int MaxPageSize = 1000;
@@ -13,7 +13,7 @@ internal static class AuditCommands
     public static Command Create(TextWriter output, TextWriter error)
     {
         var gateway = new GatewayConnection(error);
-        var audit = new Command("audit", "The region's audit trail: verify its hash chains (officers, DPO, operators), query it (officers, DPO).")
+        var audit = new Command("audit", "A region's audit trail (the gateway's own, or --region): verify its hash chains (officers, DPO, operators), query it (officers, DPO).")
         {
             Verify(gateway, output, error),
             Query(gateway, output, error),
@@ -26,14 +26,15 @@ internal static class AuditCommands
     {
         var partition = new Option<int?>("--partition") { Description = "Only this partition (0 to the region's partitions - 1); default: all." };
         var (from, until) = TimeOptions();
+        var region = RegionOption();
         var json = Formats.JsonOption();
         var command = new Command("verify", $"Recomputes the hash chains, whole or over a time range; exits with {ExitCodes.TrailBroken} when a partition is broken.")
         {
-            partition, from, until, json,
+            partition, from, until, region, json,
         };
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
-            var request = new VerifyTrailRequest { From = Time(parseResult, from), Until = Time(parseResult, until) };
+            var request = new VerifyTrailRequest { From = Time(parseResult, from), Until = Time(parseResult, until), Region = parseResult.GetValue(region) ?? "" };
             if (parseResult.GetValue(partition) is { } n)
             {
                 request.Partition = n;
@@ -77,10 +78,11 @@ internal static class AuditCommands
         var subject = new Option<string>("--subject") { Description = "Only entries on this subject (its pseudonym; the gateway matches its keyed hash). Needs --tenant." };
         var (from, until) = TimeOptions();
         var limit = new Option<int>("--limit") { Description = "The most entries to print, following pages.", DefaultValueFactory = _ => 100 };
+        var region = RegionOption();
         var json = Formats.JsonOption();
         var command = new Command("query", "Lists audit entries, oldest first, across the region's partitions (officers, DPO).")
         {
-            actor, action, target, tenant, subject, from, until, limit, json,
+            actor, action, target, tenant, subject, from, until, limit, region, json,
         };
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
@@ -99,6 +101,7 @@ internal static class AuditCommands
                 SubjectId = parseResult.GetValue(subject) ?? "",
                 From = Time(parseResult, from),
                 Until = Time(parseResult, until),
+                Region = parseResult.GetValue(region) ?? "",
             };
 
             using var custodian = gateway.Connect(parseResult);
@@ -135,6 +138,10 @@ internal static class AuditCommands
         }));
         return command;
     }
+
+    /// <summary>The <c>--region</c> option: whose trail to read (a forwarded call is recorded in the trail of the region that served its tenant).</summary>
+    private static Option<string> RegionOption() =>
+        new("--region") { Description = "The region whose trail to read, e.g. eu-north (a tenant's calls are recorded where it is written); default: the gateway's own." };
 
     private static (Option<string> From, Option<string> Until) TimeOptions() =>
         (new Option<string>("--from") { Description = "Only entries from this ISO-8601 time on (inclusive), e.g. 2026-11-26T18:00:00Z." },

@@ -4,17 +4,18 @@ using Custodian.Gateway.Protos.Regions;
 
 namespace Custodian.Cli;
 
-/// <summary><c>custodian regions status|resync|promote</c>: replication between the two regions of a pair.</summary>
+/// <summary><c>custodian regions status|resync|promote|failback</c>: replication between the two regions of a pair, and moves of a tenant's writer.</summary>
 internal static class RegionsCommands
 {
     public static Command Create(TextWriter output, TextWriter error)
     {
         var gateway = new GatewayConnection(error);
-        var regions = new Command("regions", "Replication to the pair region: status (operators, officers) and resynchronisation (officers).")
+        var regions = new Command("regions", "Replication to the pair region: status (operators, officers); resynchronisation, promotion and failback (officers).")
         {
             Status(gateway, output, error),
             Resync(gateway, output, error),
             Promote(gateway, output, error),
+            Failback(gateway, output, error),
         };
         gateway.AddOptionsTo(regions);
         return regions;
@@ -23,7 +24,7 @@ internal static class RegionsCommands
     private static Command Status(GatewayConnection gateway, TextWriter output, TextWriter error)
     {
         var json = Formats.JsonOption();
-        var command = new Command("status", "Shows the region's pair, lease, backlog and every tenant's writer, epoch and degraded mark.") { json };
+        var command = new Command("status", "Shows every region the gateway reaches (pair, lease, backlog) and every tenant's writer, epoch, state, last move and backlog.") { json };
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
             using var custodian = gateway.Connect(parseResult);
@@ -34,32 +35,80 @@ internal static class RegionsCommands
                 return;
             }
 
-            var table = new TableWriter();
-            table.AddRow("Region:", $"{status.Region} (zone {status.Zone})");
-            table.AddRow("Pair:", $"{status.Pair}, {(status.PairReachable ? "reachable" : "UNREACHABLE")}");
-            table.AddRow("Lease:", status.HoldsLease ? $"held, {status.LeaseRemaining.ToTimeSpan().TotalSeconds:F0} s left" : "NOT HELD: the region writes nothing");
-            table.AddRow("Backlog:", status.BacklogItems == 0
-                ? "empty"
-                : string.Create(CultureInfo.InvariantCulture, $"{status.BacklogItems} item(s), oldest since {Formats.Time(status.BacklogOldest)}"));
-            table.AddRow("Drained:", $"{status.Drained} item(s) since the silo started");
-            table.WriteTo(output);
-            if (status.Tenants.Count == 0)
+            // A gateway before forwarding answered with its own region only.
+            IReadOnlyList<RegionStatus> regions = status.Regions.Count > 0 ? status.Regions : [status];
+            foreach (var region in regions)
             {
-                return;
+                WriteRegion(output, region);
+                await output.WriteLineAsync();
             }
 
-            await output.WriteLineAsync();
-            var tenants = new TableWriter();
-            tenants.AddRow("TENANT", "HOME", "WRITER", "EPOCH", "STATE");
-            foreach (var t in status.Tenants)
-            {
-                tenants.AddRow(t.TenantId, t.Home, t.Writer, t.Epoch.ToString(CultureInfo.InvariantCulture),
-                    t.Degraded ? $"degraded since {Formats.Time(t.DegradedSince)}" : "replicated");
-            }
-
-            tenants.WriteTo(output);
+            WriteTenants(output, status, regions);
         }));
         return command;
+    }
+
+    /// <summary>One region's health: its pair, lease, backlog; or that it did not answer, and why.</summary>
+    private static void WriteRegion(TextWriter output, RegionStatus status)
+    {
+        var table = new TableWriter();
+        if (!status.Reachable && status.Error.Length > 0)
+        {
+            table.AddRow("Region:", status.Region);
+            table.AddRow("Status:", $"UNREACHABLE ({status.Error})");
+            table.WriteTo(output);
+            return;
+        }
+
+        table.AddRow("Region:", $"{status.Region} (zone {status.Zone})");
+        table.AddRow("Pair:", $"{status.Pair}, {(status.PairReachable ? "reachable" : "UNREACHABLE")}");
+        table.AddRow("Lease:", status.HoldsLease ? $"held, {status.LeaseRemaining.ToTimeSpan().TotalSeconds:F0} s left" : "NOT HELD: the region writes nothing");
+        table.AddRow("Backlog:", status.BacklogItems == 0
+            ? "empty"
+            : string.Create(CultureInfo.InvariantCulture, $"{status.BacklogItems} item(s), oldest since {Formats.Time(status.BacklogOldest)}"));
+        table.AddRow("Drained:", $"{status.Drained} item(s) since the silo started");
+        table.WriteTo(output);
+    }
+
+    /// <summary>
+    /// Every tenant a region reported, once: its placement as the region with the newest epoch sees it, its backlog
+    /// in each region that holds some, and where this gateway sends its calls.
+    /// </summary>
+    private static void WriteTenants(TextWriter output, RegionStatus status, IReadOnlyList<RegionStatus> regions)
+    {
+        var routes = status.Witness.ToDictionary(t => t.TenantId, t => t.Writer, StringComparer.Ordinal);
+        var reported = regions.SelectMany(r => r.Tenants.Select(t => (Region: r.Region, Tenant: t))).ToList();
+        if (status.Witness.Count > 0 || status.WitnessReadAt is not null)
+        {
+            output.WriteLine($"This gateway ({status.Region}) last read the witness at {Formats.Time(status.WitnessReadAt)}; ROUTED TO is where it sends each tenant's calls.");
+        }
+
+        if (reported.Count == 0 && routes.Count == 0)
+        {
+            return;
+        }
+
+        var tenants = new TableWriter("TENANT", "HOME", "WRITER", "EPOCH", "STATE", "LAST MOVE", "BACKLOG", "ROUTED TO");
+        foreach (var group in reported.GroupBy(r => r.Tenant.TenantId, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var t = group.MaxBy(r => r.Tenant.Epoch).Tenant;
+            var backlog = string.Join(", ", group.Where(r => r.Tenant.BacklogItems > 0).Select(r => $"{r.Region} {r.Tenant.BacklogItems}"));
+            tenants.AddRow(t.TenantId, t.Home, t.Writer, t.Epoch.ToString(CultureInfo.InvariantCulture),
+                t.Degraded ? $"degraded since {Formats.Time(t.DegradedSince)}" : "replicated",
+                t.MovedAt is null ? "-" : $"{Formats.Time(t.MovedAt)} from {t.MovedFrom} ({t.MoveReason})",
+                backlog.Length == 0 ? "-" : backlog,
+                routes.GetValueOrDefault(t.TenantId, "(configured writer)"));
+        }
+
+        foreach (var t in status.Witness.Where(w => !reported.Any(r => r.Tenant.TenantId == w.TenantId)).OrderBy(w => w.TenantId, StringComparer.Ordinal))
+        {
+            tenants.AddRow(t.TenantId, t.Home, t.Writer, t.Epoch.ToString(CultureInfo.InvariantCulture),
+                t.Degraded ? $"degraded since {Formats.Time(t.DegradedSince)}" : "-",
+                t.MovedAt is null ? "-" : $"{Formats.Time(t.MovedAt)} from {t.MovedFrom} ({t.MoveReason})",
+                "-", t.Writer);
+        }
+
+        tenants.WriteTo(output);
     }
 
     private static Command Resync(GatewayConnection gateway, TextWriter output, TextWriter error)
@@ -114,12 +163,13 @@ internal static class RegionsCommands
 
     private static Command Promote(GatewayConnection gateway, TextWriter output, TextWriter error)
     {
-        var tenant = new Option<string>("--tenant") { Description = "The tenant to write in this gateway's region from now on.", Required = true };
+        var tenant = new Option<string>("--tenant") { Description = "The tenant to write in another region from now on.", Required = true };
         var reason = new Option<string>("--reason") { Description = "Why (e.g. the incident that took the writer region down); audited.", Required = true };
-        var acceptLoss = new Option<bool>("--accept-loss") { Description = "Required: you accept losing the old writer's writes not yet replicated here." };
-        var command = new Command("promote", "Makes this gateway's region the writer of a tenant under a new epoch, once the old writer's lease has ended. Officers only.")
+        var region = new Option<string>("--region") { Description = "The region to promote; by default the pair of the tenant's current writer." };
+        var acceptLoss = new Option<bool>("--accept-loss") { Description = "Required: you accept losing the old writer's writes not yet replicated there." };
+        var command = new Command("promote", "Makes a region (by default the pair of the tenant's writer) the writer of a tenant under a new epoch, once the old writer's lease has ended. Officers only.")
         {
-            tenant, reason, acceptLoss,
+            tenant, reason, region, acceptLoss,
         };
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
@@ -130,10 +180,29 @@ internal static class RegionsCommands
 
             using var custodian = gateway.Connect(parseResult);
             var response = await custodian.Regions.PromoteAsync(
-                new PromoteRequest { TenantId = parseResult.GetRequiredValue(tenant), Reason = parseResult.GetRequiredValue(reason) },
+                new PromoteRequest { TenantId = parseResult.GetRequiredValue(tenant), Reason = parseResult.GetRequiredValue(reason), Region = parseResult.GetValue(region) ?? "" },
                 cancellationToken: cancellationToken);
             await output.WriteLineAsync($"Tenant {response.TenantId} is written in {response.To} from now on (epoch {response.Epoch}; it was {response.From}).");
             await output.WriteLineAsync($"Lost: {response.Loss}");
+        }));
+        return command;
+    }
+
+    private static Command Failback(GatewayConnection gateway, TextWriter output, TextWriter error)
+    {
+        var tenant = new Option<string>("--tenant") { Description = "The tenant to move back to its configured writer region.", Required = true };
+        var reason = new Option<string>("--reason") { Description = "Why (e.g. the incident that is over); audited.", Required = true };
+        var command = new Command("failback", "Moves a tenant back to its configured writer under a new epoch, after resynchronising the pair; refused while the copies differ. Officers only.")
+        {
+            tenant, reason,
+        };
+        command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(error, async () =>
+        {
+            using var custodian = gateway.Connect(parseResult);
+            var response = await custodian.Regions.FailbackAsync(
+                new FailbackRequest { TenantId = parseResult.GetRequiredValue(tenant), Reason = parseResult.GetRequiredValue(reason) },
+                cancellationToken: cancellationToken);
+            await output.WriteLineAsync($"Tenant {response.TenantId} failed back: {response.From} -> {response.To} at epoch {response.Epoch}.");
         }));
         return command;
     }

@@ -1,3 +1,4 @@
+using Custodian.Gateway.Routing;
 using Custodian.Storage;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
@@ -5,9 +6,11 @@ using Grpc.Core.Interceptors;
 namespace Custodian.Gateway;
 
 /// <summary>
-/// Maps failures behind a call to gRPC statuses: a refused stored state is DATA_LOSS, an
-/// unreachable cluster UNAVAILABLE, anything else INTERNAL without details. No exception text
-/// (which could echo input) reaches the caller.
+/// Maps failures behind a call to gRPC statuses: a refused stored state is DATA_LOSS, a region that
+/// refuses the tenant (it moved) or an unreachable cluster UNAVAILABLE naming the region, an operation
+/// the region's silos do not implement yet UNIMPLEMENTED, anything else INTERNAL without details. No
+/// exception text (which could echo input) reaches the caller, but the placement messages, which name
+/// tenants and regions only.
 /// </summary>
 internal sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interceptor
 {
@@ -33,10 +36,20 @@ internal sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger)
             LogFenced(logger, context.Method, fenced.Message);
             throw new RpcException(new Status(StatusCode.Unavailable, fenced.Message));
         }
-        catch (Exception e) when (e is OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException or ClientNotAvailableException or TimeoutException)
+        catch (RegionUnavailableException e)
+        {
+            LogRegionUnavailable(logger, context.Method, e.Region ?? "-", e.InnerException?.GetType().Name ?? "no route");
+            throw new RpcException(new Status(StatusCode.Unavailable, e.Message));
+        }
+        catch (Exception e) when (RegionUnavailableException.IsUnreachable(e))
         {
             LogUnavailable(logger, context.Method, e.GetType().Name);
             throw new RpcException(new Status(StatusCode.Unavailable, "The region's cluster is not reachable right now; retry later."));
+        }
+        catch (NotImplementedException)
+        {
+            LogUnimplemented(logger, context.Method);
+            throw new RpcException(new Status(StatusCode.Unimplemented, "This operation is not available in this region's cluster yet."));
         }
         catch (Exception e)
         {
@@ -66,6 +79,12 @@ internal sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger)
 
     [LoggerMessage(3102, LogLevel.Warning, "{Method}: cluster unavailable ({Error})")]
     private static partial void LogUnavailable(ILogger logger, string method, string error);
+
+    [LoggerMessage(3105, LogLevel.Warning, "{Method}: region {Region} unavailable ({Error})")]
+    private static partial void LogRegionUnavailable(ILogger logger, string method, string region, string error);
+
+    [LoggerMessage(3106, LogLevel.Warning, "{Method}: not implemented by the region's cluster")]
+    private static partial void LogUnimplemented(ILogger logger, string method);
 
     [LoggerMessage(3103, LogLevel.Error, "{Method} failed")]
     private static partial void LogFailed(ILogger logger, string method, Exception exception);

@@ -1,19 +1,18 @@
 using System.Net;
-using Azure.Data.Tables;
 using Custodian.Audit;
 using Custodian.Gateway.Access;
 using Custodian.Gateway.Audit;
+using Custodian.Gateway.Routing;
 using Custodian.Gateway.Security;
 using Custodian.Gateway.Services;
 using Custodian.Gateway.Validation;
 using Custodian.Hosting;
 using Custodian.Security;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Orleans.Configuration;
 
 namespace Custodian.Gateway;
 
-/// <summary>Builds the gateway: gRPC over HTTPS (HTTP/2 only), JWT authentication, an Orleans client.</summary>
+/// <summary>Builds the gateway: gRPC over HTTPS (HTTP/2 only), JWT authentication, an Orleans client per region it forwards to.</summary>
 public static class GatewayApp
 {
     /// <summary>Creates the gateway application; <paramref name="configure"/> lets tests add configuration and loggers.</summary>
@@ -27,7 +26,7 @@ public static class GatewayApp
         return app;
     }
 
-    /// <summary>Adds Kestrel on HTTPS/HTTP2, authentication, gRPC with health and reflection, and the cluster client.</summary>
+    /// <summary>Adds Kestrel on HTTPS/HTTP2, authentication, gRPC with health and reflection, and the regions' cluster clients.</summary>
     public static WebApplicationBuilder AddCustodianGateway(this WebApplicationBuilder builder)
     {
         var gateway = builder.AddCustodianOptions<GatewayOptions>(GatewayOptions.Section);
@@ -35,8 +34,6 @@ public static class GatewayApp
         var clusterCertificate = Certificates.Load(clusterTls.Certificate, "the cluster (ClusterTls:Certificate)");
         var httpsCertificate = Certificates.Load(
             builder.AddCustodianOptions<GatewayTlsOptions>(GatewayTlsOptions.Section).Certificate, "the gateway (Tls:Certificate)");
-        var connectionString = builder.Configuration.GetConnectionString("Storage")
-            ?? throw new InvalidOperationException("No storage account is configured for the region: set ConnectionStrings:Storage.");
 
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Parse(gateway.Address), gateway.Port, listen =>
         {
@@ -44,18 +41,7 @@ public static class GatewayApp
             listen.UseHttps(httpsCertificate);
         }));
 
-        builder.UseOrleansClient(client =>
-        {
-            client.Configure<ClusterOptions>(o =>
-            {
-                o.ClusterId = gateway.Region;
-                o.ServiceId = gateway.ServiceId;
-            });
-            client.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(connectionString));
-            client.UseTls(clusterCertificate, tls => ClusterTls.Configure(tls, clusterCertificate, clusterTls));
-            client.UseConnectionRetryFilter<ClusterConnectRetry>();
-            client.AddActivityPropagation();
-        });
+        builder.AddCustodianRouting(gateway, clusterTls, clusterCertificate);
 
         builder.AddCustodianTelemetry("custodian-gateway");
         builder.AddCustodianAuthentication();
@@ -64,6 +50,7 @@ public static class GatewayApp
         builder.Services.AddSingleton(AuditKeys.Load(audit));
         builder.Services.AddSingleton<IAuditTrail, ObservedAuditTrail>();
         builder.Services.AddCustodianAuditTrail(gateway.Region, audit.Partitions);
+        builder.Services.AddSingleton<RegionalAuditTrail>();
         builder.Services.AddSingleton<ActivityMonitor>();
         builder.AddCustodianDenials();
         builder.Services.AddSingleton<DeniedCalls>();
@@ -79,6 +66,7 @@ public static class GatewayApp
         {
             o.MaxReceiveMessageSize = gateway.MaxReceiveMessageSize;
             o.Interceptors.Add<ErrorInterceptor>();
+            o.Interceptors.Add<RoutingInterceptor>();
             o.Interceptors.Add<RateLimitInterceptor>();
             o.Interceptors.Add<AuditInterceptor>();
         }).AddRequestValidation();

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Custodian.Gateway;
 
-/// <summary>Where the gateway listens and which region's cluster it serves.</summary>
+/// <summary>Where the gateway listens and which region it belongs to.</summary>
 public sealed class GatewayOptions
 {
     private IReadOnlyList<System.Net.IPNetwork>? _trustedProxyNetworks;
@@ -10,7 +10,10 @@ public sealed class GatewayOptions
     /// <summary>The configuration section.</summary>
     public const string Section = "Gateway";
 
-    /// <summary>The region whose cluster serves every tenant, until regions are routed.</summary>
+    /// <summary>
+    /// The gateway's own region: its cluster serves the tenants it writes and the region's own data, and its trail
+    /// records what has no tenant. Calls for tenants written elsewhere are forwarded (ConnectionStrings:Storage-&lt;region&gt;).
+    /// </summary>
     [Required, RegularExpression("^[a-z][a-z0-9-]{1,30}$", ErrorMessage = "Gateway:Region is lower-case letters, digits and '-', e.g. eu-west.")]
     public string Region { get; set; } = "";
 

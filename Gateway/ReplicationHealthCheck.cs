@@ -1,22 +1,23 @@
 using System.Globalization;
+using Custodian.Gateway.Routing;
 using Custodian.Regions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Custodian.Gateway;
 
 /// <summary>
-/// The region's replication in the gateway's health report: healthy while the region holds its lease and
+/// The gateway's own region's replication in its health report: healthy while the region holds its lease and
 /// every write reaches its pair; degraded (still serving) while the pair is unreachable or a backlog is
 /// pending, with its size and oldest age; unhealthy when the region lost its lease (it writes nothing).
 /// </summary>
-internal sealed class ReplicationHealthCheck(IClusterClient cluster, GatewayOptions gateway) : IHealthCheck
+internal sealed class ReplicationHealthCheck(RegionRouter router) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         RegionStatus status;
         try
         {
-            status = await cluster.GetGrain<IRegionsGrain>(gateway.Region).StatusAsync().WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+            status = await router.Region().GetGrain<IRegionsGrain>(router.OwnRegion).StatusAsync().WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

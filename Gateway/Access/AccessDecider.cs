@@ -4,6 +4,7 @@ using System.Net;
 using Custodian.Access;
 using Custodian.Audit;
 using Custodian.Gateway.Audit;
+using Custodian.Gateway.Routing;
 using Custodian.Gateway.Services;
 using Custodian.Hosting;
 using Custodian.Subjects;
@@ -23,7 +24,7 @@ namespace Custodian.Gateway.Access;
 /// </summary>
 public sealed partial class AccessDecider
 {
-    private readonly IClusterClient _cluster;
+    private readonly RegionRouter _router;
     private readonly GrantCache _grants;
     private readonly IAuditTrail _audit;
     private readonly DeniedCalls _denials;
@@ -35,9 +36,9 @@ public sealed partial class AccessDecider
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _lastUseSent = new();
 
     public AccessDecider(
-        IClusterClient cluster, GrantCache grants, IAuditTrail audit, DeniedCalls denials, AuditKeys auditKeys, TimeProvider time, ILogger<AccessDecider> logger, GatewayOptions options, IMeterFactory meters)
+        RegionRouter router, GrantCache grants, IAuditTrail audit, DeniedCalls denials, AuditKeys auditKeys, TimeProvider time, ILogger<AccessDecider> logger, GatewayOptions options, IMeterFactory meters)
     {
-        _cluster = cluster;
+        _router = router;
         _grants = grants;
         _audit = audit;
         _denials = denials;
@@ -131,7 +132,7 @@ public sealed partial class AccessDecider
         catch (Exception e)
         {
             LogAuditUnavailable(_logger, e, method);
-            throw new RpcException(new Status(StatusCode.Unavailable, "The audit trail cannot record this call right now, so nothing was done; retry later."));
+            throw AuditUnavailable.Exception(e);
         }
 
         if (verdict == DenialVerdict.Throttled)
@@ -165,7 +166,7 @@ public sealed partial class AccessDecider
         catch (Exception e)
         {
             LogAuditUnavailable(_logger, e, method);
-            throw new RpcException(new Status(StatusCode.Unavailable, "The audit trail cannot record this call right now, so nothing was done; retry later."));
+            throw AuditUnavailable.Exception(e);
         }
     }
 
@@ -200,10 +201,23 @@ public sealed partial class AccessDecider
             && (operation != Operation.Read || declaredPurpose.Length == 0 || ProcessingPurposes.Normalize(g.Request.Purpose) == declaredPurpose));
         if (grant is not null && UseWorthRecording(grant.GrantId, now))
         {
-            _ = _cluster.GetGrain<IPrincipalGrain>(principal).RecordUseAsync(grant.GrantId, now); // one-way: reviews show which grants are used
+            _ = RecordUseAsync(principal, grant.GrantId, now); // one-way: reviews show which grants are used
         }
 
         return grant is null ? (null, declaredPurpose, Refusal.NoGrant) : (grant.GrantId, ProcessingPurposes.Normalize(grant.Request.Purpose), Refusal.NoGrant);
+    }
+
+    /// <summary>Tells the principal (in the provider's writer region) that a grant was used; a failure only delays the review's knowledge.</summary>
+    private async Task RecordUseAsync(string principal, string grantId, DateTimeOffset now)
+    {
+        try
+        {
+            await _router.Provider().GetGrain<IPrincipalGrain>(principal).RecordUseAsync(grantId, now);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            LogUseNotRecorded(_logger, principal, e.GetType().Name);
+        }
     }
 
     /// <summary>Reviews need when a grant was last used, to the minute: tell the principal at most once a minute per grant.</summary>
@@ -218,6 +232,9 @@ public sealed partial class AccessDecider
         _lastUseSent[grantId] = now;
         return true;
     }
+
+    [LoggerMessage(7004, LogLevel.Debug, "The use of a grant of {Principal} could not be told to its Principal grain ({Error})")]
+    private static partial void LogUseNotRecorded(ILogger logger, string principal, string error);
 
     [LoggerMessage(7003, LogLevel.Error, "{Method}: the audit trail could not record the access decision; the call was refused")]
     private static partial void LogAuditUnavailable(ILogger logger, Exception exception, string method);

@@ -85,7 +85,7 @@ public sealed partial class AuditInterceptor(
         catch (Exception e)
         {
             LogDecisionUnrecorded(logger, e, method);
-            throw new RpcException(new Status(StatusCode.Unavailable, "The audit trail cannot record this call right now, so nothing was done; retry later."));
+            throw AuditUnavailable.Exception(e);
         }
     }
 

@@ -1,6 +1,6 @@
+using Custodian.Gateway.Validation;
 using Custodian.Hosting;
 using Google.Protobuf;
-using Google.Protobuf.Reflection;
 
 namespace Custodian.Gateway.Audit;
 
@@ -39,9 +39,7 @@ public static class AuditTarget
         return tenant is null ? null : "tenant:" + Bounded(tenant);
     }
 
-    private static string? Text(IMessage message, string field) =>
-        message.Descriptor.FindFieldByName(field) is { FieldType: FieldType.String, IsRepeated: false } f
-        && f.Accessor.GetValue(message) is string { Length: > 0 } value ? value : null;
+    private static string? Text(IMessage message, string field) => MessageFields.Text(message, field);
 
     private static string Bounded(string value) => value.Length <= MaxLength ? value : value[..MaxLength];
 }

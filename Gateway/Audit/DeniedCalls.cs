@@ -9,9 +9,10 @@ namespace Custodian.Gateway.Audit;
 /// suspension): every denial counts for the security-report rules at once, and goes to the trail as
 /// the <see cref="DenialLedger"/> says — the first of its kind per source and minute written before
 /// the caller is answered, the rest as one entry with their count when the minute ends, and a source
-/// over its rate of denials answered RESOURCE_EXHAUSTED without waiting on the trail.
+/// over its rate of denials answered RESOURCE_EXHAUSTED without waiting on the trail. A denial goes to the trail
+/// of the region that serves the call (<see cref="RegionalAuditTrail"/>), and so does its kind's count.
 /// </summary>
-public sealed class DeniedCalls(AuditWriter trail, ActivityMonitor monitor, DenialLedger ledger) : BackgroundService
+public sealed class DeniedCalls(RegionalAuditTrail trail, ActivityMonitor monitor, DenialLedger ledger) : BackgroundService
 {
     /// <summary>
     /// Accounts for the denial; returns how it was recorded (for <see cref="DenialVerdict.Throttled"/>, with
@@ -21,13 +22,14 @@ public sealed class DeniedCalls(AuditWriter trail, ActivityMonitor monitor, Deni
     public async Task<(DenialVerdict Verdict, TimeSpan RetryAfter)> RecordAsync(AuditRecord record)
     {
         monitor.Observe(record);
-        var denial = new Denial(record.SourceIp, record.Actor, record.Action, record.Target, record.Outcome);
+        var region = trail.RegionOfCurrentCall;
+        var denial = new Denial(record.SourceIp, record.Actor, record.Action, record.Target, record.Outcome) { Region = region };
         var answer = ledger.Admit(denial);
         if (answer.Verdict == DenialVerdict.Record)
         {
             try
             {
-                await trail.WriteAsync(record);
+                await trail.WriteAsync(region, [record]);
             }
             catch
             {
@@ -45,6 +47,7 @@ public sealed class DeniedCalls(AuditWriter trail, ActivityMonitor monitor, Deni
     private Task WriteSummaryAsync(DenialSummary summary)
     {
         var kind = summary.Kind;
-        return trail.WriteAsync(new AuditRecord(summary.Until, kind.Actor, kind.Action, kind.Target, kind.Outcome, kind.Source, "", Count: summary.Count));
+        var record = new AuditRecord(summary.Until, kind.Actor, kind.Action, kind.Target, kind.Outcome, kind.Source, "", Count: summary.Count);
+        return kind.Region is { } region ? trail.WriteAsync(region, [record]) : trail.WriteAsync([record]);
     }
 }

@@ -4,12 +4,15 @@ using Custodian.Gateway.Security;
 
 namespace Custodian.Gateway.Audit;
 
-/// <summary>The gateway's audit trail: the region's <see cref="AuditWriter"/>, with every record it stores also counted for the security reports.</summary>
-public sealed class ObservedAuditTrail(AuditWriter writer, ActivityMonitor monitor) : IAuditTrail
+/// <summary>
+/// The gateway's audit trail: each call's records go to the trail of the region that serves it
+/// (<see cref="RegionalAuditTrail"/>), and every record stored is also counted for the security reports.
+/// </summary>
+public sealed class ObservedAuditTrail(RegionalAuditTrail trails, ActivityMonitor monitor) : IAuditTrail
 {
     public async Task WriteAsync(ImmutableArray<AuditRecord> records)
     {
-        await writer.WriteAsync(records);
+        await trails.WriteAsync(records);
         foreach (var record in records)
         {
             monitor.Observe(record);

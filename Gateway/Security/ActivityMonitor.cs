@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using Custodian.Audit;
+using Custodian.Gateway.Routing;
 using Custodian.Security;
 
 namespace Custodian.Gateway.Security;
@@ -9,10 +10,10 @@ namespace Custodian.Gateway.Security;
 /// <summary>
 /// Counts, per principal, the decisions this gateway records (calls, denials, exports, app-role
 /// calls, distinct subject hashes, source networks), and every evaluation period hands each
-/// principal's counts to its PrincipalActivity grain, which checks the security-report rules.
+/// principal's counts to its PrincipalActivity grain of the gateway's region, which checks the security-report rules.
 /// Outcome records (after a call) are not counted again.
 /// </summary>
-public sealed partial class ActivityMonitor(IClusterClient cluster, GatewayOptions gateway, TimeProvider time, ILogger<ActivityMonitor> logger)
+public sealed partial class ActivityMonitor(RegionRouter router, TimeProvider time, ILogger<ActivityMonitor> logger)
 {
     private const int MaxSubjectsPerSample = 2048;
     private ConcurrentDictionary<string, Counts> _current = new();
@@ -40,7 +41,7 @@ public sealed partial class ActivityMonitor(IClusterClient cluster, GatewayOptio
         {
             try
             {
-                await cluster.GetGrain<IPrincipalActivityGrain>(IPrincipalActivityGrain.Key(gateway.Region, pair.Key)).ReportAsync(pair.Value.ToSample(start, end));
+                await router.Region().GetGrain<IPrincipalActivityGrain>(IPrincipalActivityGrain.Key(router.OwnRegion, pair.Key)).ReportAsync(pair.Value.ToSample(start, end));
             }
             catch (Exception e)
             {

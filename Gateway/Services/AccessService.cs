@@ -1,5 +1,6 @@
 using Custodian.Access;
 using Custodian.Exports;
+using Custodian.Gateway.Routing;
 using Custodian.Validation;
 using Google.Protobuf;
 using Grpc.Core;
@@ -14,12 +15,12 @@ namespace Custodian.Gateway.Services;
 /// the policy) and this service maps their outcome.
 /// </summary>
 [Authorize(Roles = "officer,dpo")]
-public sealed class AccessService(IClusterClient cluster, TimeProvider time) : Proto.Access.AccessBase
+public sealed class AccessService(RegionRouter router, TimeProvider time) : Proto.Access.AccessBase
 {
     [Authorize(Roles = "officer")]
     public override async Task<Proto.Grant> IssueGrant(Proto.IssueGrantRequest request, ServerCallContext context)
     {
-        var result = await cluster.GetGrain<IAccessGrantGrain>(Grant.NewId())
+        var result = await router.Provider().GetGrain<IAccessGrantGrain>(Grant.NewId())
             .IssueAsync(AccessMapper.ToDomain(request, time.GetUtcNow()), Caller.Actor(context), request.Justification, renewalOf: null);
         return Map(result);
     }
@@ -113,16 +114,16 @@ public sealed class AccessService(IClusterClient cluster, TimeProvider time) : P
         return AccessMapper.ToProto(result.Review);
     }
 
-    private IAccessReviewGrain Reviews() => cluster.GetGrain<IAccessReviewGrain>(IAccessReviewGrain.Key);
+    private IAccessReviewGrain Reviews() => router.Provider().GetGrain<IAccessReviewGrain>(IAccessReviewGrain.Key);
 
     private async Task<IReadOnlyList<GrantEvent>> QueryAsync(Proto.ListGrantLogRequest filter) =>
-        await cluster.GetGrain<IGrantLogGrain>(IGrantLogGrain.Key).QueryAsync(
+        await router.Provider().GetGrain<IGrantLogGrain>(IGrantLogGrain.Key).QueryAsync(
             string.IsNullOrEmpty(filter.Principal) ? null : filter.Principal,
             string.IsNullOrEmpty(filter.TenantId) ? null : filter.TenantId,
             filter.From?.ToDateTimeOffset(),
             filter.Until?.ToDateTimeOffset());
 
-    private IAccessGrantGrain Grain(string grantId) => cluster.GetGrain<IAccessGrantGrain>(grantId);
+    private IAccessGrantGrain Grain(string grantId) => router.Provider().GetGrain<IAccessGrantGrain>(grantId);
 
     private static Proto.Grant Map(GrantResult result)
     {

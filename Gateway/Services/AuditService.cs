@@ -1,4 +1,5 @@
 using Custodian.Audit;
+using Custodian.Gateway.Routing;
 using Custodian.Hosting;
 using Custodian.Validation;
 using Grpc.Core;
@@ -8,22 +9,23 @@ using Proto = Custodian.Gateway.Protos.Audit;
 namespace Custodian.Gateway.Services;
 
 /// <summary>
-/// The Audit gRPC service over the region's trail: verification for officers, the DPO and operators;
-/// queries, which name principals and (hashed) subjects, for officers and the DPO. It validates and maps;
-/// the <see cref="AuditReader"/> merges the partitions and pages.
+/// The Audit gRPC service over a region's trail (the one a request names, by default the gateway's own), read
+/// through that region's cluster: verification for officers, the DPO and operators; queries, which name
+/// principals and (hashed) subjects, for officers and the DPO. It validates and maps; the
+/// <see cref="AuditReader"/> merges the partitions and pages.
 /// </summary>
 [Authorize]
-public sealed partial class AuditService(AuditReader trail, AuditKeys keys, ILogger<AuditService> logger) : Proto.Audit.AuditBase
+public sealed partial class AuditService(RegionRouter router, AuditOptions options, AuditKeys keys, ILogger<AuditService> logger) : Proto.Audit.AuditBase
 {
     private const int DefaultPageSize = 100;
 
-
-    private int Partitions => trail.Partitions;
+    private int Partitions => options.Partitions;
 
     [Authorize(Roles = "officer,dpo,operator")]
     public override async Task<Proto.VerifyTrailResponse> VerifyTrail(Proto.VerifyTrailRequest request, ServerCallContext context)
     {
         var violations = new List<FieldViolation>();
+        var region = RegionOf(request.Region, violations);
         if (request.HasPartition && (request.Partition < 0 || request.Partition >= Partitions))
         {
             violations.Add(new FieldViolation("partition", $"is 0 to {Partitions - 1}, a partition of this region"));
@@ -33,7 +35,7 @@ public sealed partial class AuditService(AuditReader trail, AuditKeys keys, ILog
         AuditQuery.CheckWindow(from, until, violations);
         RpcErrors.ThrowIfAny(violations);
 
-        var verifications = await trail.VerifyAsync(request.HasPartition ? request.Partition : null, from, until);
+        var verifications = await Trail(region).VerifyAsync(request.HasPartition ? request.Partition : null, from, until);
         var response = new Proto.VerifyTrailResponse { Intact = verifications.All(v => v.Intact && v.ReplicaIdentical) };
         foreach (var verification in verifications)
         {
@@ -53,6 +55,7 @@ public sealed partial class AuditService(AuditReader trail, AuditKeys keys, ILog
     public override async Task<Proto.QueryTrailResponse> QueryTrail(Proto.QueryTrailRequest request, ServerCallContext context)
     {
         var violations = new List<FieldViolation>();
+        var region = RegionOf(request.Region, violations);
         var target = Target(request, violations);
         var query = new AuditQuery(NullIfEmpty(request.Actor), NullIfEmpty(request.Action), target, request.From?.ToDateTimeOffset(), request.Until?.ToDateTimeOffset());
         violations.AddRange(query.Validate());
@@ -61,6 +64,7 @@ public sealed partial class AuditService(AuditReader trail, AuditKeys keys, ILog
             violations.Add(new FieldViolation("page_size", $"is 0 to {AuditPartitionLimits.MaxPage} (0 means {DefaultPageSize})"));
         }
 
+        var trail = Trail(region);
         var positions = trail.Positions(request.PageToken);
         if (positions is null)
         {
@@ -105,6 +109,26 @@ public sealed partial class AuditService(AuditReader trail, AuditKeys keys, ILog
     }
 
     private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
+
+    /// <summary>The region whose trail a request reads: the one it names (a declared region), or the gateway's own.</summary>
+    private string RegionOf(string region, List<FieldViolation> violations)
+    {
+        if (region.Length == 0)
+        {
+            return router.OwnRegion;
+        }
+
+        if (!router.Placement.Regions.ContainsKey(region))
+        {
+            violations.Add(new FieldViolation("region", "is not a declared region (e.g. eu-west); empty for the gateway's own"));
+            return router.OwnRegion;
+        }
+
+        return region;
+    }
+
+    /// <summary>The reader of <paramref name="region"/>'s trail, over its cluster (UNAVAILABLE when the gateway cannot reach it).</summary>
+    private AuditReader Trail(string region) => new(router.Region(region), region, Partitions);
 
     [LoggerMessage(7101, LogLevel.Information, "Audit trail verified by {Principal}: {Partitions} partition(s), intact {Intact}, time range {Ranged}")]
     private static partial void LogVerified(ILogger logger, string principal, int partitions, bool intact, bool ranged);

@@ -1,4 +1,5 @@
 using Custodian.Backups;
+using Custodian.Gateway.Routing;
 using Custodian.Validation;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
@@ -9,7 +10,7 @@ namespace Custodian.Gateway.Services;
 
 /// <summary>The Backups gRPC service: start and watch backups and restores of the gateway's region.</summary>
 [Authorize(Roles = "operator,officer")]
-public sealed class BackupsService(IClusterClient cluster, GatewayOptions gateway) : Proto.Backups.BackupsBase
+public sealed class BackupsService(RegionRouter router) : Proto.Backups.BackupsBase
 {
     public override async Task<Proto.BackupJob> StartBackup(Proto.StartBackupRequest request, ServerCallContext context) =>
         ToProto(await Region().StartBackupAsync(Caller.Actor(context)));
@@ -41,7 +42,7 @@ public sealed class BackupsService(IClusterClient cluster, GatewayOptions gatewa
         return ToProto(await Region().StartRestoreAsync(request.BackupId, request.Target, Caller.Actor(context)));
     }
 
-    private IBackupGrain Region() => cluster.GetGrain<IBackupGrain>(gateway.Region);
+    private IBackupGrain Region() => router.Region().GetGrain<IBackupGrain>(router.OwnRegion);
 
     private static Proto.BackupJob ToProto(BackupJob job) => new()
     {

@@ -1,3 +1,4 @@
+using Custodian.Gateway.Routing;
 using Custodian.Incidents;
 using Custodian.Validation;
 using Grpc.Core;
@@ -13,7 +14,7 @@ namespace Custodian.Gateway.Services;
 /// transition, incomplete Art. 33(3) content or a late notice without reasons is FAILED_PRECONDITION with its reason.
 /// </summary>
 [Authorize(Roles = Administrators)]
-public sealed class IncidentsService(IClusterClient cluster) : Proto.Incidents.IncidentsBase
+public sealed class IncidentsService(RegionRouter router) : Proto.Incidents.IncidentsBase
 {
     private const string Administrators = "officer,dpo";
 
@@ -100,7 +101,7 @@ public sealed class IncidentsService(IClusterClient cluster) : Proto.Incidents.I
             RpcErrors.ThrowIfInvalid(v => Identifiers.CheckTenantId(tenantId, "tenant_id", v));
         }
 
-        return await cluster.GetGrain<IIncidentRegisterGrain>(IIncidentRegisterGrain.Key).ListAsync(string.IsNullOrEmpty(tenantId) ? null : tenantId);
+        return await router.Provider().GetGrain<IIncidentRegisterGrain>(IIncidentRegisterGrain.Key).ListAsync(string.IsNullOrEmpty(tenantId) ? null : tenantId);
     }
 
     /// <summary>The incident as it now stands, or the outcome as the matching status.</summary>
@@ -130,5 +131,5 @@ public sealed class IncidentsService(IClusterClient cluster) : Proto.Incidents.I
         more?.Invoke(v);
     });
 
-    private IIncidentGrain Grain(string tenantId, string incidentId) => cluster.GetGrain<IIncidentGrain>(Incident.GrainKey(tenantId, incidentId));
+    private IIncidentGrain Grain(string tenantId, string incidentId) => router.Tenant(tenantId).GetGrain<IIncidentGrain>(Incident.GrainKey(tenantId, incidentId));
 }

@@ -1,5 +1,6 @@
 using Custodian.Access;
 using Custodian.Gateway.Access;
+using Custodian.Gateway.Routing;
 using Custodian.Keys;
 using Custodian.Subjects;
 using Custodian.Validation;
@@ -16,7 +17,7 @@ namespace Custodian.Gateway.Services;
 /// a principal with an erase grant); receipts for officers and the DPO.
 /// </summary>
 [Authorize]
-public sealed class KeysService(IClusterClient cluster, GatewayOptions gateway, AccessDecider access) : Proto.Keys.KeysBase
+public sealed class KeysService(RegionRouter router, AccessDecider access) : Proto.Keys.KeysBase
 {
     [Authorize(Roles = "operator,officer")]
     public override async Task<Proto.RotationStatus> RotateKek(Proto.RotateKekRequest request, ServerCallContext context)
@@ -39,7 +40,7 @@ public sealed class KeysService(IClusterClient cluster, GatewayOptions gateway, 
     {
         ErasureInput.Check(request.TenantId, request.SubjectId, request.Reason);
         await access.RequireAsync(context, request.TenantId, request.SubjectId);
-        var result = await cluster.GetGrain<IDataSubjectGrain>(new SubjectRef(request.TenantId, request.SubjectId).GrainKey)
+        var result = await router.Tenant(request.TenantId).GetGrain<IDataSubjectGrain>(new SubjectRef(request.TenantId, request.SubjectId).GrainKey)
             .EraseAsync(Caller.Actor(context), request.Reason, partial: false);
         RpcErrors.ThrowIfAny(result.Violations);
         var erasure = result.Erasure;
@@ -67,5 +68,5 @@ public sealed class KeysService(IClusterClient cluster, GatewayOptions gateway, 
         return KeyMapper.ToProto(receipt);
     }
 
-    private IKeyManagementGrain Region() => cluster.GetGrain<IKeyManagementGrain>(gateway.Region);
+    private IKeyManagementGrain Region() => router.Region().GetGrain<IKeyManagementGrain>(router.OwnRegion);
 }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Custodian.Access;
 using Custodian.Gateway.Access;
+using Custodian.Gateway.Routing;
 using Custodian.Hosting;
 using Custodian.Requests;
 using Custodian.Validation;
@@ -19,7 +20,7 @@ namespace Custodian.Gateway.Services;
 /// A refused transition is FAILED_PRECONDITION with its reason.
 /// </summary>
 [Authorize]
-public sealed class RequestsService(IClusterClient cluster, AccessDecider access) : Proto.Requests.RequestsBase
+public sealed class RequestsService(RegionRouter router, AccessDecider access) : Proto.Requests.RequestsBase
 {
     private const string Administrators = "officer,dpo";
 
@@ -110,7 +111,7 @@ public sealed class RequestsService(IClusterClient cluster, AccessDecider access
         }
 
         RpcErrors.ThrowIfAny(violations);
-        var listed = await cluster.GetGrain<IRequestRegisterGrain>(request.TenantId).ListAsync(RequestMapper.ToDomain(request.Listing));
+        var listed = await router.Tenant(request.TenantId).GetGrain<IRequestRegisterGrain>(request.TenantId).ListAsync(RequestMapper.ToDomain(request.Listing));
         var response = new Proto.ListRequestsResponse();
         response.Requests.AddRange(listed.Select(RequestMapper.ToProto));
         return response;
@@ -144,5 +145,5 @@ public sealed class RequestsService(IClusterClient cluster, AccessDecider access
     });
 
     private ISubjectRequestGrain Grain(string tenantId, string requestId) =>
-        cluster.GetGrain<ISubjectRequestGrain>(SubjectRequest.GrainKey(tenantId, requestId));
+        router.Tenant(tenantId).GetGrain<ISubjectRequestGrain>(SubjectRequest.GrainKey(tenantId, requestId));
 }

@@ -1,4 +1,5 @@
 using Custodian.Access;
+using Custodian.Gateway.Routing;
 using Custodian.Security;
 using Custodian.Validation;
 using Google.Protobuf.WellKnownTypes;
@@ -10,7 +11,7 @@ namespace Custodian.Gateway.Services;
 
 /// <summary>The SecurityReports gRPC service: alerts and per-principal statistics for officers and the DPO; officers lift suspensions.</summary>
 [Authorize(Roles = "officer,dpo")]
-public sealed class SecurityReportsService(IClusterClient cluster, GatewayOptions gateway) : Proto.SecurityReports.SecurityReportsBase
+public sealed class SecurityReportsService(RegionRouter router) : Proto.SecurityReports.SecurityReportsBase
 {
     public override async Task<Proto.ListAlertsResponse> ListAlerts(Proto.ListAlertsRequest request, ServerCallContext context)
     {
@@ -19,7 +20,7 @@ public sealed class SecurityReportsService(IClusterClient cluster, GatewayOption
             RpcErrors.InvalidArgument([new FieldViolation("limit", "is 0 (for 100) to 1000")]);
         }
 
-        var alerts = await cluster.GetGrain<ISecurityAlertsGrain>(gateway.Region)
+        var alerts = await router.Region().GetGrain<ISecurityAlertsGrain>(router.OwnRegion)
             .ListAsync(request.Since?.ToDateTimeOffset(), request.Limit == 0 ? 100 : request.Limit);
         var response = new Proto.ListAlertsResponse();
         response.Alerts.AddRange(alerts.Select(a => new Proto.Alert
@@ -38,8 +39,8 @@ public sealed class SecurityReportsService(IClusterClient cluster, GatewayOption
     public override async Task<Proto.PrincipalActivity> GetActivity(Proto.GetActivityRequest request, ServerCallContext context)
     {
         CheckPrincipal(request.Principal, []);
-        var activity = await cluster.GetGrain<IPrincipalActivityGrain>(IPrincipalActivityGrain.Key(gateway.Region, request.Principal)).GetAsync();
-        var suspension = await cluster.GetGrain<IPrincipalGrain>(request.Principal).GetSuspensionAsync();
+        var activity = await router.Region().GetGrain<IPrincipalActivityGrain>(IPrincipalActivityGrain.Key(router.OwnRegion, request.Principal)).GetAsync();
+        var suspension = await router.Provider().GetGrain<IPrincipalGrain>(request.Principal).GetSuspensionAsync();
         var response = new Proto.PrincipalActivity
         {
             Principal = activity.Principal,
@@ -58,7 +59,7 @@ public sealed class SecurityReportsService(IClusterClient cluster, GatewayOption
         var violations = new List<FieldViolation>();
         OfficerReason.Check(request.Reason, "reason", violations);
         CheckPrincipal(request.Principal, violations);
-        var result = await cluster.GetGrain<IPrincipalGrain>(request.Principal).ResumeAsync(Caller.Actor(context), request.Reason);
+        var result = await router.Provider().GetGrain<IPrincipalGrain>(request.Principal).ResumeAsync(Caller.Actor(context), request.Reason);
         RpcErrors.ThrowIfAny(result.Violations);
 
         if (result.Refusal is { } refusal)

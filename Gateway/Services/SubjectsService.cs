@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Custodian.Access;
 using Custodian.Gateway.Access;
+using Custodian.Gateway.Routing;
 using Custodian.Hosting;
 using Custodian.Storage;
 using Custodian.Subjects;
@@ -20,7 +21,7 @@ namespace Custodian.Gateway.Services;
 /// </summary>
 [Authorize]
 public sealed class SubjectsService(
-    IClusterClient cluster, AccessDecider access, AuditKeys auditKeys, TimeProvider time) : Proto.Subjects.SubjectsBase
+    RegionRouter router, AccessDecider access, AuditKeys auditKeys, TimeProvider time) : Proto.Subjects.SubjectsBase
 {
     [Performs(Operation.Write)]
     public override async Task<Proto.PutRecordResponse> PutRecord(Proto.PutRecordRequest request, ServerCallContext context)
@@ -224,7 +225,7 @@ public sealed class SubjectsService(
 
         // The decision is stored before the export is written, so the subject's access log shows this export too.
         await decision.RecordedAsync();
-        var file = await cluster.GetGrain<ISubjectExportGrain>(new SubjectRef(request.TenantId, request.SubjectId).GrainKey).WriteAsync(request.Portability);
+        var file = await router.Tenant(request.TenantId).GetGrain<ISubjectExportGrain>(new SubjectRef(request.TenantId, request.SubjectId).GrainKey).WriteAsync(request.Portability);
         return new Proto.ExportResponse { Json = UnsafeByteOperations.UnsafeWrap(file.Json), AccessLogEntries = file.AccessLogEntries };
     }
 
@@ -291,5 +292,5 @@ public sealed class SubjectsService(
     }
 
     private IDataSubjectGrain Grain(string tenantId, string subjectId) =>
-        cluster.GetGrain<IDataSubjectGrain>(new SubjectRef(tenantId, subjectId).GrainKey);
+        router.Tenant(tenantId).GetGrain<IDataSubjectGrain>(new SubjectRef(tenantId, subjectId).GrainKey);
 }

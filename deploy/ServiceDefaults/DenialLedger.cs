@@ -186,7 +186,14 @@ public sealed partial class DenialLedger : IDisposable
 }
 
 /// <summary>A refused call, as the audit trail names it (without its time): one kind of denial.</summary>
-public sealed record Denial(string Source, string Actor, string Action, string Target, string Outcome);
+public sealed record Denial(string Source, string Actor, string Action, string Target, string Outcome)
+{
+    /// <summary>
+    /// The region whose trail records denials of this kind (a gateway records a tenant's in the trail of the region
+    /// that serves the tenant); null for the host's own. The catch-all kinds have none.
+    /// </summary>
+    public string? Region { get; init; }
+}
 
 /// <summary>Denials of one kind that were counted, not written one by one, between <see cref="From"/> and <see cref="Until"/>.</summary>
 public sealed record DenialSummary(Denial Kind, int Count, DateTimeOffset From, DateTimeOffset Until);

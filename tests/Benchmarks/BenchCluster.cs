@@ -94,14 +94,18 @@ internal sealed class BenchCluster : IAsyncDisposable
     }
 
     /// <summary>
-    /// Starts a gateway of <paramref name="region"/> (eu-west when not given); <paramref name="services"/> may
-    /// replace its services (last registration wins).
+    /// Starts a gateway of <paramref name="region"/> (eu-west when not given), which forwards to the other region when
+    /// its silo runs; <paramref name="services"/> may replace its services (last registration wins).
     /// </summary>
     public async Task<Func<string, string?, string, GrpcChannel>> StartGatewayAsync(Action<IServiceCollection>? services = null, string region = DefaultRegion)
     {
         var port = FreePorts.Next();
         var builder = WebApplication.CreateBuilder();
-        builder.Configuration.AddInMemoryCollection(Common(_azurite, _secrets).Concat(new Dictionary<string, string?>
+        var (own, pair, pairRegion) = region == DefaultRegion ? (_azurite, _pairAzurite, "eu-north") : (_pairAzurite, _azurite, DefaultRegion);
+        builder.Configuration.AddInMemoryCollection(Common(own, _secrets)
+            .Concat(TestPlacement.Settings(pair.ConnectionString, _witness.ConnectionString, Path.Combine(_secrets, $"{pairRegion}.kek.json")))
+            .Concat(_silos.ContainsKey(pairRegion) ? [new($"ConnectionStrings:Storage-{pairRegion}", pair.ConnectionString)] : [])
+            .Concat(new Dictionary<string, string?>
         {
             ["Gateway:Region"] = region,
             ["Gateway:Port"] = $"{port}",

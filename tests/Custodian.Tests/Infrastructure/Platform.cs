@@ -321,6 +321,11 @@ public partial class Platform : IAsyncLifetime
         settings["Gateway:Port"] = $"{GatewayPort}";
         settings["Tls:Certificate:Path"] = Path.Combine(SecretsFolder, "gateway.pfx");
         settings["Tls:Certificate:CreateIfMissing"] = "true";
+        foreach (var (key, value) in PlacementSettings())
+        {
+            settings[key] = value; // the gateway routes each tenant to its writer, as the witness says
+        }
+
         foreach (var (key, value) in ExtraGatewaySettings())
         {
             settings[key] = value;
