@@ -17,7 +17,7 @@ internal static class CustodianResources
         return builder
             .AddExecutable($"azurite-{storage.Name}", "node", repoRoot,
                 Path.Combine(repoRoot, "node_modules", "azurite", "dist", "src", "azurite.js"),
-                "--silent", "--skipApiVersionCheck", "--disableProductStyleUrl", "--location", location,
+                "--silent", "--skipApiVersionCheck", "--disableProductStyleUrl", "--disableTelemetry", "--location", location,
                 "--blobHost", "127.0.0.1", "--blobPort", storage.BlobPort.ToString(),
                 "--queueHost", "127.0.0.1", "--queuePort", storage.QueuePort.ToString(),
                 "--tableHost", "127.0.0.1", "--tablePort", storage.TablePort.ToString())
@@ -28,8 +28,8 @@ internal static class CustodianResources
     }
 
     /// <summary>
-    /// The placement every silo shares: each region's zone and pair, and the home pair and writer of every
-    /// tenant (the provider's own included), which start writing in <paramref name="writer"/>.
+    /// The placement every silo and gateway shares: each region's zone and pair, and the home pair and writer of
+    /// every tenant (the provider's own included), which start writing in <paramref name="writer"/>.
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithPlacement(this IResourceBuilder<ProjectResource> project, IEnumerable<Region> regions, Region writer)
     {
@@ -43,6 +43,17 @@ internal static class CustodianResources
         return project
             .WithEnvironment("Placement__DefaultHome", $"{writer.Name},{writer.Pair}")
             .WithEnvironment("Placement__DefaultWriter", writer.Name);
+    }
+
+    /// <summary>The storage account of every other region, as <c>ConnectionStrings:Storage-&lt;region&gt;</c> (where a gateway finds that region's cluster).</summary>
+    public static IResourceBuilder<ProjectResource> WithOtherRegions(this IResourceBuilder<ProjectResource> project, IEnumerable<Region> others)
+    {
+        foreach (var other in others)
+        {
+            project.WithEnvironment($"ConnectionStrings__Storage-{other.Name}", other.Storage.ConnectionString);
+        }
+
+        return project;
     }
 
     /// <summary>

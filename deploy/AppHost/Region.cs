@@ -2,9 +2,9 @@ namespace Custodian.AppHost;
 
 /// <summary>
 /// One region of the local platform: its residency zone, its pair (the region every write is replicated
-/// to), its Azurite, its silo's ports and its gRPC gateway's (<paramref name="ApiPort"/>), all on 127.0.0.1.
+/// to), its Azurite, its silo's ports (silo-to-silo, Orleans gateway, admin) and its gRPC gateway's port, all on 127.0.0.1.
 /// </summary>
-internal sealed record Region(string Name, string Zone, string Pair, int BlobPort, int SiloPort, int GatewayPort, int AdminPort, int ApiPort)
+internal sealed record Region(string Name, string Zone, string Pair, int BlobPort, int SiloPort, int GatewayPort, int AdminPort, int GrpcPort)
 {
     /// <summary>The region's Azurite.</summary>
     public StorageEndpoint Storage => new(Name, BlobPort);

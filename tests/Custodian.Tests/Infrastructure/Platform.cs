@@ -52,13 +52,13 @@ public partial class Platform : IAsyncLifetime
     public const string PairRegion = "eu-north";
 
     /// <summary>The pair region's key file (this region wraps every data key for it too).</summary>
-    public string PairKeyFile => Path.Combine(SecretsFolder, PairRegion + ".kek.json");
+    public string PairKeyFile => HostSettings.KeyFile(SecretsFolder, PairRegion);
 
     /// <summary>The SMTP relay the silo delivers mail to (<c>Mail:Host</c>/<c>Mail:Port</c>); it keeps every message it receives.</summary>
     public SmtpRelay Mail { get; private set; } = null!;
 
     /// <summary>The sender the silo puts on every mail (<c>Mail:From</c>).</summary>
-    public const string MailFrom = "custodian@relay.test";
+    public const string MailFrom = HostSettings.MailFrom;
 
     /// <summary>The folder of this platform's generated keys and certificates (gateway.crt, jwt.key, eu-west.kek.json, …).</summary>
     public string SecretsFolder { get; }
@@ -78,7 +78,7 @@ public partial class Platform : IAsyncLifetime
     /// <summary>Token options for the dashboard: the same key, the dashboard's own audience.</summary>
     public JwtOptions DashboardJwt => new() { SigningKeyFile = Path.Combine(SecretsFolder, "jwt.key"), Audience = new JwtOptions().DashboardAudience };
 
-    public string KeyFile => Path.Combine(SecretsFolder, Region + ".kek.json");
+    public string KeyFile => HostSettings.KeyFile(SecretsFolder, Region);
 
     /// <summary>The platform's audit keys (subject hashes, summary signatures), as silo and gateway load them.</summary>
     public AuditKeys AuditKeys => AuditKeys.Load(new AuditOptions { KeyFile = Path.Combine(SecretsFolder, "audit.key") });
@@ -102,19 +102,7 @@ public partial class Platform : IAsyncLifetime
     /// <summary>The services of the running in-process silo.</summary>
     public IServiceProvider SiloServices => (_silo ?? throw new InvalidOperationException("The silo does not run in-process.")).Services;
 
-    public virtual async Task InitializeAsync()
-    {
-        try
-        {
-            await StartAsync();
-        }
-        catch
-        {
-            // xunit does not dispose a fixture whose start failed: stop what did start (Azurites, silo, relay).
-            await DisposeAsync();
-            throw;
-        }
-    }
+    public virtual Task InitializeAsync() => FixtureStart.OrDisposeAsync(StartAsync, DisposeAsync);
 
     private async Task StartAsync()
     {
@@ -241,65 +229,28 @@ public partial class Platform : IAsyncLifetime
     protected virtual IEnumerable<KeyValuePair<string, string?>> ExtraGatewaySettings() => [];
 
     /// <summary>The silo's whole configuration.</summary>
-    public Dictionary<string, string?> SiloSettings()
-    {
-        var settings = Common();
-        settings["Silo:Region"] = Region;
-        settings["Silo:SiloPort"] = $"{_siloPort}";
-        settings["Silo:GatewayPort"] = $"{SiloGatewayPort}";
-        settings["Silo:AdminPort"] = $"{AdminPort}";
-        settings["SecureStorage:KeyFile"] = KeyFile;
-        settings["SecureStorage:CreateKeyFileIfMissing"] = "true";
-        settings["AdminTls:Certificate:Path"] = Path.Combine(SecretsFolder, "admin.pfx");
-        settings["AdminTls:Certificate:CreateIfMissing"] = "true";
-        settings["Mail:Host"] = "127.0.0.1";
-        settings["Mail:Port"] = $"{Mail.Port}";
-        settings["Mail:From"] = MailFrom;
-        settings["Mail:Timeout"] = "00:00:05";
-        // Retries come quickly in tests: 200 ms after the first failure, doubling up to 2 s.
-        settings["Mail:InitialRetryDelay"] = "00:00:00.200";
-        settings["Mail:MaxRetryDelay"] = "00:00:02";
-        foreach (var (key, value) in PlacementSettings())
-        {
-            settings[key] = value;
-        }
-
-        foreach (var (key, value) in ExtraSiloSettings())
-        {
-            settings[key] = value;
-        }
-
-        return settings;
-    }
-
-    private Dictionary<string, string?> Common() => new(DevelopmentSecrets.In(SecretsFolder))
-    {
-        ["Logging:LogLevel:Default"] = "Debug",
-        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Information",
-        ["Logging:LogLevel:Orleans"] = "Information",
-        ["Logging:Console:LogLevel:Default"] = "Warning",
-        ["Logging:Console:LogLevel:Custodian.Silo.Storage"] = "None", // the tamper tests provoke thousands of refusals
-        ["ConnectionStrings:Storage"] = Azurite.ConnectionString,
-    };
+    public Dictionary<string, string?> SiloSettings() =>
+        HostSettings.Silo(SecretsFolder, Region, Azurite.ConnectionString, new(_siloPort, SiloGatewayPort, AdminPort), Mail.Port)
+            .With(PlacementSettings())
+            .With(ExtraSiloSettings());
 
     /// <summary>
     /// The settings of a second silo host beside this platform's, of <paramref name="region"/>, on its own ports,
     /// writing to <paramref name="own"/> and replicating to <paramref name="pair"/>, with the region's key files in
     /// this platform's secrets folder (<c>&lt;region&gt;.kek.json</c>) and the same witness and secrets.
     /// </summary>
-    public Dictionary<string, string?> SiloSettingsOf(string region, AzuriteServer own, string pairRegion, AzuriteServer pair)
-    {
-        var settings = SiloSettings();
-        settings["Silo:Region"] = region;
-        settings["Silo:SiloPort"] = $"{FreePorts.Next()}";
-        settings["Silo:GatewayPort"] = $"{FreePorts.Next()}";
-        settings["Silo:AdminPort"] = $"{FreePorts.Next()}";
-        settings["ConnectionStrings:Storage"] = own.ConnectionString;
-        settings["ConnectionStrings:PairStorage"] = pair.ConnectionString;
-        settings["SecureStorage:KeyFile"] = Path.Combine(SecretsFolder, region + ".kek.json");
-        settings["SecureStorage:PairKeyFile"] = Path.Combine(SecretsFolder, pairRegion + ".kek.json");
-        return settings;
-    }
+    public Dictionary<string, string?> SiloSettingsOf(string region, AzuriteServer own, string pairRegion, AzuriteServer pair) =>
+        SiloSettings().With(
+        [
+            new("Silo:Region", region),
+            new("Silo:SiloPort", $"{FreePorts.Next()}"),
+            new("Silo:GatewayPort", $"{FreePorts.Next()}"),
+            new("Silo:AdminPort", $"{FreePorts.Next()}"),
+            new("ConnectionStrings:Storage", own.ConnectionString),
+            new("ConnectionStrings:PairStorage", pair.ConnectionString),
+            new("SecureStorage:KeyFile", HostSettings.KeyFile(SecretsFolder, region)),
+            new("SecureStorage:PairKeyFile", HostSettings.KeyFile(SecretsFolder, pairRegion)),
+        ]);
 
     /// <summary>The stores a silo of this platform writes to, as the silo host reads them from its settings.</summary>
     public Custodian.Silo.Regions.RegionStores Stores()
@@ -314,23 +265,7 @@ public partial class Platform : IAsyncLifetime
     public IEnumerable<KeyValuePair<string, string?>> PlacementSettings() =>
         TestPlacement.Settings(PairConnectionString, WitnessConnectionString, PairKeyFile);
 
-    private Dictionary<string, string?> GatewaySettings()
-    {
-        var settings = Common();
-        settings["Gateway:Region"] = Region;
-        settings["Gateway:Port"] = $"{GatewayPort}";
-        settings["Tls:Certificate:Path"] = Path.Combine(SecretsFolder, "gateway.pfx");
-        settings["Tls:Certificate:CreateIfMissing"] = "true";
-        foreach (var (key, value) in PlacementSettings())
-        {
-            settings[key] = value; // the gateway routes each tenant to its writer, as the witness says
-        }
-
-        foreach (var (key, value) in ExtraGatewaySettings())
-        {
-            settings[key] = value;
-        }
-
-        return settings;
-    }
+    private Dictionary<string, string?> GatewaySettings() =>
+        // The gateway routes each tenant to its writer, as the witness says.
+        HostSettings.Gateway(SecretsFolder, Region, Azurite.ConnectionString, GatewayPort).With(PlacementSettings()).With(ExtraGatewaySettings());
 }

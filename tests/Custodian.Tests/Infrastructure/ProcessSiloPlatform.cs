@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Sockets;
 
 namespace Custodian.Tests.Infrastructure;
@@ -9,18 +8,16 @@ namespace Custodian.Tests.Infrastructure;
 /// </summary>
 public class ProcessSiloPlatform : Platform
 {
-    private Process? _silo;
+    private ChildProcess? _silo;
 
     /// <summary>Kills the silo process at once.</summary>
     public async Task KillSiloAsync()
     {
-        if (_silo is { HasExited: false })
+        if (_silo is not null)
         {
-            _silo.Kill(entireProcessTree: true);
-            await _silo.WaitForExitAsync();
+            await _silo.DisposeAsync();
         }
 
-        _silo?.Dispose();
         _silo = null;
     }
 
@@ -29,37 +26,8 @@ public class ProcessSiloPlatform : Platform
 
     protected override async Task StartSiloAsync()
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "Custodian.Silo.dll") },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        foreach (var (key, value) in SiloSettings())
-        {
-            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
-        }
-
-        start.Environment["Logging__Console__LogLevel__Default"] = "Warning";
-        var process = Process.Start(start) ?? throw new InvalidOperationException("the silo process did not start");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        _silo = process;
-        await Poll.UntilAsync(async () =>
-        {
-            if (process.HasExited)
-            {
-                throw new InvalidOperationException($"The silo process exited with code {process.ExitCode}.");
-            }
-
-            using var tcp = new TcpClient();
-            await tcp.ConnectAsync("127.0.0.1", SiloGatewayPort);
-            return true;
-        }, TimeSpan.FromSeconds(60), e => e is SocketException);
+        _silo = ChildProcess.Dotnet($"silo {Region}", "Custodian.Silo.dll", SiloSettings());
+        await _silo.WaitUntilAsync(() => ChildProcess.AcceptsConnectionsAsync(SiloGatewayPort), TimeSpan.FromSeconds(60), e => e is SocketException);
     }
 
     protected override Task StopSiloAsync() => KillSiloAsync();

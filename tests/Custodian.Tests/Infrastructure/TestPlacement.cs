@@ -11,6 +11,15 @@ public static class TestPlacement
     /// <summary>The placement settings, with the pair's and the witness's accounts and the pair region's key file.</summary>
     public static IEnumerable<KeyValuePair<string, string?>> Settings(string pairStorage, string witness, string pairKeyFile) =>
     [
+        .. Placement(),
+        new("ConnectionStrings:PairStorage", pairStorage),
+        new("ConnectionStrings:Witness", witness),
+        new("SecureStorage:PairKeyFile", pairKeyFile),
+    ];
+
+    /// <summary>The <c>Placement</c> section alone, as silos and gateways alike read it.</summary>
+    public static IEnumerable<KeyValuePair<string, string?>> Placement() =>
+    [
         new("Placement:Regions:eu-west:Zone", "eu"),
         new("Placement:Regions:eu-west:Pair", "eu-north"),
         new("Placement:Regions:eu-north:Zone", "eu"),
@@ -28,8 +37,12 @@ public static class TestPlacement
         new("Placement:ClockSkewMargin", "00:00:02"),
         new("Placement:PairTimeout", "00:00:02"),
         new("Placement:ProbeInterval", "00:00:01"),
-        new("ConnectionStrings:PairStorage", pairStorage),
-        new("ConnectionStrings:Witness", witness),
-        new("SecureStorage:PairKeyFile", pairKeyFile),
+    ];
+
+    /// <summary>A tenant of its own, homed in eu-west + eu-north and written first in <paramref name="writer"/>.</summary>
+    public static IEnumerable<KeyValuePair<string, string?>> EuTenant(string tenant, string writer) =>
+    [
+        new($"Placement:Tenants:{tenant}:Home", "eu-west,eu-north"),
+        new($"Placement:Tenants:{tenant}:Writer", writer),
     ];
 }
