@@ -158,6 +158,34 @@ public sealed class ClientLibraryTests
         Assert.Equal(typeof(CustodianClient).Assembly, typeof(Custodian.Gateway.Protos.Subjects.Subjects.SubjectsClient).Assembly);
     }
 
+    [Fact]
+    public async Task AWriteKeepsItsKeyAcrossRetriesOnOneGatewayAndTheFailoverToTheNext()
+    {
+        // Arrange: gateway a answers every attempt UNAVAILABLE, gateway b answers; both keep the headers they got
+        var options = new CustodianClientOptions { InitialBackoff = TimeSpan.FromMilliseconds(1), MaxBackoff = TimeSpan.FromMilliseconds(5) };
+        var down = new FakeGateway(StatusCode.Unavailable);
+        var up = new FakeGateway(StatusCode.OK);
+        var notices = new List<GatewayFailover>();
+        using var failover = new FailoverCallInvoker(
+            [(new Uri("https://a.test"), down.Channel(options)), (new Uri("https://b.test"), up.Channel(options))],
+            notices.Add);
+        var invoker = failover.Intercept(new CallDefaults(TimeSpan.FromSeconds(10)));
+
+        // Act
+        await Call(invoker, "PutRecord");
+        await Call(invoker, "PutRecord");
+
+        // Assert: the first write tried a three times and b once, under one key; the second went to b only, under its own
+        var keys = down.Keys.Concat(up.Keys).ToList();
+        Assert.Equal(3, down.Keys.Count);
+        Assert.Equal(2, up.Keys.Count);
+        Assert.Single(keys.Take(4).Distinct());
+        Assert.NotEqual(keys[3], keys[4]);
+        var notice = Assert.Single(notices);
+        Assert.Equal(("a.test", "b.test", StatusCode.Unavailable), (notice.From.Host, notice.To.Host, notice.Status.StatusCode));
+        Assert.Equal(new Uri("https://b.test"), failover.Current);
+    }
+
     private static List<FieldViolation> Violations(string key)
     {
         var violations = new List<FieldViolation>();
@@ -184,6 +212,42 @@ public sealed class ClientLibraryTests
         var request = new CertificateRequest(name, ECDsa.Create(), HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
         return request.Create(authority, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(10), RandomNumberGenerator.GetBytes(8));
+    }
+
+    /// <summary>A gateway in memory: answers every unary call with one status (a trailers-only response, or an empty string message) and keeps each call's idempotency key.</summary>
+    private sealed class FakeGateway(StatusCode status) : HttpMessageHandler
+    {
+        public List<string?> Keys { get; } = [];
+
+        public Grpc.Net.Client.GrpcChannel Channel(CustodianClientOptions options) => Grpc.Net.Client.GrpcChannel.ForAddress("https://gateway.test", new Grpc.Net.Client.GrpcChannelOptions
+        {
+            HttpHandler = this,
+            ServiceConfig = GatewayServiceConfig.Create(options),
+            MaxRetryAttempts = options.MaxAttemptsPerGateway,
+        });
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            lock (Keys)
+            {
+                Keys.Add(request.Headers.TryGetValues(IdempotencyKey.HeaderName, out var values) ? values.Single() : null);
+            }
+
+            var response = new HttpResponseMessage(System.Net.HttpStatusCode.OK) { Version = System.Net.HttpVersion.Version20 };
+            if (status != StatusCode.OK)
+            {
+                response.Content = new ByteArrayContent([]);
+                response.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/grpc");
+                response.Headers.Add("grpc-status", ((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                response.Headers.Add("grpc-message", "the gateway is down");
+                return Task.FromResult(response);
+            }
+
+            response.Content = new ByteArrayContent([0, 0, 0, 0, 0]); // one uncompressed message of 0 bytes: ""
+            response.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/grpc");
+            response.TrailingHeaders.Add("grpc-status", "0");
+            return Task.FromResult(response);
+        }
     }
 
     /// <summary>A call invoker that answers every unary call with "" and keeps its options.</summary>
