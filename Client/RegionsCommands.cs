@@ -203,6 +203,7 @@ internal static class RegionsCommands
                 new FailbackRequest { TenantId = parseResult.GetRequiredValue(tenant), Reason = parseResult.GetRequiredValue(reason) },
                 cancellationToken: cancellationToken);
             await output.WriteLineAsync($"Tenant {response.TenantId} failed back: {response.From} -> {response.To} at epoch {response.Epoch}.");
+            await output.WriteLineAsync($"Copies: {response.Copies}");
         }));
         return command;
     }

@@ -77,7 +77,7 @@ public sealed class RegionsService(RegionRouter router) : Proto.Regions.RegionsB
         RpcErrors.ThrowIfInvalid(violations => CheckTenantAndReason(request.TenantId, request.Reason, violations));
         var result = await WriterOf(request.TenantId).FailbackAsync(request.TenantId, Caller.Actor(context), request.Reason);
         ThrowIfRefused(result, "Not failed back");
-        return new Proto.FailbackResponse { TenantId = result.Tenant, From = result.From, To = result.To, Epoch = result.Epoch };
+        return new Proto.FailbackResponse { TenantId = result.Tenant, From = result.From, To = result.To, Epoch = result.Epoch, Copies = result.Loss };
     }
 
     /// <summary>The status as the wire carries it.</summary>

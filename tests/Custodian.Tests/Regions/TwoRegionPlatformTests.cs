@@ -60,14 +60,12 @@ public sealed class TwoRegionPlatformTests(TwoRegionPlatform platform, ITestOutp
         output.WriteLine($"eu-north up again in {starting.ElapsedMilliseconds} ms");
         Assert.True(await north.Gateway.ServingAsync(TimeSpan.FromSeconds(10)));
         Assert.DoesNotContain(north.ProcessIds(), northProcesses.Contains);
-        await using (var northCluster = await platform.ClusterClientAsync(TwoRegionPlatform.North))
-        {
-            Assert.Equal("north@example.org", await EmailAsync(northCluster, northSubject));
-        }
+        // Through a gateway: eu-west may have taken eu-north's tenant over meanwhile (after eu-north's lease ran out).
+        Assert.Equal("north@example.org", await Poll.UntilAsync(() => EmailAsync(north, TwoRegionPlatform.NorthTenant, northSubject),
+            TimeSpan.FromSeconds(30), e => e is Grpc.Core.RpcException { StatusCode: Grpc.Core.StatusCode.Unavailable }));
     }
 
-    [Fact(Skip = "Needs gateways that forward (being built): every call is authorised against the provider's own grains (principals), "
-        + "written in eu-west only, so eu-north's gateway answers UNAVAILABLE until it forwards them to eu-west.")]
+    [Fact]
     public async Task EachGatewayServesTheTenantWrittenInItsRegion()
     {
         var subject = Platform.NewId("s");
