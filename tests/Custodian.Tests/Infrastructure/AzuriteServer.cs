@@ -113,7 +113,7 @@ public sealed class AzuriteServer : IAsyncDisposable
         _process = ChildProcess.Start($"Azurite on {TablePort}", "node", arguments);
         await _process.WaitUntilAsync(
             async () => await ChildProcess.AcceptsConnectionsAsync(TablePort) && await ChildProcess.AcceptsConnectionsAsync(BlobPort),
-            TimeSpan.FromSeconds(30), e => e is SocketException);
+            TimeSpan.FromSeconds(60), e => e is SocketException); // node takes long to start on a busy machine
     }
 
     /// <summary>
@@ -134,6 +134,7 @@ public sealed class AzuriteServer : IAsyncDisposable
         if (_process is not null)
         {
             await _process.DisposeAsync();
+            _process = null;
         }
 
         try

@@ -15,6 +15,7 @@ public sealed class ChildProcess : IAsyncDisposable
     private const int KeptLines = 60;
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _lines = new();
+    private bool _disposed;
 
     private ChildProcess(string name, Process process)
     {
@@ -62,13 +63,11 @@ public sealed class ChildProcess : IAsyncDisposable
 
     /// <summary>
     /// Starts one of the hosts built beside the tests (<c>dotnet Custodian.Silo.dll</c>, <c>dotnet Custodian.Gateway.dll</c>)
-    /// with <paramref name="settings"/> as its environment (<c>:</c> written <c>__</c>), its console showing warnings and errors.
+    /// with <paramref name="settings"/> as its environment (<c>:</c> written <c>__</c>).
     /// </summary>
     public static ChildProcess Dotnet(string name, string assembly, IEnumerable<KeyValuePair<string, string?>> settings) =>
         Start(name, "dotnet", [Path.Combine(AppContext.BaseDirectory, assembly)],
-            settings
-                .Select(s => KeyValuePair.Create(s.Key.Replace(":", "__", StringComparison.Ordinal), s.Value))
-                .Append(new("Logging__Console__LogLevel__Default", "Warning")),
+            settings.Select(s => KeyValuePair.Create(s.Key.Replace(":", "__", StringComparison.Ordinal), s.Value)),
             AppContext.BaseDirectory);
 
     /// <summary>
@@ -158,6 +157,12 @@ public sealed class ChildProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         await KillAsync();
         _process.Dispose();
     }

@@ -4,8 +4,8 @@ namespace Custodian.Tests.Infrastructure;
 public static class FixtureStart
 {
     /// <summary>
-    /// Runs <paramref name="start"/>; when it fails, runs <paramref name="dispose"/> (xunit does not dispose a fixture
-    /// whose start failed, so whatever did start would be left running) and rethrows.
+    /// Runs <paramref name="start"/>; when it fails, runs <paramref name="dispose"/> at once, so that whatever did start
+    /// stops whoever holds the fixture, and rethrows. xunit disposes the fixture again: disposing must be idempotent.
     /// </summary>
     public static async Task OrDisposeAsync(Func<Task> start, Func<Task> dispose)
     {

@@ -141,6 +141,7 @@ public partial class Platform : IAsyncLifetime
         {
             await _gateway.StopAsync();
             await _gateway.DisposeAsync();
+            _gateway = null;
         }
 
         await StopSiloAsync();
@@ -162,7 +163,7 @@ public partial class Platform : IAsyncLifetime
             }
         }
 
-        if (_ownsSecrets)
+        if (_ownsSecrets && Directory.Exists(SecretsFolder))
         {
             Directory.Delete(SecretsFolder, recursive: true);
         }

@@ -36,6 +36,7 @@ public class TwoRegionPlatform : IAsyncLifetime
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private readonly Dictionary<string, PlatformRegion> _regions = new(StringComparer.Ordinal);
     private X509Certificate2? _gatewayCertificate;
+    private bool _disposed;
 
     /// <summary>The folder of the generated keys and certificates (gateway.crt, jwt.key, eu-west.kek.json, …).</summary>
     public string SecretsFolder { get; } = Directory.CreateTempSubdirectory("custodian-secrets-").FullName;
@@ -183,6 +184,12 @@ public class TwoRegionPlatform : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         foreach (var region in Regions)
         {
             await StopHostsAsync(region);
