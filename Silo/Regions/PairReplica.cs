@@ -31,10 +31,9 @@ public sealed partial class PairReplica(
     ILogger<PairReplica> logger) : ILifecycleParticipant<ISiloLifecycle>
 {
     private const int DrainParallelism = 16;
-    private readonly CancellationTokenSource _stop = new();
+    private readonly BackgroundLoop _loop = new();
     private readonly Lock _drainGate = new();
     private volatile bool _pairReachable = true;
-    private Task? _loop;
     private Task? _draining;
     private BacklogStatus _status = new(0, null, 0);
     private DateTimeOffset? _alertedFor;
@@ -263,15 +262,8 @@ public sealed partial class PairReplica(
                 Lost(e); // the silo starts degraded; the loop finds the pair when it returns
             }
 
-            _loop = Task.Run(() => LoopAsync(_stop.Token));
-        }, async _ =>
-        {
-            await _stop.CancelAsync();
-            if (_loop is not null)
-            {
-                await _loop.ContinueWith(_ => { }, TaskScheduler.Default);
-            }
-        });
+            _loop.Start(LoopAsync);
+        }, async _ => await _loop.DisposeAsync());
 
     /// <summary>Runs one pass now (tests and the resync call use it), or waits for the one under way.</summary>
     public Task<int> DrainNowAsync(CancellationToken cancellationToken)

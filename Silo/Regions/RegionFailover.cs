@@ -45,12 +45,11 @@ public sealed partial class RegionFailover(
     /// <summary>The grain types that keep deadlines in reminders.</summary>
     private static readonly HashSet<string> DeadlineTypes = ["incident", "subjectrequest", "mailoutbox", "accessgrant", "accessreview"];
 
-    private readonly CancellationTokenSource _stop = new();
+    private readonly BackgroundLoop _loop = new();
     private readonly ConcurrentDictionary<string, long> _refusalsAlerted = new(StringComparer.Ordinal);
     private readonly Counter<long> _failovers = meters.Create("Custodian.Replication").CreateCounter<long>(
         "custodian.replication.failovers", "{tenant}", "Tenants this region took over automatically");
     private int _failedProbes;
-    private Task? _loop;
 
     private string Actor => $"custodian:region/{fence.Region}";
 
@@ -305,24 +304,13 @@ public sealed partial class RegionFailover(
     public void Participate(ISiloLifecycle lifecycle) =>
         lifecycle.Subscribe(nameof(RegionFailover), ServiceLifecycleStage.Active, _ =>
         {
-            _loop = Task.Run(() => LoopAsync(_stop.Token));
+            _loop.Start(LoopAsync);
             return Task.CompletedTask;
         }, async _ => await StopAsync());
 
     public async ValueTask DisposeAsync() => await StopAsync();
 
-    private async Task StopAsync()
-    {
-        if (!_stop.IsCancellationRequested)
-        {
-            await _stop.CancelAsync();
-        }
-
-        if (_loop is not null)
-        {
-            await _loop.ContinueWith(_ => { }, TaskScheduler.Default);
-        }
-    }
+    private async Task StopAsync() => await _loop.DisposeAsync();
 
     private async Task LoopAsync(CancellationToken cancellationToken)
     {

@@ -21,14 +21,14 @@ public sealed partial class RegionFence(
     PlacementOptions options, string region, string holder, WitnessTable witness, TableClient ownStorage, ILogger<RegionFence> logger)
     : ILifecycleParticipant<ISiloLifecycle>, IRegionRole, IAsyncDisposable
 {
+    private readonly BackgroundLoop _loop = new();
     private readonly ConcurrentDictionary<string, TenantPlacementRow> _tenants = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _handingOver = new(StringComparer.Ordinal);
-    private readonly CancellationTokenSource _stop = new();
+    private readonly ConcurrentDictionary<string, long> _reread = new(StringComparer.Ordinal);
     private const int FullRefreshEvery = 12;
     private long _renewals;
     private DateTimeOffset _lastRefresh;
     private long _leaseUntil = long.MinValue; // Environment.TickCount64 when the lease (less the margin) runs out
-    private Task? _loop;
 
     /// <summary>This region.</summary>
     public string Region { get; } = region;
@@ -72,6 +72,11 @@ public sealed partial class RegionFence(
         }
 
         var row = _tenants.TryGetValue(scope.Name, out var cached) ? cached : await LoadAsync(scope.Name);
+        if (row.Writer != Region && await RereadAsync(scope.Name) is { } fresh)
+        {
+            row = fresh; // it may have just been handed to this region (a failback): the cache lags by up to a renewal
+        }
+
         if (row.Writer != Region)
         {
             throw new RegionFencedException($"Tenant {scope.Name} is written in region {row.Writer} (epoch {row.Epoch}), not in {Region}.");
@@ -91,6 +96,35 @@ public sealed partial class RegionFence(
         {
             return false;
         }
+    }
+
+    /// <summary>
+    /// Reads a tenant's row at the witness again, at most once a second per tenant (a refusal is on the path of a call
+    /// that will be refused anyway); null when it was read less than a second ago or the witness does not answer.
+    /// </summary>
+    private async ValueTask<TenantPlacementRow?> RereadAsync(string tenant)
+    {
+        var now = Environment.TickCount64;
+        if (_reread.TryGetValue(tenant, out var last) && now - last < 1000)
+        {
+            return null;
+        }
+
+        _reread[tenant] = now;
+        try
+        {
+            if (await witness.TenantAsync(tenant) is { } row)
+            {
+                _tenants[tenant] = row;
+                return row;
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The witness does not answer: the cached row stands, and the call is refused by it.
+        }
+
+        return null;
     }
 
     /// <summary>The tenant's placement (cached, else from the witness, created there from configuration on first use).</summary>
@@ -173,23 +207,12 @@ public sealed partial class RegionFence(
             // The silo does not start without its lease: it could write nothing.
             await witness.InitializeAsync(ct);
             await RenewAsync(ct);
-            _loop = Task.Run(() => LoopAsync(_stop.Token));
+            _loop.Start(LoopAsync);
         }, async _ => await StopAsync());
 
     public async ValueTask DisposeAsync() => await StopAsync();
 
-    private async Task StopAsync()
-    {
-        if (!_stop.IsCancellationRequested)
-        {
-            await _stop.CancelAsync();
-        }
-
-        if (_loop is not null)
-        {
-            await _loop.ContinueWith(_ => { }, TaskScheduler.Default);
-        }
-    }
+    private async Task StopAsync() => await _loop.DisposeAsync();
 
     private async Task<TenantPlacementRow> LoadAsync(string tenant)
     {
