@@ -25,6 +25,7 @@ public sealed class FailoverDrillTests(TwoRegionPlatform platform, ITestOutputHe
     private static readonly TimeSpan KillAfter = TimeSpan.FromSeconds(6);
     private static readonly TimeSpan RunAfterRecovery = TimeSpan.FromSeconds(8);
     private static readonly TimeSpan GiveUpAfter = TimeSpan.FromSeconds(90);
+    private string _shredded = "";
 
     [Fact]
     public async Task AKilledRegionsTenantsMoveWithinAMinuteAndNoAcknowledgedWriteIsLost()
@@ -101,6 +102,12 @@ public sealed class FailoverDrillTests(TwoRegionPlatform platform, ITestOutputHe
 
         var clients = Enumerable.Range(0, Clients).Select(c => Task.Run(() => ClientAsync(c))).ToArray();
         await Task.Delay(KillAfter);
+
+        // A subject of eu-west's tenant is shredded just before the kill (acknowledged: durable in both regions).
+        _shredded = Platform.NewId("shred");
+        var westApp = west.Gateway.Subjects(TwoRegionPlatform.WestTenant);
+        await westApp.PutRecordAsync(new Custodian.Gateway.Protos.Subjects.PutRecordRequest { TenantId = TwoRegionPlatform.WestTenant, SubjectId = _shredded, Record = SampleRecords.Contact("shredded@example.org") });
+        await westApp.EraseAsync(new Custodian.Gateway.Protos.Subjects.EraseRequest { TenantId = TwoRegionPlatform.WestTenant, SubjectId = _shredded, Reason = "request REQ-9" });
         await platform.KillRegionAsync(TwoRegionPlatform.West);
         killedAt = run.Elapsed; // its silo and gateway are dead: no write started from now on can be acknowledged by eu-west
         output.WriteLine($"eu-west killed at {killedAt.TotalSeconds:F1} s");
@@ -132,6 +139,7 @@ public sealed class FailoverDrillTests(TwoRegionPlatform platform, ITestOutputHe
 
         Assert.Equal(0, verdict.Lost);
         Assert.Equal(0, verdict.Unexpected);
+        Assert.NotNull((await ReadShreddedAsync(north)).Erasure);
         Assert.NotNull(rto);
         Assert.True(rto < TimeSpan.FromSeconds(60), $"RTO {rto}");
         Assert.True(writes.Count(w => w.Outcome == Outcome.Acknowledged) > 50, "the drill wrote too little to mean anything");
@@ -157,10 +165,17 @@ public sealed class FailoverDrillTests(TwoRegionPlatform platform, ITestOutputHe
             TimeSpan.FromSeconds(30), e => e is RpcException { StatusCode: StatusCode.Unavailable });
         output.WriteLine($"after failback, through eu-west: found {afterFailback.Found}, lost {afterFailback.Lost}, unexpected {afterFailback.Unexpected}");
         Assert.Equal((0, 0), (afterFailback.Lost, afterFailback.Unexpected));
+        Assert.NotNull((await ReadShreddedAsync(west)).Erasure);
         Assert.Equal(verdict.Values, afterFailback.Values);
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    private Task<Custodian.Gateway.Protos.Subjects.GetRecordResponse> ReadShreddedAsync(PlatformRegion region) =>
+        region.Gateway.Subjects(TwoRegionPlatform.WestTenant).GetRecordAsync(new Custodian.Gateway.Protos.Subjects.GetRecordRequest
+        {
+            TenantId = TwoRegionPlatform.WestTenant, SubjectId = _shredded, Category = "contact", Purpose = "support",
+        }).ResponseAsync;
 
     /// <summary>
     /// Reads each subject and checks it: the value of its last acknowledged write, or of a later write whose outcome is

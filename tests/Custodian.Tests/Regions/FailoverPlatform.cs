@@ -1,8 +1,10 @@
+using Custodian.Requests;
 using Custodian.Silo;
 using Custodian.Tests.Incidents;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.Extensions.Logging;
 
 namespace Custodian.Tests.Regions;
@@ -19,6 +21,12 @@ public sealed class FailoverPlatform : GeoPlatform
     public static readonly TimeSpan[] Points = [TimeSpan.FromHours(24), TimeSpan.FromHours(72) - TimeSpan.FromSeconds(20), TimeSpan.FromHours(72) - TimeSpan.FromSeconds(10)];
 
     private WebApplication? _north;
+
+    /// <summary>
+    /// eu-north's clock of subject requests: 40 days ahead of eu-west's, so a request filed in eu-west is overdue
+    /// (its month gone) as soon as eu-north holds it; the incidents' clock is the real one in both regions.
+    /// </summary>
+    public FakeTimeProvider NorthRequestClock { get; } = new(DateTimeOffset.UtcNow + TimeSpan.FromDays(40));
 
     /// <summary>The eu-north silo's grains.</summary>
     public IGrainFactory North => (_north ?? throw new InvalidOperationException("eu-north is not running")).Services.GetRequiredService<IGrainFactory>();
@@ -40,6 +48,7 @@ public sealed class FailoverPlatform : GeoPlatform
         {
             c.AddInMemoryCollection(settings);
             l.AddProvider(Logs);
+            l.Services.AddKeyedSingleton<TimeProvider>(RequestsOptions.ClockKey, NorthRequestClock); // the logging builder's collection is the silo's services
         });
         await _north.StartAsync();
     }

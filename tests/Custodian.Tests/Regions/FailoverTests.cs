@@ -3,6 +3,7 @@ using Custodian.Audit;
 using Custodian.Gateway.Protos.Subjects;
 using Custodian.Incidents;
 using Custodian.Regions;
+using Custodian.Requests;
 using Custodian.Security;
 using Custodian.Subjects;
 using Custodian.Tests.Incidents;
@@ -39,6 +40,12 @@ public sealed class FailoverTests(FailoverPlatform platform, ITestOutputHelper o
         var ids = FailoverPlatform.Points.Select(p => IncidentLifecycle.EscalationMessageId(opened, p)).ToList();
         await Poll.UntilAsync(() => platform.Mail.WithMessageId(ids[0]).Count == 1 ? Task.FromResult(true) : throw new TimeoutException(), TimeSpan.FromSeconds(20));
 
+        // A request filed in eu-west: its month runs there, on the real clock.
+        var requestId = Platform.NewId("req");
+        var filed = (await platform.GatewayCluster.GetGrain<ISubjectRequestGrain>(SubjectRequest.GrainKey(tenant, requestId))
+            .FileAsync(new RequestFiling("s1", RequestKind.Access, RequestChannel.Api, "app-1", null))).Request!;
+        Assert.False(filed.Overdue);
+
         // eu-west can no longer renew: its lease (10 s) runs out, eu-north probes it three times and takes over.
         var clock = Stopwatch.StartNew();
         platform.WitnessLink.Cut();
@@ -59,8 +66,11 @@ public sealed class FailoverTests(FailoverPlatform platform, ITestOutputHelper o
         var taken = await Poll.UntilAsync(async () => (await northTrail.ReadAllAsync(new AuditQuery(Action: "Regions:Failover"))).FirstOrDefault(e => e.Entry.Record.Target == "tenant:" + tenant)
             ?? throw new TimeoutException("not recorded yet"), TimeSpan.FromSeconds(10));
         Assert.Contains("eu-west -> eu-north at epoch 2; eu-north took the tenant over", taken.Entry.Record.Outcome, StringComparison.Ordinal);
-        var alerts = await north.GetGrain<ISecurityAlertsGrain>(Platform.PairRegion).ListAsync(null, 100);
-        Assert.Contains(alerts, a => a.Rule == "region-failover" && a.Detail.Contains($"tenant {tenant} failed over", StringComparison.Ordinal));
+        // (The audit record comes first; the deadlines are re-armed and the alert raised right after it.)
+        var alert = await Poll.UntilAsync(async () => (await north.GetGrain<ISecurityAlertsGrain>(Platform.PairRegion).ListAsync(null, 100))
+            .FirstOrDefault(a => a.Rule == "region-failover" && a.Detail.Contains($"tenant {tenant} failed over", StringComparison.Ordinal))
+            ?? throw new TimeoutException("no alert yet"), TimeSpan.FromSeconds(20));
+        Assert.Equal("custodian:region/eu-north", alert.Principal);
         var failoverMail = $"failover.{tenant}.e2@custodian";
         await Poll.UntilAsync(() => platform.Mail.WithMessageId(failoverMail).Count == 1 ? Task.FromResult(true) : throw new TimeoutException(), TimeSpan.FromSeconds(20));
         Assert.Equal([IncidentsPlatform.OfficerEmail], platform.Mail.WithMessageId(failoverMail)[0].Recipients);
@@ -74,6 +84,13 @@ public sealed class FailoverTests(FailoverPlatform platform, ITestOutputHelper o
             TimeSpan.FromSeconds(30));
         Assert.All(ids, id => Assert.Single(platform.Mail.WithMessageId(id)));
         Assert.Equal(FailoverPlatform.Points, incident.Escalations.Select(e => e.After));
+
+        // The request's deadline runs in eu-north too: re-armed there, it finds its month gone (eu-north's clock is 40 days on).
+        var request = await Poll.UntilAsync(
+            async () => await north.GetGrain<ISubjectRequestGrain>(SubjectRequest.GrainKey(tenant, requestId)).GetAsync() is { Overdue: true } r ? r : throw new TimeoutException("not overdue yet"),
+            TimeSpan.FromSeconds(30));
+        Assert.True(request.OverdueAt > filed.DueAt);
+        Assert.Single(request.History, h => h.Action == "overdue");
 
         // eu-north writes; eu-west, back at the witness, records that it gave the tenant up, and takes nothing back.
         await north.GetGrain<IDataSubjectGrain>($"{tenant}/s1").PutRecordAsync(new PersonalDataRecord(
