@@ -6,6 +6,8 @@ using Custodian.Tests.Infrastructure;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -14,7 +16,7 @@ namespace Custodian.Benchmarks;
 /// <summary>
 /// Regions for the gateway benchmarks: a real Azurite, one silo in-process per region (one cluster each,
 /// all on that Azurite) and any number of gateways in-process, each on free 127.0.0.1 ports with real TLS
-/// and real JWTs.
+/// and real JWTs; and, to compare with, a bare gRPC echo server with the gateways' TLS.
 /// </summary>
 internal sealed class BenchCluster : IAsyncDisposable
 {
@@ -23,11 +25,14 @@ internal sealed class BenchCluster : IAsyncDisposable
     private readonly AzuriteServer _pairAzurite;
     private readonly AzuriteServer _witness;
     private readonly string _secrets;
-    private readonly Dictionary<string, WebApplication> _silos;
-    private readonly List<WebApplication> _gateways = [];
+    private readonly Dictionary<string, WebApplication> _silos = [];
+    private readonly IReadOnlyList<KeyValuePair<string, string?>> _settings;
 
-    private BenchCluster(AzuriteServer azurite, AzuriteServer pair, AzuriteServer witness, string secrets, Dictionary<string, WebApplication> silos) =>
-        (_azurite, _pairAzurite, _witness, _secrets, _silos) = (azurite, pair, witness, secrets, silos);
+    // The gateways and echo servers, stopped before the silos.
+    private readonly List<WebApplication> _servers = [];
+
+    private BenchCluster(AzuriteServer azurite, AzuriteServer pair, AzuriteServer witness, string secrets, IReadOnlyList<KeyValuePair<string, string?>> settings) =>
+        (_azurite, _pairAzurite, _witness, _secrets, _settings) = (azurite, pair, witness, secrets, settings);
 
     /// <summary>The keys the silos and gateways hash subjects with.</summary>
     public AuditKeys AuditKeys => AuditKeys.Load(new AuditOptions { KeyFile = Path.Combine(_secrets, "audit.key") });
@@ -46,12 +51,33 @@ internal sealed class BenchCluster : IAsyncDisposable
     public static Task<BenchCluster> StartAsync(bool inMemoryAzurite = false, bool storageOnOwnCore = false) =>
         StartAsync([DefaultRegion], inMemoryAzurite, storageOnOwnCore);
 
-    /// <summary>Starts Azurite and one silo per region, each region its own cluster, all on that one Azurite.</summary>
-    public static async Task<BenchCluster> StartAsync(IReadOnlyList<string> regions, bool inMemoryAzurite = false, bool storageOnOwnCore = false)
+    /// <summary>
+    /// Starts the Azurites and one silo per region, each region its own cluster; <paramref name="settings"/> (such as
+    /// <c>Placement:Tenants:&lt;t&gt;:Writer</c>) go to every silo and every gateway, overriding the defaults. What was
+    /// started is stopped again when a start fails.
+    /// </summary>
+    public static async Task<BenchCluster> StartAsync(
+        IReadOnlyList<string> regions, bool inMemoryAzurite = false, bool storageOnOwnCore = false, IEnumerable<KeyValuePair<string, string?>>? settings = null)
     {
         var azurite = await AzuriteServer.StartAsync(inMemoryAzurite);
         var pairAzurite = await AzuriteServer.StartAsync(inMemoryAzurite);
         var witness = await AzuriteServer.StartAsync(inMemoryAzurite);
+        var cluster = new BenchCluster(azurite, pairAzurite, witness, Directory.CreateTempSubdirectory("custodian-bench-").FullName, [.. settings ?? []]);
+        try
+        {
+            await cluster.StartSilosAsync(regions, storageOnOwnCore);
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task StartSilosAsync(IReadOnlyList<string> regions, bool storageOnOwnCore)
+    {
+        var (azurite, pairAzurite, witness, secrets) = (_azurite, _pairAzurite, _witness, _secrets);
         if (storageOnOwnCore)
         {
             var last = Environment.ProcessorCount - 1;
@@ -66,8 +92,6 @@ internal sealed class BenchCluster : IAsyncDisposable
             await PinAsync(Environment.ProcessId, last == 1 ? "0" : $"0-{last - 1}");
         }
 
-        var secrets = Directory.CreateTempSubdirectory("custodian-bench-").FullName;
-        var silos = new Dictionary<string, WebApplication>();
         foreach (var region in regions)
         {
             // eu-west writes to the first Azurite and replicates to the second; eu-north the other way round.
@@ -85,12 +109,10 @@ internal sealed class BenchCluster : IAsyncDisposable
                 ["SecureStorage:CreateKeyFileIfMissing"] = "true",
                 ["AdminTls:Certificate:Path"] = Path.Combine(secrets, "admin.pfx"),
                 ["AdminTls:Certificate:CreateIfMissing"] = "true",
-            })));
+            })).AddInMemoryCollection(_settings));
             await silo.StartAsync();
-            silos[region] = silo;
+            _silos[region] = silo;
         }
-
-        return new BenchCluster(azurite, pairAzurite, witness, secrets, silos);
     }
 
     /// <summary>
@@ -113,36 +135,52 @@ internal sealed class BenchCluster : IAsyncDisposable
             ["Gateway:RateLimitBurst"] = "1000000",
             ["Tls:Certificate:Path"] = Path.Combine(_secrets, "gateway.pfx"),
             ["Tls:Certificate:CreateIfMissing"] = "true",
-        }));
+        })).AddInMemoryCollection(_settings);
         builder.AddCustodianGateway();
         services?.Invoke(builder.Services);
         var gateway = builder.Build();
         gateway.MapCustodianGateway();
         await gateway.StartAsync();
-        _gateways.Add(gateway);
+        _servers.Add(gateway);
 
         var jwt = new JwtOptions { SigningKeyFile = Path.Combine(_secrets, "jwt.key") };
-        var certificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(Path.Combine(_secrets, "gateway.crt"));
-        return (principal, tenant, role) => GrpcChannel.ForAddress($"https://127.0.0.1:{port}", new GrpcChannelOptions
+        return (principal, tenant, role) => Channel(port, ChannelCredentials.Create(ChannelCredentials.SecureSsl, CallCredentials.FromInterceptor((_, m) =>
         {
-            HttpHandler = new SocketsHttpHandler
-            {
-                SslOptions = { RemoteCertificateValidationCallback = (_, c, _, _) => c is not null && c.GetCertHash().AsSpan().SequenceEqual(certificate.GetCertHash()) },
-                EnableMultipleHttp2Connections = true,
-            },
-            Credentials = ChannelCredentials.Create(ChannelCredentials.SecureSsl, CallCredentials.FromInterceptor((_, m) =>
-            {
-                m.Add("Authorization", "Bearer " + DevelopmentTokens.Mint(jwt, principal, tenant, [role], TimeSpan.FromHours(1)));
-                return Task.CompletedTask;
-            })),
-        });
+            m.Add("Authorization", "Bearer " + DevelopmentTokens.Mint(jwt, principal, tenant, [role], TimeSpan.FromHours(1)));
+            return Task.CompletedTask;
+        })));
+    }
+
+    /// <summary>
+    /// Starts a gRPC server in-process that answers <see cref="Protos.Echo"/> calls with their own message, configured
+    /// as a gateway's Kestrel is (HTTP/2 only over HTTPS, the gateways' certificate, a free 127.0.0.1 port) and with no
+    /// interceptors, authentication or cluster: one bare TLS gRPC round trip. Returns a channel to it as a gateway's
+    /// (the same handler and certificate pinning), without call credentials.
+    /// </summary>
+    public async Task<GrpcChannel> StartEchoAsync()
+    {
+        var port = FreePorts.Next();
+        var certificate = Certificates.Load(new CertificateOptions { Path = Path.Combine(_secrets, "gateway.pfx"), CreateIfMissing = true }, "the echo server");
+        var builder = WebApplication.CreateBuilder();
+        builder.Configuration.AddInMemoryCollection([new("Logging:LogLevel:Default", "Warning")]);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, port, listen =>
+        {
+            listen.Protocols = HttpProtocols.Http2;
+            listen.UseHttps(certificate);
+        }));
+        builder.Services.AddGrpc();
+        var echo = builder.Build();
+        echo.MapGrpcService<EchoService>();
+        await echo.StartAsync();
+        _servers.Add(echo);
+        return Channel(port, ChannelCredentials.SecureSsl);
     }
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var gateway in _gateways)
+        foreach (var server in _servers)
         {
-            await gateway.StopAsync();
+            await server.StopAsync();
         }
 
         foreach (var silo in _silos.Values)
@@ -154,6 +192,21 @@ internal sealed class BenchCluster : IAsyncDisposable
         await _pairAzurite.DisposeAsync();
         await _witness.DisposeAsync();
         Directory.Delete(_secrets, recursive: true);
+    }
+
+    /// <summary>A channel to a server of this cluster on <paramref name="port"/>, trusting only the gateways' certificate.</summary>
+    private GrpcChannel Channel(int port, ChannelCredentials credentials)
+    {
+        var certificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(Path.Combine(_secrets, "gateway.crt"));
+        return GrpcChannel.ForAddress($"https://127.0.0.1:{port}", new GrpcChannelOptions
+        {
+            HttpHandler = new SocketsHttpHandler
+            {
+                SslOptions = { RemoteCertificateValidationCallback = (_, c, _, _) => c is not null && c.GetCertHash().AsSpan().SequenceEqual(certificate.GetCertHash()) },
+                EnableMultipleHttp2Connections = true,
+            },
+            Credentials = credentials,
+        });
     }
 
     /// <summary>Pins every thread of a process (and, by inheritance, its future threads) to <paramref name="cores"/>.</summary>

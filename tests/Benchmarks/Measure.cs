@@ -3,33 +3,46 @@ using HdrHistogram;
 
 namespace Custodian.Benchmarks;
 
-/// <summary>Closed-loop and fixed-rate measurement, and the report lines both benchmarks print.</summary>
+/// <summary>Closed-loop and fixed-rate measurement (of one op, or of several taking turns), and the report lines the benchmarks print.</summary>
 internal static class Measure
 {
     /// <summary>Throughput of one run, and latency quantiles in milliseconds.</summary>
     public sealed record Result(double Throughput, double P50, double P99, double P999);
 
     /// <summary><paramref name="concurrency"/> callers take the next op index until <paramref name="count"/> ops are done.</summary>
-    public static async Task<Result> ClosedLoopAsync(Func<int, Task> op, int count, int concurrency)
+    public static async Task<Result> ClosedLoopAsync(Func<int, Task> op, int count, int concurrency) =>
+        (await InterleavedClosedLoopAsync([op], count, concurrency))[0];
+
+    /// <summary>
+    /// <see cref="ClosedLoopAsync"/> over several ops taking turns call by call: the <c>k</c>-th call any caller takes
+    /// runs <c><paramref name="ops"/>[k % n]</c> with index <c>k / n</c>, <paramref name="countPerOp"/> calls of each,
+    /// so that whatever the machine does meanwhile hits every op alike. One result per op: its latencies, and its
+    /// calls per second of the whole run (their share of it, not what the op alone would reach).
+    /// </summary>
+    public static async Task<IReadOnlyList<Result>> InterleavedClosedLoopAsync(IReadOnlyList<Func<int, Task>> ops, int countPerOp, int concurrency)
     {
-        var latencies = new double[count];
+        var n = ops.Count;
+        var latencies = ops.Select(_ => new double[countPerOp]).ToArray();
         var next = -1;
         var total = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
         {
-            int i;
-            while ((i = Interlocked.Increment(ref next)) < count)
+            int k;
+            while ((k = Interlocked.Increment(ref next)) < countPerOp * n)
             {
                 var started = Stopwatch.GetTimestamp();
-                await op(i);
-                latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                await ops[k % n](k / n);
+                latencies[k % n][k / n] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             }
         }));
         var elapsed = total.Elapsed.TotalSeconds;
-        Array.Sort(latencies);
-        return new Result(count / elapsed, At(0.50), At(0.99), At(0.999));
+        return [.. latencies.Select(l =>
+        {
+            Array.Sort(l);
+            return new Result(countPerOp / elapsed, At(l, 0.50), At(l, 0.99), At(l, 0.999));
+        })];
 
-        double At(double quantile) => latencies[Math.Min(count - 1, (int)Math.Ceiling(quantile * count) - 1)];
+        double At(double[] sorted, double quantile) => sorted[Math.Min(countPerOp - 1, (int)Math.Ceiling(quantile * countPerOp) - 1)];
     }
 
     /// <summary>
@@ -38,10 +51,20 @@ internal static class Measure
     /// due, not from when it was started, so a stall delays every op behind it and shows in the
     /// percentiles (no coordinated omission). Latencies are in <see cref="Stopwatch"/> ticks.
     /// </summary>
-    public static async Task<HistogramBase> FixedRateAsync(Func<int, Task> op, double ratePerSecond, int count)
+    public static async Task<HistogramBase> FixedRateAsync(Func<int, Task> op, double ratePerSecond, int count) =>
+        (await InterleavedFixedRateAsync([op], ratePerSecond, count))[0];
+
+    /// <summary>
+    /// <see cref="FixedRateAsync"/> over several ops taking turns: the <c>k</c>-th call due runs
+    /// <c><paramref name="ops"/>[k % n]</c> with index <c>k / n</c>, each op at <paramref name="ratePerSecondEach"/>,
+    /// <paramref name="countPerOp"/> calls of each. One histogram per op.
+    /// </summary>
+    public static async Task<IReadOnlyList<HistogramBase>> InterleavedFixedRateAsync(IReadOnlyList<Func<int, Task>> ops, double ratePerSecondEach, int countPerOp)
     {
-        var latencies = new LongConcurrentHistogram(1, TimeStamp.Minutes(1), 3);
-        var interval = Stopwatch.Frequency / ratePerSecond;
+        var n = ops.Count;
+        var count = countPerOp * n;
+        var latencies = ops.Select(_ => new LongConcurrentHistogram(1, TimeStamp.Minutes(1), 3)).ToArray();
+        var interval = Stopwatch.Frequency / (ratePerSecondEach * n);
         var running = new List<Task>(count);
         var start = Stopwatch.GetTimestamp();
         var started = 0;
@@ -63,11 +86,23 @@ internal static class Measure
         await Task.WhenAll(running);
         return latencies;
 
-        async Task TimedAsync(int i, long dueAt)
+        async Task TimedAsync(int k, long dueAt)
         {
-            await op(i);
-            latencies.RecordValue(Math.Max(1, Stopwatch.GetTimestamp() - dueAt));
+            await ops[k % n](k / n);
+            latencies[k % n].RecordValue(Math.Max(1, Stopwatch.GetTimestamp() - dueAt));
         }
+    }
+
+    /// <summary>All rounds' latencies in one histogram.</summary>
+    public static HistogramBase Pooled(IReadOnlyList<HistogramBase> rounds)
+    {
+        var pooled = rounds[0].Copy();
+        foreach (var round in rounds.Skip(1))
+        {
+            pooled.Add(round);
+        }
+
+        return pooled;
     }
 
     /// <summary>A histogram's value at <paramref name="percentile"/>, in milliseconds.</summary>

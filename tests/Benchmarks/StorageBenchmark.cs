@@ -276,8 +276,8 @@ internal static class StorageBenchmark
         var (seal, _) = EnvelopeCryptoTiming.Print(
             payload,
             "replicated",
-            (Median(peak.Of("write", replicated)), Measure.Milliseconds(Pooled(latency.Of("write", replicated)), 50)),
-            (Median(peak.Of("read", replicated)), Measure.Milliseconds(Pooled(latency.Of("read", replicated)), 50)));
+            (Median(peak.Of("write", replicated)), Measure.Milliseconds(Measure.Pooled(latency.Of("write", replicated)), 50)),
+            (Median(peak.Of("read", replicated)), Measure.Milliseconds(Measure.Pooled(latency.Of("read", replicated)), 50)));
 
         var throughput = ComparisonTable.Ratio(
             [.. peak.Of("write", replicated).Select(r => r.Throughput)], [.. peak.Of("write", single).Select(r => r.Throughput)]);
@@ -309,7 +309,7 @@ internal static class StorageBenchmark
         string label, Results<HistogramBase> latency, Variant replicated, Variant single, Variant rawPair, Variant? rawOwn, Variant noOp,
         double sealMicroseconds, double rate)
     {
-        double P50(Variant v) => Measure.Milliseconds(Pooled(latency.Of("write", v)), 50);
+        double P50(Variant v) => Measure.Milliseconds(Measure.Pooled(latency.Of("write", v)), 50);
         double RoundP50(Variant v, int round) => Measure.Milliseconds(latency.Of("write", v)[round], 50);
         var repl = P50(replicated);
         var one = P50(single);
@@ -483,7 +483,7 @@ internal static class StorageBenchmark
 
     private static ComparisonTable.Cell? Latency(Results<HistogramBase> latency, string op, Variant variant, double percentile) =>
         latency.TryOf(op, variant) is { } rounds
-            ? new(Measure.Milliseconds(Pooled(rounds), percentile), [.. rounds.Select(h => Measure.Milliseconds(h, percentile))])
+            ? new(Measure.Milliseconds(Measure.Pooled(rounds), percentile), [.. rounds.Select(h => Measure.Milliseconds(h, percentile))])
             : null;
 
     private static string LatencyMetric(string op, double percentile) => $"{op} p{percentile.ToString(CultureInfo.InvariantCulture)}";
@@ -492,17 +492,6 @@ internal static class StorageBenchmark
         round % 2 == 0 ? variants : variants.Reverse();
 
     private static double Median(IEnumerable<Measure.Result> rounds) => Measure.Median([.. rounds]).Throughput;
-
-    private static HistogramBase Pooled(IReadOnlyList<HistogramBase> rounds)
-    {
-        var pooled = rounds[0].Copy();
-        foreach (var round in rounds.Skip(1))
-        {
-            pooled.Add(round);
-        }
-
-        return pooled;
-    }
 
     private static async Task MeasureRewrapAsync(DataKeyStore keys, IKeyRing ring)
     {
