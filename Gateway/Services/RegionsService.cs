@@ -26,18 +26,8 @@ public sealed class RegionsService(RegionRouter router) : Proto.Regions.RegionsB
         var regions = await Task.WhenAll(router.Regions.Select(r => StatusOfAsync(r, context.CancellationToken)));
         var response = regions[0].Clone(); // the gateway's own region, as the top level always was
         response.Regions.AddRange(regions);
-        response.Witness.AddRange(router.Placements.Select(row => new Proto.TenantPlacement
-        {
-            TenantId = row.Tenant,
-            Home = row.Home,
-            Writer = row.Writer,
-            Epoch = row.Epoch,
-            Degraded = row.Degraded,
-            DegradedSince = Time(row.DegradedSince),
-            MovedAt = Time(row.MovedAt),
-            MovedFrom = row.MovedFrom ?? "",
-            MoveReason = row.MoveReason ?? "",
-        }));
+        response.Witness.AddRange(router.Placements.Select(row => ToProto(new TenantPlacementStatus(
+            row.Tenant, row.Home, row.Writer, row.Epoch, row.Degraded, row.DegradedSince, row.MovedAt, row.MovedFrom, row.MoveReason))));
         response.WitnessReadAt = Time(router.WitnessReadAt);
         return response;
     }
@@ -96,21 +86,24 @@ public sealed class RegionsService(RegionRouter router) : Proto.Regions.RegionsB
             Drained = status.Drained,
             Reachable = true,
         };
-        proto.Tenants.AddRange(status.Tenants.Select(t => new Proto.TenantPlacement
-        {
-            TenantId = t.Tenant,
-            Home = t.Home,
-            Writer = t.Writer,
-            Epoch = t.Epoch,
-            Degraded = t.Degraded,
-            DegradedSince = Time(t.DegradedSince),
-            MovedAt = Time(t.MovedAt),
-            MovedFrom = t.MovedFrom ?? "",
-            MoveReason = t.MoveReason ?? "",
-            BacklogItems = t.BacklogItems,
-        }));
+        proto.Tenants.AddRange(status.Tenants.Select(ToProto));
         return proto;
     }
+
+    /// <summary>One tenant's placement as the wire carries it (from a region's status, or the gateway's view of the witness).</summary>
+    private static Proto.TenantPlacement ToProto(TenantPlacementStatus t) => new()
+    {
+        TenantId = t.Tenant,
+        Home = t.Home,
+        Writer = t.Writer,
+        Epoch = t.Epoch,
+        Degraded = t.Degraded,
+        DegradedSince = Time(t.DegradedSince),
+        MovedAt = Time(t.MovedAt),
+        MovedFrom = t.MovedFrom ?? "",
+        MoveReason = t.MoveReason ?? "",
+        BacklogItems = t.BacklogItems,
+    };
 
     /// <summary>One region's status, or the region listed as unreachable with the kind of error.</summary>
     private async Task<Proto.RegionStatus> StatusOfAsync(string region, CancellationToken cancellationToken)
