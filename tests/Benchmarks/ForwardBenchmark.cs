@@ -23,9 +23,11 @@ namespace Custodian.Benchmarks;
 /// What forwarding to another region costs a gateway's calls, in one run: one eu-west gateway (real TLS, real JWTs)
 /// with a client of each region's cluster serves the same <c>Subjects.GetRecord</c> (a read of a record the grain
 /// holds) and <c>Subjects.PutRecord</c> calls for a tenant written in eu-west (its own cluster) and for a tenant written
-/// in eu-north (forwarded to eu-north's cluster); beside them a bare TLS gRPC echo, one extra hop. Closed loops at
-/// 1 and 16 callers and a fixed rate, the variants back to back in an order flipped every round. The goal: a
-/// forwarded call's p50 ≤ the local call's p50 + 2 × the echo's p50.
+/// in eu-north (forwarded to eu-north's cluster); beside them a bare TLS gRPC echo, one extra hop. Every round:
+/// throughput of each variant alone (closed loops at 1 and 16 callers, back to back, order flipped every round), and
+/// latencies with the variants taking turns call by call (the same callers, then a fixed rate), with a twin of local
+/// and of forwarded whose difference from the original is the measurement's own noise. The goal: a forwarded call's
+/// p50 ≤ the local call's p50 + 2 × the echo's p50.
 /// </summary>
 internal static class ForwardBenchmark
 {
@@ -35,7 +37,7 @@ internal static class ForwardBenchmark
     private const string ForwardedTenant = "fwd-forwarded";
     private const int Subjects = 100;
     private const int Rounds = 5;
-    private const double FixedRateShare = 0.3;
+    private const double FixedRateShare = 0.2;
     private const double FixedRateSeconds = 3;
     private const double GoalHops = 2;
 
@@ -46,12 +48,13 @@ internal static class ForwardBenchmark
         new("write", "Subjects.PutRecord", Alone: [150, 800], TakingTurns: [100, 400]),
     ];
 
-    public static async Task RunAsync()
+    public static async Task RunAsync(bool inMemoryAzurite)
     {
         var total = Stopwatch.StartNew();
         var loadAtStart = BenchMachine.LoadAverage();
         await using var cluster = await BenchCluster.StartAsync(
             [GatewayRegion, OtherRegion],
+            inMemoryAzurite,
             settings: [.. ProductTimings(), .. TestPlacement.EuTenant(LocalTenant, GatewayRegion), .. TestPlacement.EuTenant(ForwardedTenant, OtherRegion)]);
         var channel = await cluster.StartGatewayAsync(region: GatewayRegion);
         var echoChannel = await cluster.StartEchoAsync();
@@ -59,9 +62,10 @@ internal static class ForwardBenchmark
         var local = Variant.OfTenant("local", new SubjectsClient(channel("bench-app", LocalTenant, "app")), LocalTenant);
         var forwarded = Variant.OfTenant("forwarded", new SubjectsClient(channel("bench-app", ForwardedTenant, "app")), ForwardedTenant);
 
-        // The same calls as local's through a channel of their own: local against itself shows what the measurement
-        // alone makes of two identical variants.
+        // The same calls as local's and forwarded's through channels of their own: each against itself shows what the
+        // measurement alone makes of two identical variants; and with both, each region's silo serves half the turns.
         var localAgain = Variant.OfTenant("local again", new SubjectsClient(channel("bench-app", LocalTenant, "app")), LocalTenant);
+        var forwardedAgain = Variant.OfTenant("forwarded again", new SubjectsClient(channel("bench-app", ForwardedTenant, "app")), ForwardedTenant);
 
         // The eu-west gateway connects to eu-north's cluster in the background; until then the forwarded tenant is UNAVAILABLE.
         var connecting = Stopwatch.StartNew();
@@ -83,7 +87,7 @@ internal static class ForwardBenchmark
         var payload = Variant.Put(ForwardedTenant, 0).CalculateSize();
         var echo = Variant.Bare(new EchoClient(echoChannel), ByteString.CopyFrom(RandomNumberGenerator.GetBytes(payload)));
         Variant[] alone = [local, forwarded, echo];
-        Variant[] takingTurns = [local, forwarded, localAgain, echo];
+        Variant[] takingTurns = [local, forwarded, localAgain, forwardedAgain, echo];
 
         // Warm-up (not reported): every subject's grain active in its region, the JIT through every path.
         foreach (var variant in takingTurns)
@@ -92,10 +96,23 @@ internal static class ForwardBenchmark
             await Measure.ClosedLoopAsync(variant.Write, 300, 16);
         }
 
-        var backlogBefore = Backlog(cluster);
-        PrintMetadata(loadAtStart, connected, payload);
+        // The fixed rate, the same for every variant of a call: the gateway's four together at a share of the lower of local's and forwarded's throughput alone with the most callers, measured once here.
+        var peaks = new Dictionary<Call, (double Local, double Forwarded)>();
+        foreach (var call in Calls)
+        {
+            var peakOf = (Variant v) => Measure.ClosedLoopAsync(v.Op(call), call.Alone[^1], Callers[^1]);
+            peaks[call] = ((await peakOf(local)).Throughput, (await peakOf(forwarded)).Throughput);
+        }
 
+        var throughGateway = takingTurns.Count(v => v != echo);
+        var rates = Calls.ToDictionary(c => c, c => FixedRateShare / throughGateway * Math.Min(peaks[c].Local, peaks[c].Forwarded));
+
+        var backlogBefore = Backlog(cluster);
+        PrintMetadata(loadAtStart, connected, payload, peaks, inMemoryAzurite);
+
+        // Every round measures everything, so that a busy spell of the machine costs one round of each, not every round of one.
         var results = new Results();
+        var roundLoads = new List<string>();
         for (var round = 0; round < Rounds; round++)
         {
             foreach (var call in Calls)
@@ -114,28 +131,16 @@ internal static class ForwardBenchmark
                         results.Closed(call, TakingTurns(c), order[v]).Add(turns[v]);
                     }
                 }
-            }
-        }
 
-        var loadAfterClosedLoops = BenchMachine.LoadAverage();
-
-        // A fixed rate for each variant of a call, the same for all: the gateway's calls together (local, forwarded, local
-        // again) at a share of the lower of local's and forwarded's median throughput alone with the most callers.
-        var throughGateway = takingTurns.Count(v => v != echo);
-        var rates = Calls.ToDictionary(c => c, c => FixedRateShare / throughGateway * Math.Min(
-            Closed(results, c, Alone(Callers.Length - 1), local, r => r.Throughput).Value,
-            Closed(results, c, Alone(Callers.Length - 1), forwarded, r => r.Throughput).Value));
-        for (var round = 0; round < Rounds; round++)
-        {
-            foreach (var call in Calls)
-            {
-                var order = InRoundOrder(round, takingTurns).ToList();
-                var turns = await Measure.InterleavedFixedRateAsync([.. order.Select(v => v.Op(call))], rates[call], (int)(rates[call] * FixedRateSeconds));
-                for (var v = 0; v < order.Count; v++)
+                var fixedOrder = InRoundOrder(round, takingTurns).ToList();
+                var fixedTurns = await Measure.InterleavedFixedRateAsync([.. fixedOrder.Select(v => v.Op(call))], rates[call], (int)(rates[call] * FixedRateSeconds));
+                for (var v = 0; v < fixedOrder.Count; v++)
                 {
-                    results.Fixed(call, order[v]).Add(turns[v]);
+                    results.Fixed(call, fixedOrder[v]).Add(fixedTurns[v]);
                 }
             }
+
+            roundLoads.Add(BenchMachine.LoadAverage().Split(' ')[0]);
         }
 
         // The figures hold only if nothing moved meanwhile: no tenant changed writer, and no write went to a backlog
@@ -144,8 +149,8 @@ internal static class ForwardBenchmark
         var backlog = Backlog(cluster);
 
         PrintTable(results, rates, local, forwarded, echo);
-        PrintGoal(results, rates, local, forwarded, localAgain, echo);
-        PrintNoise(results, rates, [local, forwarded], loadAtStart, loadAfterClosedLoops);
+        PrintGoal(results, rates, (local, localAgain), (forwarded, forwardedAgain), echo);
+        PrintNoise(results, rates, [local, forwarded], loadAtStart, roundLoads);
         Console.WriteLine(
             $"placement unchanged ({LocalTenant} written in {GatewayRegion}, {ForwardedTenant} in {OtherRegion}); replication backlog during the measurements: " +
             string.Join(", ", backlog.Select(b => $"{b.Key} {b.Value.Drained - backlogBefore[b.Key].Drained} drained, {b.Value.Items} pending")) +
@@ -185,28 +190,30 @@ internal static class ForwardBenchmark
     private static Dictionary<string, BacklogStatus> Backlog(BenchCluster cluster) =>
         new[] { GatewayRegion, OtherRegion }.ToDictionary(r => r, r => cluster.Silo(r).GetRequiredService<PairReplica>().Status);
 
-    private static void PrintMetadata(string loadAtStart, TimeSpan connected, int payload)
+    private static void PrintMetadata(string loadAtStart, TimeSpan connected, int payload, Dictionary<Call, (double Local, double Forwarded)> peaks, bool inMemoryAzurite)
     {
         var orleans = typeof(Grain).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split(' ', '+')[0].TrimEnd('.');
         Console.WriteLine();
         Console.WriteLine("Custodian forwarding benchmark: the same calls through one gateway, served by its own region vs forwarded to the other, one run");
         Console.WriteLine($"  machine   {Environment.ProcessorCount} cores ({BenchMachine.CpuModel()}), {RuntimeInformation.OSDescription}, load average at start {loadAtStart}, now {BenchMachine.LoadAverage()}");
         Console.WriteLine($"  runtime   {RuntimeInformation.FrameworkDescription}, {(GCSettings.IsServerGC ? "server" : "workstation")} GC, Orleans {orleans}; silos, gateway, echo server and callers in this process");
-        Console.WriteLine($"  Azurite   {BenchMachine.AzuriteVersion()} on node {BenchMachine.NodeVersion()}, three instances: {GatewayRegion}'s account, {OtherRegion}'s, the witness");
+        Console.WriteLine($"  Azurite   {BenchMachine.AzuriteVersion()} on node {BenchMachine.NodeVersion()}, three instances ({(inMemoryAzurite ? "in memory" : "on disk")}): {GatewayRegion}'s account, {OtherRegion}'s, the witness");
         Console.WriteLine($"  regions   {GatewayRegion} and {OtherRegion}, a cluster each (one silo; writes replicated to the other region's account); one gateway, in {GatewayRegion},");
         Console.WriteLine($"            with an Orleans client of each cluster ({OtherRegion}'s connected {connected.TotalSeconds:F1} s after the gateway started); the product's lease timings");
-        Console.WriteLine($"  variants  local = tenant {LocalTenant}, written in {GatewayRegion}; forwarded = tenant {ForwardedTenant}, written in {OtherRegion}; local again = local's calls");
-        Console.WriteLine($"            on a channel of their own; each through the gateway over TLS with the app's JWT (minted per call), {Subjects} subjects per tenant;");
+        Console.WriteLine($"  variants  local = tenant {LocalTenant}, written in {GatewayRegion}; forwarded = tenant {ForwardedTenant}, written in {OtherRegion}; local again,");
+        Console.WriteLine($"            forwarded again = the same calls on channels of their own; each through the gateway over TLS with the app's JWT (minted per call), {Subjects} subjects per tenant;");
         Console.WriteLine($"            read = {Calls[0].Name} of a stored record (the grain holds it), write = {Calls[1].Name} of a record; echo = a bare gRPC call to Kestrel");
         Console.WriteLine($"            in this process (HTTP/2 over TLS, the gateway's certificate and client handler, no JWT, no interceptors), {payload} B each way");
         Console.WriteLine($"  alone     closed loop per variant (local, forwarded, echo back to back, order flipped each round), {string.Join(" and ", Callers.Select(c => $"{c} caller(s)"))}:");
         Console.WriteLine($"            {string.Join("; ", Calls.Select(c => $"{c.Label} {string.Join(" and ", c.Alone.Select(n => $"{n:N0}"))} calls"))} per variant per round");
-        Console.WriteLine("  turns     closed loop with the variants taking turns call by call (local, forwarded, local again, echo; order flipped each round), the same callers:");
+        Console.WriteLine("  turns     closed loop with the variants taking turns call by call (local, forwarded, local again,");
+        Console.WriteLine("            forwarded again, echo; order flipped each round), the same callers:");
         Console.WriteLine($"            {string.Join("; ", Calls.Select(c => $"{c.Label} {string.Join(" and ", c.TakingTurns.Select(n => $"{n:N0}"))} calls"))} per variant per round");
-        Console.WriteLine("  fixed     the variants taking turns in an open loop at one rate each; the gateway's three together at");
-        Console.WriteLine($"            {100 * FixedRateShare:F0}% of the lower of local's and forwarded's median throughput alone with {Callers[^1]} callers, {FixedRateSeconds:F0} s per round");
+        Console.WriteLine("  fixed     the variants taking turns in an open loop at one rate each, the gateway's four together at");
+        Console.WriteLine($"            {100 * FixedRateShare:F0}% of the lower of local's and forwarded's throughput alone with {Callers[^1]} callers after the warm-up");
+        Console.WriteLine($"            ({string.Join("; ", Calls.Select(c => $"{c.Label} {peaks[c].Local:F0}/s and {peaks[c].Forwarded:F0}/s"))}), {FixedRateSeconds:F0} s per round");
         Console.WriteLine("            (HdrHistogram; each call's latency from when it was due)");
-        Console.WriteLine($"  rounds    {Rounds}; the fixed-rate rounds after all closed-loop rounds");
+        Console.WriteLine($"  rounds    {Rounds}, each with every measurement above: per call, alone and turns with 1 caller, then 16, then the fixed rate");
     }
 
     private static void PrintTable(Results results, Dictionary<Call, double> rates, Variant local, Variant forwarded, Variant echo)
@@ -242,15 +249,15 @@ internal static class ForwardBenchmark
     /// <summary>
     /// The goal, per call and load, from the latencies of the variants taking turns: what forwarding adds to the p50
     /// against 2 × the echo's p50 with one caller (a hop's own latency, measured in the same turns); beside it, what
-    /// local again adds to local's p50 (the measurement's own noise) and 2 × the echo's p50 at the same load.
+    /// each variant's twin adds to its p50 (the measurement's own noise) and 2 × the echo's p50 at the same load.
     /// </summary>
-    private static void PrintGoal(Results results, Dictionary<Call, double> rates, Variant local, Variant forwarded, Variant localAgain, Variant echo)
+    private static void PrintGoal(Results results, Dictionary<Call, double> rates, (Variant Once, Variant Again) local, (Variant Once, Variant Again) forwarded, Variant echo)
     {
         Console.WriteLine();
-        Console.WriteLine($"Goal: forwarded p50 <= local p50 + {GoalHops:F0} x echo p50, from the turns above. added = forwarded p50 - local p50 (min-max of the per-round");
-        Console.WriteLine($"differences); hop = the echo's p50 with 1 caller in the same call's turns; 'rounds met' holds each round's added p50 against {GoalHops:F0} x its hop;");
-        Console.WriteLine("local again - local: the same difference between two identical variants, i.e. what noise alone makes of it");
-        Console.WriteLine(Line("call, load", "", "added p50 ms", $"{GoalHops:F0} x hop p50 ms", "goal, rounds met", "local again - local", $"{GoalHops:F0} x echo, same load"));
+        Console.WriteLine($"Goal: forwarded p50 <= local p50 + {GoalHops:F0} x echo p50, from the turns above. added = forwarded p50 - local p50, the median of the per-round");
+        Console.WriteLine($"differences (min-max); hop = the echo's p50 with 1 caller in the same call's turns (median round); 'rounds met' holds each round's added p50");
+        Console.WriteLine($"against {GoalHops:F0} x that round's hop; 'again - once': the same difference between two identical variants, what noise alone makes of it");
+        Console.WriteLine(Line("call, load", "", "added p50 ms", $"{GoalHops:F0} x hop p50 ms", "goal, rounds met", "local again - once", "fwd again - once", $"{GoalHops:F0} x echo same load"));
         foreach (var call in Calls)
         {
             var hop = Closed(results, call, TakingTurns(0), echo, r => r.P50);
@@ -264,23 +271,28 @@ internal static class ForwardBenchmark
 
             void Row(string title, Func<Variant, Cell> p50)
             {
-                var added = Difference(p50(forwarded), p50(local));
+                var added = Difference(p50(forwarded.Once), p50(local.Once));
                 var allowed = new Cell(GoalHops * hop.Value, [.. hop.Rounds.Select(h => GoalHops * h)]);
-                var noise = Difference(p50(localAgain), p50(local));
+                var (localNoise, forwardedNoise) = (Difference(p50(local.Again), p50(local.Once)), Difference(p50(forwarded.Again), p50(forwarded.Once)));
                 var met = added.Rounds.Zip(allowed.Rounds, (a, b) => a <= b).Count(m => m);
-                var unresolved = noise.Rounds.Max(Math.Abs) > allowed.Value;
+                var unresolved = localNoise.Rounds.Concat(forwardedNoise.Rounds).Max(Math.Abs) > allowed.Value;
                 var verdict = $"{(added.Value <= allowed.Value ? "met" : "NOT met")}, {met}/{added.Rounds.Count}{(unresolved ? " *" : "")}";
-                Console.WriteLine(Line(title, "", Show(added, "F2"), Show(allowed, "F2"), verdict, Show(noise, "F2"), Format(GoalHops * p50(echo).Value, "F2")));
+                Console.WriteLine(Line(title, "", Show(added, "F2"), Show(allowed, "F2"), verdict, Show(localNoise, "F2"), Show(forwardedNoise, "F2"), Format(GoalHops * p50(echo).Value, "F2")));
             }
         }
 
-        Console.WriteLine($"  * local again differed from local by more than {GoalHops:F0} x hop in a round: noise alone exceeds the margin there, so this run does not settle that row");
+        Console.WriteLine($"  * a variant's twin differed from it by more than {GoalHops:F0} x hop in a round: noise alone exceeds the margin there, so this run does not settle that row");
 
-        static Cell Difference(Cell a, Cell b) => new(a.Value - b.Value, [.. a.Rounds.Zip(b.Rounds, (x, y) => x - y)]);
+        // Each round's variants took turns, so each round's difference is free of the machine's drift between rounds.
+        static Cell Difference(Cell a, Cell b)
+        {
+            IReadOnlyList<double> rounds = [.. a.Rounds.Zip(b.Rounds, (x, y) => x - y)];
+            return new(ComparisonTable.Median(rounds), rounds);
+        }
     }
 
     /// <summary>How much local's and forwarded's figures moved between rounds (slowest round / fastest), and what else ran on the machine.</summary>
-    private static void PrintNoise(Results results, Dictionary<Call, double> rates, IReadOnlyList<Variant> variants, string loadAtStart, string loadAfterClosedLoops)
+    private static void PrintNoise(Results results, Dictionary<Call, double> rates, IReadOnlyList<Variant> variants, string loadAtStart, IReadOnlyList<string> roundLoads)
     {
         var spreads = new List<(string What, double Spread)>();
         foreach (var call in Calls)
@@ -304,7 +316,7 @@ internal static class ForwardBenchmark
             $"Noise: local's and forwarded's throughput and p50, slowest round / fastest round: median {Format(ordered[ordered.Count / 2].Spread, "F2")}, " +
             $"least {Format(ordered[0].Spread, "F2")} ({ordered[0].What}), most {Format(ordered[^1].Spread, "F2")} ({ordered[^1].What})");
         Console.WriteLine(
-            $"load average (1/5/15 min) at start {loadAtStart}, after the closed loops {loadAfterClosedLoops}, at the end {BenchMachine.LoadAverage()}; " +
+            $"load average (1/5/15 min) at start {loadAtStart}, at the end {BenchMachine.LoadAverage()}; after each round (1 min) {string.Join(", ", roundLoads)}; " +
             $"above {Environment.ProcessorCount} means other processes shared the cores");
 
         static double Spread(Cell latency) => latency.Rounds.Max() / latency.Rounds.Min();
@@ -338,7 +350,7 @@ internal static class ForwardBenchmark
     private static string Format(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
 
     private static string Line(string title, string metric, params string[] cells) =>
-        $"{title,-22} {metric,-7}" + string.Concat(cells.Select(c => " " + c.PadLeft(24)));
+        $"{title,-20} {metric,-7}" + string.Concat(cells.Select(c => " " + c.PadLeft(22)));
 
     /// <summary>A measured call: its label, its gRPC method, and how many calls per variant per round alone and taking turns, per number of callers.</summary>
     private sealed record Call(string Label, string Name, int[] Alone, int[] TakingTurns);

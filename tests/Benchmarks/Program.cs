@@ -6,8 +6,8 @@ using Custodian.Benchmarks;
 // against single-region p50 + one raw round trip (goal <= 1.2) and against its floor; the crypto alone; the
 // rewrap rate of a KEK rotation; the backlog's drain rate after the pair was cut. `access`: the gateway's read path with
 // the grant check vs the tenant-only check. `audit [--in-memory-azurite] [--storage-own-core]`: the read path audited vs unaudited.
-// `export [--in-memory-azurite]`: one subject's export with a trail of 10k vs 100k other subjects' entries. `forward`: the
-// same reads and writes through one gateway, served by its own region vs forwarded to the other, against a bare TLS gRPC
+// `export [--in-memory-azurite]`: one subject's export with a trail of 10k vs 100k other subjects' entries. `forward [--in-memory-azurite]`:
+// the same reads and writes through one gateway, served by its own region vs forwarded to the other, against a bare TLS gRPC
 // echo. Ratios within one run matter, not absolute figures.
 switch (args.FirstOrDefault())
 {
@@ -18,7 +18,7 @@ switch (args.FirstOrDefault())
         await AuditBenchmark.SoakAsync(audited: !args.Contains("--unaudited"), seconds: 40);
         break;
     case "forward":
-        await ForwardBenchmark.RunAsync();
+        await ForwardBenchmark.RunAsync(args.Contains("--in-memory-azurite"));
         break;
     case "export":
         await ExportBenchmark.RunAsync(args.Contains("--in-memory-azurite"));
