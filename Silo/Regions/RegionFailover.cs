@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Collections.Immutable;
 using System.Diagnostics.Metrics;
 using Azure.Data.Tables;
 using Custodian.Audit;
@@ -53,9 +52,6 @@ public sealed partial class RegionFailover(
 
     private string Actor => $"custodian:region/{fence.Region}";
 
-    /// <summary>Probes in a row that found the pair's lease expired (0 while it renews).</summary>
-    public int FailedProbes => Volatile.Read(ref _failedProbes);
-
     /// <summary>One round: acknowledges new moves, probes the pair's lease, and fails its tenants over when due.</summary>
     public async Task RoundAsync(CancellationToken cancellationToken)
     {
@@ -92,7 +88,7 @@ public sealed partial class RegionFailover(
         }
     }
 
-    private bool Lives(TenantPlacementRow row) => row.Home.Split(',').Contains(fence.Region, StringComparer.Ordinal);
+    private bool Lives(TenantPlacementRow row) => row.LivesIn(fence.Region);
 
     private bool Unacknowledged(TenantPlacementRow row) =>
         row.MovedAt is not null && Lives(row) && !row.MoveAcknowledgedBy(fence.Region)

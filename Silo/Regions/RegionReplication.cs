@@ -87,7 +87,7 @@ internal sealed partial class RegionReplication(
     {
         var row = await witness.TenantAsync(tenant);
         PromotionResult Refused(string why) => new(tenant, row?.Writer ?? "", fence.Region, row?.Epoch ?? 0, "", why);
-        if (row is null || !row.Home.Split(',').Contains(fence.Region, StringComparer.Ordinal))
+        if (row is null || !row.LivesIn(fence.Region))
         {
             return Refused($"tenant {tenant} does not live in region {fence.Region}");
         }

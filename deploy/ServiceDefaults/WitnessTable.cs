@@ -155,6 +155,9 @@ public sealed record TenantPlacementRow(string Tenant, string Home, string Write
     /// </summary>
     public string? MoveAcknowledged { get; init; }
 
+    /// <summary>Whether <paramref name="region"/> is one of the tenant's home pair.</summary>
+    public bool LivesIn(string region) => Home.Split(',').Contains(region, StringComparer.Ordinal);
+
     /// <summary>Whether <paramref name="region"/> has recorded the last change of writer.</summary>
     public bool MoveAcknowledgedBy(string region) =>
         MoveAcknowledged?.Split(',').Contains(region, StringComparer.Ordinal) == true;
