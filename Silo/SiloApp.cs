@@ -117,6 +117,7 @@ public static class SiloApp
         builder.AddCustodianIncidents();
         var auditOptions = builder.AddCustodianOptions<AuditOptions>(AuditOptions.Section);
         var auditKeys = AuditKeys.Load(auditOptions);
+        builder.Services.AddSingleton(auditKeys);
         builder.Services.AddSingleton<IAuditPseudonyms>(new AuditPseudonyms(auditKeys));
         builder.Services.AddCustodianAuditTrail(silo.Region, auditOptions.Partitions);
         builder.AddCustodianDenials();

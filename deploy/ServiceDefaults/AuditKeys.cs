@@ -7,7 +7,9 @@ namespace Custodian.Hosting;
 /// The audit trail's keys, derived (HKDF-SHA256) from one secret in a key file: one keys the hashes
 /// that stand for data subjects in the trail, one those that stand for values (rectifications), one signs published verification summaries of whole
 /// partitions, one those of time ranges (so that neither kind of summary passes for the other).
-/// Destroying the secret makes the subject hashes unlinkable for good.
+/// Destroying the secret makes the subject hashes unlinkable for good. One more key authenticates what the
+/// storage account must not be able to forge (tombstones, shred ledger rows, audit heads and checkpoints):
+/// the secret lives outside the account, so someone who can write to it cannot compute these MACs.
 /// </summary>
 public sealed class AuditKeys
 {
@@ -15,6 +17,7 @@ public sealed class AuditKeys
     private readonly byte[] _summaryKey;
     private readonly byte[] _rangeSummaryKey;
     private readonly byte[] _valueKey;
+    private readonly byte[] _integrityKey;
 
     private AuditKeys(byte[] secret)
     {
@@ -22,6 +25,7 @@ public sealed class AuditKeys
         _summaryKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, 32, info: "custodian-audit-summary"u8.ToArray());
         _rangeSummaryKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, 32, info: "custodian-audit-range-summary"u8.ToArray());
         _valueKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, 32, info: "custodian-audit-value"u8.ToArray());
+        _integrityKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, 32, info: "custodian-integrity"u8.ToArray());
     }
 
     /// <summary>Loads the key file (base64 secret of at least 32 bytes), creating it in development.</summary>
@@ -79,6 +83,26 @@ public sealed class AuditKeys
     /// <summary>The signature of a time range's verification summary: the entries from <paramref name="firstSequence"/> to <paramref name="lastSequence"/>.</summary>
     public string SignRangeSummary(string partition, long count, long firstSequence, long lastSequence, string headHash) =>
         Sign(_rangeSummaryKey, $"{partition}\n{count}\n{firstSequence}\n{lastSequence}\n{headHash}");
+
+    /// <summary>
+    /// The MAC of a stored fact the storage account must not be able to forge. <paramref name="purpose"/> names
+    /// the kind of fact (so a MAC of one kind never passes for another) and <paramref name="fields"/> are its
+    /// fields, each length-prefixed.
+    /// </summary>
+    public string Authenticate(string purpose, params ReadOnlySpan<string> fields)
+    {
+        var text = new StringBuilder(purpose);
+        foreach (var field in fields)
+        {
+            text.Append('\n').Append(field.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append(':').Append(field);
+        }
+
+        return Sign(_integrityKey, text.ToString());
+    }
+
+    /// <summary>Whether <paramref name="mac"/> is <see cref="Authenticate"/> of the same purpose and fields (compared in constant time).</summary>
+    public bool IsAuthentic(string? mac, string purpose, params ReadOnlySpan<string> fields) =>
+        mac is { Length: 64 } && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(mac), Encoding.ASCII.GetBytes(Authenticate(purpose, fields)));
 
     private static string Sign(byte[] key, string summary) =>
         Convert.ToHexString(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(summary))).ToLowerInvariant();
