@@ -94,6 +94,8 @@ public static class SecureStorageExtensions
         sp.GetRequiredService<HeldDataKeys>(),
         sp.GetRequiredService<RegionFence>(),
         sp.GetRequiredService<PairReplica>(),
+        sp.GetRequiredService<AuditKeys>(),
+        sp.GetRequiredService<IGrainFactory>(),
         sp.GetRequiredService<IOptions<ClusterOptions>>(),
         sp.GetRequiredService<ILogger<EncryptedGrainStorage>>());
 

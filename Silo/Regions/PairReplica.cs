@@ -80,26 +80,37 @@ public sealed partial class PairReplica(
         }
     }
 
-    /// <summary>The pair copy's ETag of a state (for the next write's compare), or null when it has none or is unreachable.</summary>
-    public async Task<string?> PairETagAsync(string stateName, GrainId grainId)
+    /// <summary>
+    /// The pair's copy of a state, for an activation to compare its own with: whether the pair answered, the copy's
+    /// ETag (for the next write's compare) and its envelope (null when it has none).
+    /// </summary>
+    public async Task<PairCopy> PairCopyAsync(string stateName, GrainId grainId)
     {
         if (!_pairReachable)
         {
-            return null;
+            return PairCopy.Unknown;
         }
 
         try
         {
             var held = new GrainState<EncryptedEnvelope>();
             await pairStates.ReadStateAsync(stateName, grainId, held);
-            return held.ETag;
+            return new PairCopy(true, held.ETag, held.RecordExists ? held.State : null);
         }
         catch (Exception e) when (Unreachable(e))
         {
             Lost(e);
-            return null;
+            return PairCopy.Unknown;
         }
     }
+
+    /// <summary>Whether a state's write is in this region's backlog (it did not reach the pair yet).</summary>
+    public Task<bool> BackloggedAsync(PlacementScope scope, string stateName, GrainId grainId) =>
+        backlog.ContainsAsync(scope, BacklogKind.State, StateItem(stateName, grainId));
+
+    /// <summary>Whether a shred of the grain has begun here and is not yet finished in both regions.</summary>
+    public Task<bool> ShredPendingAsync(PlacementScope scope, string grainId) =>
+        backlog.ContainsAsync(scope, BacklogKind.Shred, grainId);
 
     /// <summary>
     /// Makes sure the pair's key table holds the grain's data key (wrapped by the pair's KEK): a new key
@@ -522,6 +533,13 @@ public sealed partial class PairReplica(
 
     [LoggerMessage(5213, LogLevel.Warning, "A replication pass failed ({Error}); the next one retries")]
     private static partial void LogTickFailed(ILogger logger, string error);
+}
+
+/// <summary>What the pair region held of a state when asked: <see cref="Read"/> false when it could not be asked.</summary>
+public sealed record PairCopy(bool Read, string? ETag, EncryptedEnvelope? Envelope)
+{
+    /// <summary>The pair could not be asked (unreachable).</summary>
+    public static PairCopy Unknown { get; } = new(false, null, null);
 }
 
 /// <summary>The backlog as last counted: pending items, the oldest one's time, and items drained since start.</summary>

@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using Custodian.Hosting;
@@ -14,9 +14,12 @@ namespace Custodian.Silo.Regions;
 /// resynchronisation of one tenant. A resync first drains the backlog, then compares this region's rows
 /// with the pair's, table by table, and copies to the pair what is missing or older there (states by
 /// their envelope's (epoch, version); data keys unwrapped here and wrapped for the pair's KEK; tombstones,
-/// receipts and this region's audit rows as stored). A row newer in the pair, or found only there, is
-/// reported and left: a resync never deletes data, except a data key the pair still holds for a grain
-/// this region has shredded.
+/// receipts and this region's audit rows as stored). States are authenticated on both sides first (the
+/// envelope opens under the grain's key, or the tombstone's MAC holds): a copy that does not is never
+/// copied anywhere, and this region's copy is repaired from the pair's when the pair holds an authentic
+/// later write made here (this region's was rolled back) or this region's is missing or fails its check.
+/// Any other row newer in the pair, or found only there, is reported and left: a resync never deletes
+/// data, except a data key the pair still holds for a grain this region has shredded.
 /// </summary>
 internal sealed partial class RegionReplication(
     RegionFence fence,
@@ -26,9 +29,12 @@ internal sealed partial class RegionReplication(
     SecureStorageOptions storage,
     DataKeyStore ownKeys,
     [FromKeyedServices(SecureStorageExtensions.Pair)] DataKeyStore pairKeys,
+    AuditKeys integrity,
+    Microsoft.Extensions.Options.IOptions<Orleans.Configuration.ClusterOptions> cluster,
     ILogger<RegionReplication> logger) : IRegionReplication
 {
     private const string AuditTable = "CustodianAudit";
+    private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web);
 
     public Task<RegionStatus> StatusAsync()
     {
@@ -69,7 +75,7 @@ internal sealed partial class RegionReplication(
         {
             counts.Add(next switch
             {
-                "states" => await MirrorAsync(next, storage.StateTable, row => Mine(TableRows.EnvelopeOf(row)?["grain"]?.GetValue<string>()), (own, pair) => NewerThere(own, pair, placement.Epoch)),
+                "states" => await StatesAsync(row => Mine(TableRows.EnvelopeOf(row)?["grain"]?.GetValue<string>()), placement.Epoch),
                 "keys" => await KeysAsync(Mine),
                 "tombstones" => await MirrorAsync(next, storage.TombstoneTable, row => Mine(Uri.UnescapeDataString(row.RowKey)), null),
                 "receipts" => await MirrorAsync(next, storage.ReceiptTable, row => Mine(row.GetString("GrainId")), null),
@@ -329,22 +335,156 @@ internal sealed partial class RegionReplication(
     }
 
     /// <summary>
-    /// Whether the pair's state row holds an envelope at the same or a newer (epoch, version) than this region's,
-    /// written under the tenant's current epoch. A newer one of an earlier epoch was written by the old writer and
-    /// never acknowledged (it reached only its own copy before the writer changed): this region's copy replaces it.
+    /// Compares this region's state rows of the tenant with the pair's, authenticating both (see the class): copies
+    /// this region's to the pair, or repairs this region's from the pair's, or leaves both, row by row.
     /// </summary>
-    private static bool NewerThere(TableEntity own, TableEntity pair, long currentEpoch)
+    private async Task<ResyncCount> StatesAsync(Func<TableEntity, bool> select, long currentEpoch)
     {
-        var mine = TableRows.EnvelopeOf(own);
-        var theirs = TableRows.EnvelopeOf(pair);
-        if (mine is null || theirs is null)
+        var ownTable = stores.Tables.GetTableClient(storage.StateTable);
+        var pairTable = stores.PairTables.GetTableClient(storage.StateTable);
+        await pairTable.CreateIfNotExistsAsync();
+        var own = await RowsAsync(ownTable, select);
+        var theirs = await RowsAsync(pairTable, select);
+        long repaired = 0, repairedHere = 0, left = 0, changed = 0, onlyThere = 0, unauthentic = 0;
+        foreach (var key in own.Keys.Union(theirs.Keys))
         {
-            return false;
+            own.TryGetValue(key, out var row);
+            theirs.TryGetValue(key, out var copy);
+            if (row is not null && copy is not null && TableRows.Same(row, copy))
+            {
+                continue;
+            }
+
+            var mine = row is null ? null : await AuthenticAsync(row);
+            var there = copy is null ? null : await AuthenticAsync(copy);
+            unauthentic += (row is not null && mine is null ? 1 : 0) + (copy is not null && there is null ? 1 : 0);
+            var move = (mine, there) switch
+            {
+                (null, null) => StateMove.Leave,
+                (null, { } t) => t.Writer == fence.Region || row is not null ? StateMove.FromPair : StateMove.Leave,
+                ({ }, null) => StateMove.ToPair,
+                ({ } m, { } t) when t.Stamp.IsNewerThan(m.Stamp) =>
+                    t.Writer == fence.Region ? StateMove.FromPair // this region's copy was rolled back
+                    : t.Epoch < currentEpoch ? StateMove.ToPair // the earlier writer's write, never acknowledged
+                    : StateMove.Leave,
+                ({ } m, { } t) when m.Stamp == t.Stamp => StateMove.Leave, // the same write, stored differently
+                _ => StateMove.ToPair,
+            };
+            try
+            {
+                switch (move)
+                {
+                    case StateMove.ToPair:
+                        await CopyRowAsync(pairTable, row!, copy);
+                        repaired++;
+                        break;
+                    case StateMove.FromPair:
+                        await CopyRowAsync(ownTable, copy!, row);
+                        repaired++;
+                        repairedHere++;
+                        break;
+                    default:
+                        left++;
+                        onlyThere += row is null ? 1 : 0;
+                        break;
+                }
+            }
+            catch (RequestFailedException e) when (e.Status is 409 or 412)
+            {
+                changed++; // written meanwhile (a replicated write): the next resync compares again
+            }
         }
 
-        long Get(JsonNode node, string name) => node[name]?.GetValue<long>() ?? 0;
-        var (e1, v1, e2, v2) = (Get(mine, "epoch"), Get(mine, "version"), Get(theirs, "epoch"), Get(theirs, "version"));
-        return (e2 > e1 || (e2 == e1 && v2 >= v1)) && !(e2 < currentEpoch && (e2, v2) != (e1, v1));
+        var notes = new List<string>();
+        if (repairedHere > 0)
+        {
+            notes.Add($"{repairedHere} repaired in {fence.Region} from {fence.Pair}");
+        }
+
+        if (unauthentic > 0)
+        {
+            notes.Add($"{unauthentic} cop(ies) failed their check and were not copied");
+        }
+
+        if (left - onlyThere > 0)
+        {
+            notes.Add($"{left - onlyThere} newer in {fence.Pair}");
+        }
+
+        if (onlyThere > 0)
+        {
+            notes.Add($"{onlyThere} only in {fence.Pair}");
+        }
+
+        if (changed > 0)
+        {
+            notes.Add($"{changed} changed during the resync");
+        }
+
+        return new ResyncCount("states", own.Count, repaired, left + changed, string.Join("; ", notes), onlyThere);
+    }
+
+    /// <summary>Replaces <paramref name="existing"/> in <paramref name="table"/> (or adds the row) with a copy of <paramref name="row"/>.</summary>
+    private static async Task CopyRowAsync(TableClient table, TableEntity row, TableEntity? existing)
+    {
+        var mirror = TableRows.Copy(row);
+        if (existing is null)
+        {
+            await table.AddEntityAsync(mirror);
+        }
+        else
+        {
+            await table.UpdateEntityAsync(mirror, existing.ETag, TableUpdateMode.Replace);
+        }
+    }
+
+    /// <summary>
+    /// A state row's envelope when it is authentic for the grain and state the row is stored as (a sealed state that
+    /// opens under the grain's data key, or a tombstone whose MAC holds); null otherwise.
+    /// </summary>
+    private async Task<EncryptedEnvelope?> AuthenticAsync(TableEntity row)
+    {
+        EncryptedEnvelope? envelope;
+        try
+        {
+            envelope = TableRows.EnvelopeOf(row)?.Deserialize<EncryptedEnvelope>(Json);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+
+        var serviceId = cluster.Value.ServiceId;
+        if (envelope is null || TableRows.StateKey(serviceId, envelope.Grain) != row.PartitionKey)
+        {
+            return null; // not an envelope, or one moved from another grain's row
+        }
+
+        if (envelope.Erased is not null)
+        {
+            return EnvelopeCipher.IsAuthenticTombstone(envelope, integrity, serviceId, envelope.Grain, row.RowKey) ? envelope : null;
+        }
+
+        if (await ownKeys.FindAsync(envelope.Grain) is not { } key)
+        {
+            return null;
+        }
+
+        try
+        {
+            return EnvelopeCipher.Opens(envelope, key, serviceId, envelope.Grain, row.RowKey) ? envelope : null;
+        }
+        finally
+        {
+            key.Destroy();
+        }
+    }
+
+    private enum StateMove
+    {
+        ToPair,
+        FromPair,
+        Leave,
     }
 
     private static async Task<Dictionary<(string Partition, string Row), TableEntity>> RowsAsync(TableClient table, Func<TableEntity, bool> select)

@@ -18,13 +18,19 @@ public sealed class ReplicatedGrainStorage(IGrainStorage own, PairReplica pair, 
     {
         var stored = Envelopes(grainState);
         await fence.AuthorizeAsync(PlacementScope.Of(grainId, fence.Region));
-        // The pair copy's ETag is read alongside this region's copy when the activation has none yet (its first
-        // read); a re-read keeps the one it knows (if the pair's copy changed meanwhile, the next write finds out).
+        // The pair's copy is read alongside this region's when the activation knows none yet (its first read): the
+        // encrypting storage compares the two stamps, so a rolled-back or reset copy shows; a re-read keeps the
+        // ETag it knows (if the pair's copy changed meanwhile, the next write finds out).
         var known = Tag.Parse(stored.ETag).Pair;
-        var pairETag = known is not null ? Task.FromResult<string?>(known) : pair.PairETagAsync(stateName, grainId);
-        await Task.WhenAll(own.ReadStateAsync(stateName, grainId, stored), pairETag);
+        var pairCopy = known is not null ? Task.FromResult(PairCopy.Unknown with { ETag = known }) : pair.PairCopyAsync(stateName, grainId);
+        await Task.WhenAll(own.ReadStateAsync(stateName, grainId, stored), pairCopy);
         var envelope = stored.RecordExists ? stored.State : null;
-        stored.ETag = Tag.Format(envelope?.Epoch ?? 0, envelope?.Version ?? 0, stored.ETag, await pairETag);
+        var theirs = await pairCopy;
+        stored.ETag = Tag.Format(envelope?.Epoch ?? 0, envelope?.Version ?? 0, stored.ETag, theirs.ETag);
+        if (stored is StoredCopies copies)
+        {
+            copies.Pair = theirs;
+        }
     }
 
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
@@ -39,8 +45,16 @@ public sealed class ReplicatedGrainStorage(IGrainStorage own, PairReplica pair, 
         }
 
         var envelope = stored.State ?? throw new ArgumentException("No envelope to write.", nameof(grainState));
-        envelope.Epoch = epoch;
-        envelope.Version = tag.Version + 1;
+        if (envelope.Epoch != epoch || envelope.Writer != fence.Region)
+        {
+            throw new Custodian.Storage.RegionFencedException($"The writer of {scope} changed while this write was sealed (epoch {envelope.Epoch}, now {epoch}); it writes nothing.");
+        }
+
+        if (envelope.Version != tag.Version + 1)
+        {
+            throw new InvalidOperationException($"The envelope is stamped version {envelope.Version}, but the copy it replaces is version {tag.Version}.");
+        }
+
         stored.ETag = tag.Own;
         await own.WriteStateAsync(stateName, grainId, stored);
         var ownETag = stored.ETag;
@@ -48,6 +62,9 @@ public sealed class ReplicatedGrainStorage(IGrainStorage own, PairReplica pair, 
         var pairETag = await pair.WriteStateAsync(scope, stateName, grainId, envelope, tag.Pair);
         stored.ETag = Tag.Format(epoch, envelope.Version, ownETag, pairETag ?? tag.Pair);
     }
+
+    /// <summary>The stamp the next write of a state must carry: this region, its epoch, one more than the version last read or written.</summary>
+    public static EnvelopeStamp NextStamp(string? etag, long epoch, string region) => new(epoch, Tag.Parse(etag).Version + 1, region);
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
         throw new NotSupportedException("The secure storage clears a state by writing its tombstone.");

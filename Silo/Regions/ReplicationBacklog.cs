@@ -37,6 +37,10 @@ public sealed class ReplicationBacklog(TableClient table)
         }
     }
 
+    /// <summary>Whether <paramref name="item"/> of <paramref name="scope"/> is pending (one point read).</summary>
+    public async Task<bool> ContainsAsync(PlacementScope scope, BacklogKind kind, string item) =>
+        (await table.GetEntityIfExistsAsync<TableEntity>(scope.Key, RowKey(kind, item), ["Kind"])).HasValue;
+
     /// <summary>Every pending item, shreds first, then keys, states and audit partitions; oldest first within each.</summary>
     public async Task<List<BacklogItem>> ItemsAsync(CancellationToken cancellationToken = default)
     {

@@ -48,4 +48,8 @@ internal static class TableRows
             return null; // not an envelope: compared as bytes only
         }
     }
+
+    /// <summary>The partition key the Azure Table grain storage gives a grain's state row (its key, sanitised as the provider does).</summary>
+    public static string StateKey(string serviceId, string grainId) =>
+        $"{serviceId}_{grainId}".Replace('/', '_').Replace('\\', '_').Replace('#', '_').Replace('?', '_');
 }

@@ -1,4 +1,7 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using Custodian.Hosting;
+using Custodian.Security;
 using Custodian.Silo.Regions;
 using Custodian.Storage;
 using Microsoft.Extensions.Options;
@@ -26,37 +29,40 @@ public sealed class EncryptedGrainStorage(
     HeldDataKeys held,
     RegionFence fence,
     PairReplica replica,
+    AuditKeys integrity,
+    IGrainFactory grains,
     IOptions<ClusterOptions> cluster,
     ILogger<EncryptedGrainStorage> logger) : IGrainStorage, ILifecycleParticipant<ISiloLifecycle>
 {
     private readonly string _serviceId = cluster.Value.ServiceId;
+    private readonly ConcurrentDictionary<string, byte> _alerted = new(StringComparer.Ordinal);
 
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        var stored = new GrainState<EncryptedEnvelope>();
+        var stored = new StoredCopies();
         await inner.ReadStateAsync(stateName, grainId, stored);
         grainState.ETag = stored.ETag;
         var id = grainId.ToString();
-        if (!stored.RecordExists || stored.State is not { } envelope || (envelope.Erased is null && envelope.Ciphertext.Length == 0))
-        {
-            // No state: a new grain, or one whose envelope a restore left out because it was erased.
-            Reset(grainState, await ledger.FindTombstoneAsync(id) is { } gone ? new ErasureRecord(gone.At, gone.ReceiptId, "", "") : null);
-            return;
-        }
-
-        if (envelope.Erased is { } tombstone)
-        {
-            Reset(grainState, new ErasureRecord(tombstone.At, tombstone.ReceiptId, "", ""));
-            return;
-        }
-
+        var own = stored.RecordExists ? stored.State : null;
         var holder = ActivationDataKey.Of(activations, held, grainId);
         var key = holder?.Key ?? await keys.FindAsync(id);
+        var read = new StateRead(id, stateName, PlacementScope.Of(grainId, fence.Region), grainId, own, stored.Pair, key);
+        if (own is null || own.Erased is not null || own.Ciphertext.Length == 0)
+        {
+            Reset(grainState, await UnsealedAsync(read));
+            return;
+        }
+
         if (key is null)
         {
-            // A copy from before the shred (a backup, a replica): its key is gone, so it is erased.
+            // A copy from before the shred (a backup, a replica): its key is gone, so it is erased, if a shred is on record.
             StorageLog.StateErased(logger, id, stateName);
             var known = await ledger.FindTombstoneAsync(id);
+            if (known is null && !await replica.ShredPendingAsync(read.Scope, id))
+            {
+                throw await RefuseAsync(read, "its data key is missing but no shred of it is recorded");
+            }
+
             Reset(grainState, new ErasureRecord(known?.At ?? DateTimeOffset.UnixEpoch, known?.ReceiptId ?? "", "", "data key destroyed"));
             return;
         }
@@ -64,7 +70,7 @@ public sealed class EncryptedGrainStorage(
         byte[] plaintext;
         try
         {
-            plaintext = EnvelopeCipher.Open(envelope, key, _serviceId, id, stateName);
+            plaintext = EnvelopeCipher.Open(own, key, _serviceId, id, stateName);
         }
         catch (CryptographicException e)
         {
@@ -75,6 +81,7 @@ public sealed class EncryptedGrainStorage(
 
         try
         {
+            await CompareWithPairAsync(read, own);
             grainState.State = serializer.Deserialize<T>(plaintext);
             grainState.RecordExists = true;
             holder?.Hold(key);
@@ -89,7 +96,7 @@ public sealed class EncryptedGrainStorage(
     {
         var id = grainId.ToString();
         var scope = PlacementScope.Of(grainId, fence.Region);
-        await fence.AuthorizeAsync(scope);
+        var epoch = await fence.AuthorizeAsync(scope);
         var holder = ActivationDataKey.Of(activations, held, grainId);
         var key = holder?.Key;
         var created = false;
@@ -114,7 +121,7 @@ public sealed class EncryptedGrainStorage(
         EncryptedEnvelope envelope;
         try
         {
-            envelope = EnvelopeCipher.Seal(plaintext, key, _serviceId, id, stateName);
+            envelope = EnvelopeCipher.Seal(plaintext, key, _serviceId, id, stateName, ReplicatedGrainStorage.NextStamp(grainState.ETag, epoch, fence.Region));
         }
         finally
         {
@@ -128,7 +135,7 @@ public sealed class EncryptedGrainStorage(
     {
         var id = grainId.ToString();
         var scope = PlacementScope.Of(grainId, fence.Region);
-        await fence.AuthorizeAsync(scope);
+        var epoch = await fence.AuthorizeAsync(scope);
         var erasure = (grainState.State as IErasableState)?.Erasure
             ?? ErasureRecord.New(DateTimeOffset.UtcNow, "system", "state cleared");
 
@@ -141,12 +148,8 @@ public sealed class EncryptedGrainStorage(
         var keyId = await keys.DestroyAsync(id) ?? "";
         ActivationDataKey.Of(activations, held, grainId)?.Destroy();
         var pairCleared = await replica.DestroyKeyAsync(scope, id, erasure.ReceiptId);
-        var tombstone = new EncryptedEnvelope
-        {
-            Format = EnvelopeCipher.FormatVersion,
-            Grain = id,
-            Erased = new ErasedMarker { At = erasure.ErasedAt, ReceiptId = erasure.ReceiptId },
-        };
+        var tombstone = EnvelopeCipher.Tombstone(
+            integrity, _serviceId, id, stateName, ReplicatedGrainStorage.NextStamp(grainState.ETag, epoch, fence.Region), erasure.ErasedAt, erasure.ReceiptId);
         await WriteEnvelopeAsync(stateName, grainId, grainState, tombstone);
         var receipt = new ShredReceipt(erasure.ReceiptId, id, keyId, erasure.ErasedAt, erasure.Actor, erasure.Reason,
         [
@@ -175,6 +178,155 @@ public sealed class EncryptedGrainStorage(
         grainState.ETag = stored.ETag;
         grainState.RecordExists = true;
     }
+
+    /// <summary>
+    /// A state stored as no ciphertext: missing, blanked, or a tombstone. Returns the erasure it stands for (null: a
+    /// new grain), or throws <see cref="StoredStateIntegrityException"/> when it is a reset or a forged erasure.
+    /// </summary>
+    private async Task<ErasureRecord?> UnsealedAsync(StateRead read)
+    {
+        if (read.Own is { Erased: { } tombstone } own)
+        {
+            // Valid only with its MAC, while the data key is gone and a shred of this grain is on record (or under way).
+            if (!EnvelopeCipher.IsAuthenticTombstone(own, integrity, _serviceId, read.Id, read.StateName))
+            {
+                throw await RefuseAsync(read, "its tombstone has no valid MAC (forged or altered)");
+            }
+
+            if (read.Key is not null)
+            {
+                throw await RefuseAsync(read, "it is stored as a tombstone while its data key exists");
+            }
+
+            if ((await ledger.GetReceiptAsync(tombstone.ReceiptId))?.GrainId != read.Id && !await replica.ShredPendingAsync(read.Scope, read.Id))
+            {
+                throw await RefuseAsync(read, "its tombstone names a shred receipt the ledger does not hold");
+            }
+
+            return new ErasureRecord(tombstone.At, tombstone.ReceiptId, "", "");
+        }
+
+        if (read.Own is not null)
+        {
+            throw await RefuseAsync(read, "its stored envelope has a blank ciphertext");
+        }
+
+        var theirs = read.Pair.Envelope;
+        if (read.Key is null)
+        {
+            // No key and no state: a new grain, or one a restore left out because it was erased (its tombstone is listed).
+            if (await ledger.FindTombstoneAsync(read.Id) is { } gone)
+            {
+                return new ErasureRecord(gone.At, gone.ReceiptId, "", "");
+            }
+
+            if (theirs is { Erased: null } && theirs.Writer == fence.Region)
+            {
+                throw await RefuseAsync(read, $"its state and data key are missing here while {fence.Pair} holds a copy written here ({theirs.Stamp})");
+            }
+
+            return null;
+        }
+
+        // A data key but no state: a reset, unless the pair agrees there is nothing (a first write that stopped between
+        // creating the key and storing the state; the key is used again) or only holds what an earlier writer never copied here.
+        if (!read.Pair.Read)
+        {
+            throw new RegionFencedException(
+                $"The state '{read.StateName}' of grain {read.Id} has a data key but no stored copy here, and {fence.Pair} cannot be asked whether it was reset; try again once it answers.");
+        }
+
+        if (theirs is not null && Authentic(read, theirs) && theirs.Writer == fence.Region)
+        {
+            throw await RefuseAsync(read, $"its state row is missing while its data key exists and {fence.Pair} holds a copy written here ({theirs.Stamp})");
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Compares an activation's authentic copy with the pair's (read alongside it): a pair copy that is a later write
+    /// made in this region means this copy was rolled back; a pair copy that is older than crash or backlog explain,
+    /// or that fails its check, means the pair's was (this copy is served, the next write repairs the pair's).
+    /// </summary>
+    private async Task CompareWithPairAsync(StateRead read, EncryptedEnvelope own)
+    {
+        if (!read.Pair.Read)
+        {
+            return; // the pair is unreachable: compared on a later activation
+        }
+
+        if (read.Pair.Envelope is not { } theirs)
+        {
+            if (own.Writer == fence.Region && own.Version > 1 && !await replica.BackloggedAsync(read.Scope, read.StateName, read.GrainId))
+            {
+                await AlertAsync(read, $"the copy in {fence.Pair} is missing (this region's is {own.Stamp})");
+            }
+
+            return;
+        }
+
+        if (!Authentic(read, theirs))
+        {
+            await AlertAsync(read, $"the copy in {fence.Pair} fails its integrity check");
+            return;
+        }
+
+        if (theirs.Stamp.IsNewerThan(own.Stamp))
+        {
+            if (theirs.Writer == fence.Region)
+            {
+                throw await RefuseAsync(read, $"it was rolled back: this copy is {own.Stamp}, while {fence.Pair} holds a later write made here ({theirs.Stamp})");
+            }
+
+            return; // a write of the earlier writer that never reached this region before the writer changed
+        }
+
+        if (own.Stamp.IsNewerThan(theirs.Stamp) && own.Version != theirs.Version + 1
+            && !await replica.BackloggedAsync(read.Scope, read.StateName, read.GrainId))
+        {
+            await AlertAsync(read, $"the copy in {fence.Pair} is older ({theirs.Stamp}) than this region's ({own.Stamp}) and not in the backlog: it was rolled back");
+        }
+    }
+
+    /// <summary>Whether the pair's copy is authentic: a tombstone with its MAC, or an envelope that opens under this grain's key.</summary>
+    private bool Authentic(StateRead read, EncryptedEnvelope theirs) => theirs.Erased is not null
+        ? EnvelopeCipher.IsAuthenticTombstone(theirs, integrity, _serviceId, read.Id, read.StateName)
+        : read.Key is { } key && EnvelopeCipher.Opens(theirs, key, _serviceId, read.Id, read.StateName);
+
+    /// <summary>Raises the security alert for a finding and returns the DATA_LOSS refusal of the read; nothing stored is changed.</summary>
+    private async Task<StoredStateIntegrityException> RefuseAsync(StateRead read, string finding)
+    {
+        StorageLog.IntegrityFailure(logger, read.Id, read.StateName);
+        await AlertAsync(read, finding);
+        return new StoredStateIntegrityException(
+            $"The stored state '{read.StateName}' of grain {read.Id} in region {fence.Region} was refused: {finding}. Nothing was read and the stored copies are unchanged; "
+            + "`custodian regions resync` repairs it from the newer copy.");
+    }
+
+    /// <summary>Raises <c>state-integrity</c> once per grain, state and finding in this silo's life (a refused grain is retried by its callers).</summary>
+    private async Task AlertAsync(StateRead read, string finding)
+    {
+        StorageLog.IntegrityFinding(logger, read.Id, read.StateName, finding);
+        if (read.GrainId.Type.ToString() == "securityalerts" || !_alerted.TryAdd($"{read.Id}|{read.StateName}|{finding}", 0))
+        {
+            return; // the alerts grain's own state: logged only (raising would wait for its own activation)
+        }
+
+        try
+        {
+            await grains.GetGrain<ISecurityAlertsGrain>(fence.Region).RaiseAsync(
+                "state-integrity", $"custodian:silo/{fence.Region}", DateTimeOffset.UtcNow, $"state '{read.StateName}' of grain {read.Id}: {finding}");
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _alerted.TryRemove($"{read.Id}|{read.StateName}|{finding}", out _);
+            StorageLog.AlertFailed(logger, read.Id, e.GetType().Name);
+        }
+    }
+
+    /// <summary>One read under check: the grain, its scope, the copies found and the grain's data key (null: none).</summary>
+    private sealed record StateRead(string Id, string StateName, PlacementScope Scope, GrainId GrainId, EncryptedEnvelope? Own, PairCopy Pair, DataKey? Key);
 
     private static void Reset<T>(IGrainState<T> grainState, ErasureRecord? erasure)
     {

@@ -11,4 +11,10 @@ internal static partial class StorageLog
 
     [LoggerMessage(2003, LogLevel.Information, "State {StateName} of grain {GrainId} crypto-shredded: data key destroyed, tombstone written, receipt {ReceiptId}")]
     public static partial void StateShredded(ILogger logger, string grainId, string stateName, string receiptId);
+
+    [LoggerMessage(2004, LogLevel.Error, "Stored state {StateName} of grain {GrainId}: {Finding}")]
+    public static partial void IntegrityFinding(ILogger logger, string grainId, string stateName, string finding);
+
+    [LoggerMessage(2005, LogLevel.Error, "The security alert for stored state of grain {GrainId} could not be raised ({Error}); it is raised again on the next finding")]
+    public static partial void AlertFailed(ILogger logger, string grainId, string error);
 }

@@ -40,7 +40,9 @@ public sealed class TamperCampaignTests(Platform platform, ITestOutputHelper out
             variants.AddRange(Enumerable.Range(0, bits).Select(bit => ($"{field} bit flip", StoredEnvelopes.FlipBit(original, field, bit))));
         }
 
-        variants.Add(("header swap: format", With(original, "format", 2)));
+        variants.Add(("header swap: format", With(original, "format", 1)));
+        variants.Add(("header swap: version", With(original, "version", original["version"]!.GetValue<long>() + 1)));
+        variants.Add(("header swap: writer", With(original, "writer", "eu-north")));
         variants.Add(("header swap: key id of another grain", With(original, "keyId", foreign["keyId"]!.GetValue<string>())));
         variants.Add(("header swap: grain", With(original, "grain", foreign["grain"]!.GetValue<string>())));
         variants.Add(("header swap: nonce and tag of another envelope", With(With(original, "nonce", foreign["nonce"]!.GetValue<string>()), "tag", foreign["tag"]!.GetValue<string>())));
