@@ -25,10 +25,12 @@ internal sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger)
         {
             throw;
         }
-        catch (Exception e) when (Find<StoredStateIntegrityException>(e) is not null)
+        catch (Exception e) when (Find<StoredStateIntegrityException>(e) is { } integrity)
         {
             LogRefused(logger, context.Method);
-            throw new RpcException(new Status(StatusCode.DataLoss, "The stored record failed its integrity check and was not returned; the stored copy is unchanged."));
+            throw new RpcException(new Status(StatusCode.DataLoss, integrity.Finding.Length == 0
+                ? "The stored record failed its integrity check and was not returned; the stored copy is unchanged."
+                : $"The stored record was refused: {integrity.Finding}. Nothing was returned and the stored copies are unchanged; an officer's `custodian regions resync` repairs it from the newer copy."));
         }
         catch (Exception e) when (Find<RegionFencedException>(e) is { } fenced)
         {

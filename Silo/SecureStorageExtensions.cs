@@ -22,9 +22,10 @@ public static class SecureStorageExtensions
     /// <summary>
     /// Adds the <c>secure</c> grain storage over this region's and its pair's Azure Table storage, with data
     /// keys wrapped by each region's current key-encryption key, writes fenced by the witness, and the key
-    /// ring, key stores, shred ledgers, fence, replica and backlog as services.
+    /// ring, key stores, shred ledgers, fence, replica and backlog as services, and the audit keys (their integrity key
+    /// authenticates tombstones).
     /// </summary>
-    public static ISiloBuilder AddSecureGrainStorage(this ISiloBuilder silo, RegionStores stores, SecureStorageOptions options)
+    public static ISiloBuilder AddSecureGrainStorage(this ISiloBuilder silo, RegionStores stores, SecureStorageOptions options, AuditKeys auditKeys)
     {
         silo.AddAzureTableGrainStorage(InnerName, table =>
         {
@@ -41,6 +42,7 @@ public static class SecureStorageExtensions
             table.GrainStorageSerializer = new EnvelopeSerializer();
         });
         services.AddSingleton(stores);
+        services.AddSingleton(auditKeys);
         services.AddSingleton(stores.KeyRing);
         services.AddSingleton(sp => new DataKeyStore(stores.Tables.GetTableClient(options.KeyTable), stores.KeyRing, ServiceId(sp)));
         services.AddKeyedSingleton(Pair, (sp, _) => new DataKeyStore(stores.PairTables.GetTableClient(options.KeyTable), stores.PairKeyRing, ServiceId(sp)));

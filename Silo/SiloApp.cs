@@ -55,6 +55,8 @@ public static class SiloApp
         // Keys and stores are loaded before anything starts, so a missing or corrupt key file, or a region
         // missing from the placement, stops the silo before it writes anything.
         var stores = RegionStores.FromConfiguration(builder.Configuration, silo.Region, placement, storage);
+        var auditOptions = builder.AddCustodianOptions<AuditOptions>(AuditOptions.Section);
+        var auditKeys = AuditKeys.Load(auditOptions);
         var tables = stores.Tables;
         var address = IPAddress.Parse(silo.Address);
 
@@ -72,7 +74,7 @@ public static class SiloApp
                 o.GatewayListeningEndpoint = new IPEndPoint(address, silo.GatewayPort);
             });
             orleans.UseAzureStorageClustering(o => o.TableServiceClient = tables);
-            orleans.AddCustodianGrainServices(stores, storage, keyRotation);
+            orleans.AddCustodianGrainServices(stores, storage, keyRotation, auditKeys);
             orleans.UseTls(clusterCertificate, tls => ClusterTls.Configure(tls, clusterCertificate, clusterTls));
             // The dashboard's live log stream stays off (it answers 403): log lines name grains.
             orleans.AddDashboard(o => o.HideTrace = true);
@@ -115,9 +117,6 @@ public static class SiloApp
         builder.AddCustodianMail();
         builder.AddCustodianRequests();
         builder.AddCustodianIncidents();
-        var auditOptions = builder.AddCustodianOptions<AuditOptions>(AuditOptions.Section);
-        var auditKeys = AuditKeys.Load(auditOptions);
-        builder.Services.AddSingleton(auditKeys);
         builder.Services.AddSingleton<IAuditPseudonyms>(new AuditPseudonyms(auditKeys));
         builder.Services.AddCustodianAuditTrail(silo.Region, auditOptions.Partitions);
         builder.AddCustodianDenials();

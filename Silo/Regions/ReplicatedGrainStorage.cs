@@ -63,6 +63,9 @@ public sealed class ReplicatedGrainStorage(IGrainStorage own, PairReplica pair, 
         stored.ETag = Tag.Format(epoch, envelope.Version, ownETag, pairETag ?? tag.Pair);
     }
 
+    /// <summary>The same ETag with the version it carries set to none (for a stored copy whose stamp failed its check).</summary>
+    public static string? Unversioned(string? etag) => Tag.Parse(etag) is var tag ? Tag.Format(0, 0, tag.Own, tag.Pair) : null;
+
     /// <summary>The stamp the next write of a state must carry: this region, its epoch, one more than the version last read or written.</summary>
     public static EnvelopeStamp NextStamp(string? etag, long epoch, string region) => new(epoch, Tag.Parse(etag).Version + 1, region);
 

@@ -34,6 +34,9 @@ public sealed class EncryptedGrainStorage(
     IOptions<ClusterOptions> cluster,
     ILogger<EncryptedGrainStorage> logger) : IGrainStorage, ILifecycleParticipant<ISiloLifecycle>
 {
+    /// <summary>How old a data key without a state may be and still pass, unverified by the pair, for a first write that stopped.</summary>
+    public static readonly TimeSpan UnverifiedFirstWrite = TimeSpan.FromMinutes(5);
+
     private readonly string _serviceId = cluster.Value.ServiceId;
     private readonly ConcurrentDictionary<string, byte> _alerted = new(StringComparer.Ordinal);
 
@@ -49,7 +52,7 @@ public sealed class EncryptedGrainStorage(
         var read = new StateRead(id, stateName, PlacementScope.Of(grainId, fence.Region), grainId, own, stored.Pair, key);
         if (own is null || own.Erased is not null || own.Ciphertext.Length == 0)
         {
-            Reset(grainState, await UnsealedAsync(read));
+            Reset(grainState, await UnsealedAsync(read, grainState));
             return;
         }
 
@@ -181,34 +184,42 @@ public sealed class EncryptedGrainStorage(
 
     /// <summary>
     /// A state stored as no ciphertext: missing, blanked, or a tombstone. Returns the erasure it stands for (null: a
-    /// new grain), or throws <see cref="StoredStateIntegrityException"/> when it is a reset or a forged erasure.
+    /// new grain), or throws <see cref="StoredStateIntegrityException"/> when it is a reset or a destroyed state.
+    /// A row that fails its check (a forged tombstone, a blanked envelope) never counts as an erasure: it is reported,
+    /// then judged as if missing, so on a grain that has nothing to lose it is simply overwritten by the next write.
     /// </summary>
-    private async Task<ErasureRecord?> UnsealedAsync(StateRead read)
+    private async Task<ErasureRecord?> UnsealedAsync<T>(StateRead read, IGrainState<T> grainState)
     {
+        var found = "its state row is missing";
         if (read.Own is { Erased: { } tombstone } own)
         {
-            // Valid only with its MAC, while the data key is gone and a shred of this grain is on record (or under way).
-            if (!EnvelopeCipher.IsAuthenticTombstone(own, integrity, _serviceId, read.Id, read.StateName))
+            if (EnvelopeCipher.IsAuthenticTombstone(own, integrity, _serviceId, read.Id, read.StateName))
             {
-                throw await RefuseAsync(read, "its tombstone has no valid MAC (forged or altered)");
+                // Valid only while the data key is gone and a shred of this grain is on record (or under way).
+                if (read.Key is not null)
+                {
+                    throw await RefuseAsync(read, "it is stored as a tombstone while its data key exists");
+                }
+
+                if ((await ledger.GetReceiptAsync(tombstone.ReceiptId))?.GrainId != read.Id && !await replica.ShredPendingAsync(read.Scope, read.Id))
+                {
+                    throw await RefuseAsync(read, "its tombstone names a shred receipt the ledger does not hold");
+                }
+
+                return new ErasureRecord(tombstone.At, tombstone.ReceiptId, "", "");
             }
 
-            if (read.Key is not null)
-            {
-                throw await RefuseAsync(read, "it is stored as a tombstone while its data key exists");
-            }
-
-            if ((await ledger.GetReceiptAsync(tombstone.ReceiptId))?.GrainId != read.Id && !await replica.ShredPendingAsync(read.Scope, read.Id))
-            {
-                throw await RefuseAsync(read, "its tombstone names a shred receipt the ledger does not hold");
-            }
-
-            return new ErasureRecord(tombstone.At, tombstone.ReceiptId, "", "");
+            found = "its tombstone has no valid MAC (forged or altered)";
+        }
+        else if (read.Own is not null)
+        {
+            found = "its stored envelope has a blank ciphertext";
         }
 
         if (read.Own is not null)
         {
-            throw await RefuseAsync(read, "its stored envelope has a blank ciphertext");
+            await AlertAsync(read, found);
+            grainState.ETag = ReplicatedGrainStorage.Unversioned(grainState.ETag); // its stamp counts for nothing
         }
 
         var theirs = read.Pair.Envelope;
@@ -220,9 +231,9 @@ public sealed class EncryptedGrainStorage(
                 return new ErasureRecord(gone.At, gone.ReceiptId, "", "");
             }
 
-            if (theirs is { Erased: null } && theirs.Writer == fence.Region)
+            if (theirs is not null && theirs.Writer == fence.Region && (theirs.Erased is null || Authentic(read, theirs)))
             {
-                throw await RefuseAsync(read, $"its state and data key are missing here while {fence.Pair} holds a copy written here ({theirs.Stamp})");
+                throw await RefuseAsync(read, $"{found} and its data key is gone, while {fence.Pair} holds a copy written here ({theirs.Stamp})");
             }
 
             return null;
@@ -232,13 +243,22 @@ public sealed class EncryptedGrainStorage(
         // creating the key and storing the state; the key is used again) or only holds what an earlier writer never copied here.
         if (!read.Pair.Read)
         {
+            // The pair cannot be asked. A key created moments ago is a first write that stopped (as when a region is lost
+            // mid-write and its pair takes over); an older one without its state is refused until the pair can be asked.
+            var created = (await keys.FindRowAsync(read.Id))?.Timestamp;
+            if (created is { } at && DateTimeOffset.UtcNow - at < UnverifiedFirstWrite)
+            {
+                StorageLog.FirstWriteUnverified(logger, read.Id, read.StateName);
+                return null;
+            }
+
             throw new RegionFencedException(
-                $"The state '{read.StateName}' of grain {read.Id} has a data key but no stored copy here, and {fence.Pair} cannot be asked whether it was reset; try again once it answers.");
+                $"The state '{read.StateName}' of grain {read.Id} has a data key but no readable copy here, and {fence.Pair} cannot be asked whether it was reset; try again once it answers.");
         }
 
-        if (theirs is not null && Authentic(read, theirs) && theirs.Writer == fence.Region)
+        if (theirs is not null && theirs.Writer == fence.Region && Authentic(read, theirs))
         {
-            throw await RefuseAsync(read, $"its state row is missing while its data key exists and {fence.Pair} holds a copy written here ({theirs.Stamp})");
+            throw await RefuseAsync(read, $"{found} while its data key exists and {fence.Pair} holds a copy written here ({theirs.Stamp})");
         }
 
         return null;
@@ -301,7 +321,7 @@ public sealed class EncryptedGrainStorage(
         await AlertAsync(read, finding);
         return new StoredStateIntegrityException(
             $"The stored state '{read.StateName}' of grain {read.Id} in region {fence.Region} was refused: {finding}. Nothing was read and the stored copies are unchanged; "
-            + "`custodian regions resync` repairs it from the newer copy.");
+            + "`custodian regions resync` repairs it from the newer copy.", finding);
     }
 
     /// <summary>Raises <c>state-integrity</c> once per grain, state and finding in this silo's life (a refused grain is retried by its callers).</summary>

@@ -5,6 +5,7 @@ using System.Runtime;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Azure.Data.Tables;
+using Custodian.Hosting;
 using Custodian.Silo;
 using Custodian.Silo.Regions;
 using Custodian.Silo.Storage;
@@ -87,7 +88,7 @@ internal static class StorageBenchmark
         builder.UseOrleans(silo =>
         {
             silo.UseLocalhostClustering(FreePorts.Next(), FreePorts.Next());
-            silo.AddSecureGrainStorage(stores, storageOptions);
+            silo.AddSecureGrainStorage(stores, storageOptions, AuditKeys.Load(new AuditOptions { KeyFile = Path.Combine(folder, "audit.key"), CreateKeyIfMissing = true }));
             AddSingleRegionStorage(silo, stores, storageOptions);
             silo.AddAzureTableGrainStorage(PlainProvider, table =>
             {

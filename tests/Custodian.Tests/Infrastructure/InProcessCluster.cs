@@ -48,7 +48,7 @@ public sealed class InProcessCluster : IAsyncDisposable
                 stores.PairTables.GetTableClient("CustodianAudit"), services.GetRequiredService<PairReplica>(), services.GetRequiredService<RegionFence>()));
             host.Services.AddCustodianAuditTrail(Platform.Region, partitions: 4);
         });
-        builder.ConfigureSilo((_, silo) => silo.AddCustodianGrainServices(stores, new SecureStorageOptions(), new KeyRotationOptions()));
+        builder.ConfigureSilo((_, silo) => silo.AddCustodianGrainServices(stores, new SecureStorageOptions(), new KeyRotationOptions(), auditKeys));
         var cluster = builder.Build();
         try
         {
