@@ -167,6 +167,53 @@ public sealed class StorageTamperCampaignTests(Platform platform, ITestOutputHel
         }
     }
 
+    [Fact]
+    public async Task APairCopyOneWriteBehindIsACrashAndServedQuietlyWhileOneRolledBackFurtherIsServedAndAlerted()
+    {
+        // Three writes; the pair's copy is then put back to the second (as a crash between the own and the pair write of
+        // the third leaves it), then to the first (which no crash or backlog explains).
+        var since = DateTimeOffset.UtcNow;
+        var tenant = Platform.NewId("pairback");
+        var app = platform.Subjects(tenant);
+        var grainId = $"datasubject/{tenant}/s1";
+        var versions = new List<TableEntity>();
+        foreach (var n in new[] { 1, 2, 3 })
+        {
+            await app.PutRecordAsync(new PutRecordRequest { TenantId = tenant, SubjectId = "s1", Record = SampleRecords.Contact($"v{n}@example.org") });
+            versions.Add(await RowAsync(platform.PairAzurite, grainId));
+        }
+
+        var read = () => app.GetRecordAsync(new GetRecordRequest { TenantId = tenant, SubjectId = "s1", Category = "contact", Purpose = "billing" }).ResponseAsync;
+        var pairStates = platform.PairAzurite.Tables.GetTableClient("CustodianState");
+        async Task<IReadOnlyList<SecurityAlert>> AlertsAsync() =>
+            [.. (await platform.SiloGrains.GetGrain<ISecurityAlertsGrain>(Platform.Region).ListAsync(since, 100)).Where(a => a.Rule == "state-integrity" && a.Detail.Contains(grainId, StringComparison.Ordinal))];
+
+        // Act 1: one write behind
+        await pairStates.UpdateEntityAsync(TableRowsCopy(versions[1]), ETag.All, TableUpdateMode.Replace);
+        await Deactivate();
+        var afterCrash = (await read()).Record.Fields["email"];
+        var alertsAfterCrash = await AlertsAsync();
+
+        // Act 2: two writes behind
+        await pairStates.UpdateEntityAsync(TableRowsCopy(versions[0]), ETag.All, TableUpdateMode.Replace);
+        await Deactivate();
+        var afterRollback = (await read()).Record.Fields["email"];
+        var alertsAfterRollback = await AlertsAsync();
+
+        // Act 3: the next write replaces the pair's copy
+        await app.PutRecordAsync(new PutRecordRequest { TenantId = tenant, SubjectId = "s1", Record = SampleRecords.Contact("v4@example.org") });
+        var repaired = Envelope(await RowAsync(platform.PairAzurite, grainId));
+
+        // Assert
+        Assert.Equal("v3@example.org", afterCrash);
+        Assert.Empty(alertsAfterCrash);
+        Assert.Equal("v3@example.org", afterRollback);
+        var alert = Assert.Single(alertsAfterRollback);
+        output.WriteLine($"alert: {alert.Detail}");
+        Assert.Contains("the copy in eu-north is older (epoch 1, version 1", alert.Detail, StringComparison.Ordinal);
+        Assert.Equal(4, repaired["version"]!.GetValue<long>());
+    }
+
     /// <summary>
     /// Stores the state as it is, changes it, puts the earlier envelope back in this region and judges what follows:
     /// returns the finding the refusal named.
@@ -270,6 +317,8 @@ public sealed class StorageTamperCampaignTests(Platform platform, ITestOutputHel
     }
 
     private static string TableRows(string grainId) => $"custodian_{grainId}".Replace('/', '_');
+
+    private static TableEntity TableRowsCopy(TableEntity row) => new(row.PartitionKey, row.RowKey) { ["Data"] = row.GetBinary("Data") };
 
     private static JsonObject Envelope(TableEntity row) => JsonNode.Parse(row.GetBinary("Data"))!.AsObject();
 
