@@ -13,7 +13,8 @@ namespace Custodian.Silo;
 /// <summary>Registers the <c>secure</c> grain storage: Encrypted → Replicated → Azure Table, in this region and its pair.</summary>
 public static class SecureStorageExtensions
 {
-    private const string InnerName = "secure-inner";
+    /// <summary>The keyed name of this region's Azure Table provider under the <c>secure</c> chain.</summary>
+    internal const string InnerName = "secure-inner";
     private const string PairName = "secure-pair";
 
     /// <summary>The keyed service name of the pair region's key table and shred ledger.</summary>

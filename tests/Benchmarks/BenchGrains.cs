@@ -8,7 +8,13 @@ public interface IStateBench : IGrainWithIntegerKey
 
     /// <summary>Reads the state from storage again and returns its size.</summary>
     Task<int> ReadAsync();
+
+    /// <summary>The size of the state in memory (a cached read; on a deactivated grain, its activation).</summary>
+    Task<int> SizeAsync();
 }
+
+/// <summary>The <c>secure</c> chain with the activation's comparison with the pair's copy turned off (the integrity benchmark's "before").</summary>
+public interface ISecureUncheckedStateBench : IStateBench;
 
 /// <summary>The encrypted variant, replicated to the pair region (the <c>secure</c> storage as the silo registers it).</summary>
 public interface ISecureStateBench : IStateBench;
@@ -41,7 +47,13 @@ public abstract class StateBenchGrain(IPersistentState<BenchState> state) : Grai
         await state.ReadStateAsync();
         return state.State.Data.Length;
     }
+
+    public Task<int> SizeAsync() => Task.FromResult(state.State.Data.Length);
 }
+
+/// <summary>State on the benchmark's <c>secure-unchecked</c> storage: the <c>secure</c> chain, its copy never compared with the pair's.</summary>
+public sealed class SecureUncheckedStateBenchGrain([PersistentState("s", IntegrityBenchmark.UncheckedProvider)] IPersistentState<BenchState> state)
+    : StateBenchGrain(state), ISecureUncheckedStateBench;
 
 /// <summary>State on the <c>secure</c> storage (AES-256-GCM, per-grain data key; this region's table, then the pair's).</summary>
 public sealed class SecureStateBenchGrain([PersistentState("s", "secure")] IPersistentState<BenchState> state)

@@ -8,7 +8,8 @@ using Custodian.Benchmarks;
 // the grant check vs the tenant-only check. `audit [--in-memory-azurite] [--storage-own-core]`: the read path audited vs unaudited.
 // `export [--in-memory-azurite]`: one subject's export with a trail of 10k vs 100k other subjects' entries. `forward [--in-memory-azurite]`:
 // the same reads and writes through one gateway, served by its own region vs forwarded to the other, against a bare TLS gRPC
-// echo. Ratios within one run matter, not absolute figures.
+// echo. `integrity`: cold activations, cached reads, storage reads and writes of the `secure` chain with and without the
+// activation's comparison with the pair's copy. Ratios within one run matter, not absolute figures.
 switch (args.FirstOrDefault())
 {
     case "access":
@@ -22,6 +23,9 @@ switch (args.FirstOrDefault())
         break;
     case "export":
         await ExportBenchmark.RunAsync(args.Contains("--in-memory-azurite"));
+        break;
+    case "integrity":
+        await StorageBenchmark.RunAsync(integrity: true);
         break;
     case "audit":
         await AuditBenchmark.RunAsync(args.Contains("--in-memory-azurite"), args.Contains("--storage-own-core"));

@@ -64,7 +64,7 @@ internal static class StorageBenchmark
     // initialisation at Error with full stack traces; they are kept out of the report then, and only then.
     private static volatile bool s_pairCut;
 
-    public static async Task RunAsync()
+    public static async Task RunAsync(bool integrity = false)
     {
         var total = Stopwatch.StartNew();
         await using var azurite = await AzuriteServer.StartAsync();
@@ -90,6 +90,7 @@ internal static class StorageBenchmark
             silo.UseLocalhostClustering(FreePorts.Next(), FreePorts.Next());
             silo.AddSecureGrainStorage(stores, storageOptions, AuditKeys.Load(new AuditOptions { KeyFile = Path.Combine(folder, "audit.key"), CreateKeyIfMissing = true }));
             AddSingleRegionStorage(silo, stores, storageOptions);
+            IntegrityBenchmark.AddUncheckedStorage(silo, storageOptions);
             silo.AddAzureTableGrainStorage(PlainProvider, table =>
             {
                 table.TableServiceClient = tables;
@@ -101,7 +102,7 @@ internal static class StorageBenchmark
         {
             await host.StartAsync();
             Console.WriteLine($"(Azurite processes: own {azurite.ProcessId}, pair {pairAzurite.ProcessId}, witness {witness.ProcessId})");
-            await RunOnAsync(host.Services, stores, storageOptions, pairLink);
+            await (integrity ? IntegrityBenchmark.RunOnAsync(host.Services) : RunOnAsync(host.Services, stores, storageOptions, pairLink));
         }
         finally
         {
