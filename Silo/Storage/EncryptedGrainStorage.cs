@@ -38,10 +38,10 @@ public sealed class EncryptedGrainStorage(
     public static readonly TimeSpan UnverifiedFirstWrite = TimeSpan.FromMinutes(5);
 
     private readonly string _serviceId = cluster.Value.ServiceId;
+    private readonly ConcurrentDictionary<string, byte> _alerted = new(StringComparer.Ordinal);
 
     /// <summary>Whether an activation's copy is compared with the pair's (always, but for the benchmark's "before" variant).</summary>
     internal bool CompareWithPair { get; set; } = true;
-    private readonly ConcurrentDictionary<string, byte> _alerted = new(StringComparer.Ordinal);
 
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {

@@ -112,8 +112,8 @@ internal static class AuditBenchmark
         Console.WriteLine($"  trail while measuring: {trail.TakeSummary()}");
     }
 
-    /// <summary>The unaudited variant: records go nowhere.</summary>
-    private sealed class NoAuditTrail : IAuditTrail
+    /// <summary>The unaudited variant (and the storage benchmark's silo, which audits nothing it measures): records go nowhere.</summary>
+    internal sealed class NoAuditTrail : IAuditTrail
     {
         public Task WriteAsync(System.Collections.Immutable.ImmutableArray<AuditRecord> records) => Task.CompletedTask;
     }

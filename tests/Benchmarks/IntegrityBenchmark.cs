@@ -59,7 +59,7 @@ internal static class IntegrityBenchmark
         var results = measures.ToDictionary(m => m, _ => variants.ToDictionary(v => v.Name, _ => new List<Measure.Result>()));
         for (var round = 0; round < Rounds; round++)
         {
-            foreach (var (name, grain) in round % 2 == 0 ? variants : variants.Reverse())
+            foreach (var (name, grain) in round % 2 == 0 ? variants : Enumerable.Reverse(variants))
             {
                 await management.ForceActivationCollection(TimeSpan.Zero);
                 results["cold activation"][name].Add(await Measure.ClosedLoopAsync(i => grain(i).SizeAsync(), Grains, Concurrency));
