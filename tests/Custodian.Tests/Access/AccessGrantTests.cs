@@ -6,6 +6,7 @@ using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
 using Grpc.Core;
 using Xunit.Abstractions;
+using SubjectsClient = Custodian.Gateway.Protos.Subjects.Subjects.SubjectsClient;
 
 namespace Custodian.Tests.Access;
 
@@ -246,5 +247,34 @@ public sealed class AccessGrantTests(AccessPlatform platform, ITestOutputHelper 
         Assert.Equal("f@example.org", fromGrantedNetwork.Record.Fields["email"]);
         Assert.Equal(StatusCode.PermissionDenied, fromElsewhere.StatusCode);
         Assert.Equal(StatusCode.PermissionDenied, direct.StatusCode);
+    }
+
+    [Fact]
+    public async Task ForwardedForFromAPeerThatIsNotATrustedProxyIsIgnored()
+    {
+        // Arrange: a peer of its own (127.x.y.z, never the trusted 127.0.0.1); one reader granted only the network
+        // it would forward, one granted only the peer's own address
+        var peer = Platform.NewSource();
+        var tenant = Platform.NewId("acme");
+        var forwardedOnly = Platform.NewId("staff");
+        var peerOnly = Platform.NewId("staff");
+        await platform.Subjects(tenant).PutRecordAsync(new PutRecordRequest { TenantId = tenant, SubjectId = "s1", Record = SampleRecords.Contact("u@example.org") });
+        await platform.IssueAsync(forwardedOnly, tenant, ["s1"], [Operation.Read], "10.9.0.0/16", DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddHours(1));
+        await platform.IssueAsync(peerOnly, tenant, ["s1"], [Operation.Read], $"{peer}/32", DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddHours(1));
+        SubjectsClient From(string principal) => new(platform.Channel(platform.GatewayAccess.TokenOf(principal, null, "staff"), peer));
+        var request = new GetRecordRequest { Purpose = "support", TenantId = tenant, SubjectId = "s1", Category = "contact" };
+
+        // Act: each claims, in the header, to be calling from somewhere else
+        var claimingTheGrantedNetwork = await Assert.ThrowsAsync<RpcException>(async () =>
+            await From(forwardedOnly).GetRecordAsync(request, new Metadata { { "X-Forwarded-For", "10.9.8.7" } }));
+        var claimingElsewhere = await From(peerOnly).GetRecordAsync(request, new Metadata { { "X-Forwarded-For", "192.0.2.1" } });
+
+        // Assert: the decision and the trail both go by the peer's address, never the header's
+        Assert.Equal(StatusCode.PermissionDenied, claimingTheGrantedNetwork.StatusCode);
+        Assert.Equal("u@example.org", claimingElsewhere.Record.Fields["email"]);
+        var denied = Assert.Single(await platform.AuditEntriesOfAsync(forwardedOnly), e => e.Record.Action.EndsWith("/GetRecord", StringComparison.Ordinal));
+        var allowed = Assert.Single(await platform.AuditEntriesOfAsync(peerOnly), e => e.Record.Action.EndsWith("/GetRecord", StringComparison.Ordinal));
+        Assert.Equal(("denied", peer.ToString()), (denied.Record.Outcome, denied.Record.SourceIp));
+        Assert.Equal(("allowed", peer.ToString()), (allowed.Record.Outcome, allowed.Record.SourceIp));
     }
 }

@@ -10,10 +10,10 @@ public sealed class AccessPlatform : Platform
     public const string Officer = "officer-ada";
     public const string SecondOfficer = "officer-grace";
 
-    /// <summary>Issues a grant as <paramref name="officer"/> (default <see cref="Officer"/>).</summary>
+    /// <summary>Issues a grant as <paramref name="officer"/> (default <see cref="Officer"/>), over every category unless <paramref name="categories"/> lists some.</summary>
     public async Task<Grant> IssueAsync(
         string principal, string tenant, string[] subjects, Operation[] operations, string cidr, DateTimeOffset from, DateTimeOffset until,
-        string justification = "ticket T-1", string purpose = "support", string officer = Officer)
+        string justification = "ticket T-1", string purpose = "support", string officer = Officer, string[]? categories = null)
     {
         var request = new IssueGrantRequest
         {
@@ -25,6 +25,7 @@ public sealed class AccessPlatform : Platform
             ValidUntil = Timestamp.FromDateTimeOffset(until),
         };
         request.Scope.SubjectIds.AddRange(subjects);
+        request.Scope.Categories.AddRange(categories ?? []);
         request.Operations.AddRange(operations);
         request.Cidrs.Add(cidr);
         return await Access(officer, "officer").IssueGrantAsync(request);

@@ -1,3 +1,4 @@
+using Custodian.Audit;
 using Custodian.Incidents;
 using Custodian.Mail;
 using Custodian.Tests.Infrastructure;
@@ -44,11 +45,21 @@ public sealed class IncidentSiloLossTests(IncidentsProcessPlatform platform) : I
             TimeSpan.FromSeconds(30),
             e => e is TimeoutException or Orleans.Runtime.OrleansException or TimeoutException);
 
-        // Assert: each escalation exactly once (by id and by reception), and the 72 h obligation flagged
+        var trail = await new AuditReader(platform.GatewayCluster, Platform.Region, 4).ReadAllAsync(new AuditQuery(Actor: IncidentGrain.Actor, Target: $"incident:{key}"));
+
+        // Assert: each escalation exactly once (by id, by reception and in the audit trail), and the 72 h obligation flagged
         Assert.Equal(IncidentsProcessPlatform.Points, incident.Escalations.Select(e => e.After));
         Assert.All(ids, id => Assert.Single(platform.Mail.WithMessageId(id)));
         Assert.True(incident.Overdue);
         Assert.True(incident.OverdueAt >= opened.DeadlineAt);
         Assert.Single(incident.History, h => h.Action == "overdue");
+
+        // The trail names a point in hours to two decimals, so 72 h - 8 s and 72 h - 4 s both read "72 h": one entry per point is
+        // one "24 h" and two "72 h", no more, whichever side of the kill each was written on.
+        var deadline = opened.DeadlineAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(
+            [$"escalated 24 h after awareness; deadline {deadline}", $"escalated 72 h after awareness; deadline {deadline}", $"escalated 72 h after awareness; deadline {deadline}"],
+            trail.Where(e => e.Entry.Record.Action == "Incident:Escalation").Select(e => e.Entry.Record.Outcome).Order(StringComparer.Ordinal));
+        Assert.Single(trail, e => e.Entry.Record.Action == "Incident:Overdue");
     }
 }
