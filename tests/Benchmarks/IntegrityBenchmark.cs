@@ -83,6 +83,12 @@ internal static class IntegrityBenchmark
                 Console.WriteLine($"{measure,-16} {label,-9} {Cell(c.Select(of)),-26} {Cell(u.Select(of)),-26} {Median(ratios):F3} ({ratios.Min():F2}-{ratios.Max():F2})");
             }
         }
+
+        // What the checks add in CPU: one open of the pair's envelope per activation and per storage read.
+        var cold = results["cold activation"]["checked"];
+        var write = results["write"]["checked"];
+        EnvelopeCryptoTiming.Print(payload, "checked (read = cold activation)",
+            (Median(write.Select(r => r.Throughput)), Median(write.Select(r => r.P50))), (Median(cold.Select(r => r.Throughput)), Median(cold.Select(r => r.P50))));
     }
 
     private static string Cell(IEnumerable<double> rounds)

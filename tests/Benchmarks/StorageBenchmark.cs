@@ -88,7 +88,9 @@ internal static class StorageBenchmark
         builder.UseOrleans(silo =>
         {
             silo.UseLocalhostClustering(FreePorts.Next(), FreePorts.Next());
-            silo.AddSecureGrainStorage(stores, storageOptions, AuditKeys.Load(new AuditOptions { KeyFile = Path.Combine(folder, "audit.key"), CreateKeyIfMissing = true }));
+            // As the silo host adds them (reminders, the secure storage and its regions' services), over the benchmark's Azurites.
+            silo.AddCustodianGrainServices(stores, storageOptions, new Custodian.Keys.KeyRotationOptions(),
+                AuditKeys.Load(new AuditOptions { KeyFile = Path.Combine(folder, "audit.key"), CreateKeyIfMissing = true }));
             AddSingleRegionStorage(silo, stores, storageOptions);
             IntegrityBenchmark.AddUncheckedStorage(silo, storageOptions);
             // The failover loop records moves in the trail; none happen here, and nothing measured is audited.
