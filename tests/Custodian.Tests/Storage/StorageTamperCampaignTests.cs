@@ -112,7 +112,20 @@ public sealed class StorageTamperCampaignTests(Platform platform, ITestOutputHel
         // Resets and a forged erasure of the subject.
         var readForSupport = () => app.GetRecordAsync(new GetRecordRequest { TenantId = tenant, SubjectId = subject, Category = "contact", Purpose = "billing" }).ResponseAsync;
         var grainId = $"datasubject/{tenant}/{subject}";
-        findings.Add(await TamperCaseAsync("subject: ciphertext blanked", tenant, grainId, readForSupport, async row =>
+        // The CLI says what the gateway says (this case only: each run starts a process).
+        var cliRefusals = new List<string>();
+        var readThroughCliToo = async () =>
+        {
+            var cli = await CliRunner.RunAsync(CliRunner.Against(platform, platform.Token(tenant, "app"),
+                "subjects", "get", "--tenant", tenant, "--subject", subject, "--category", "contact", "--purpose", "billing"));
+            if (cli.ExitCode != 0)
+            {
+                cliRefusals.Add($"{cli.ExitCode}: {cli.Error}");
+            }
+
+            await readForSupport();
+        };
+        findings.Add(await TamperCaseAsync("subject: ciphertext blanked", tenant, grainId, readThroughCliToo, async row =>
         {
             var envelope = Envelope(row);
             envelope["ciphertext"] = "";
@@ -159,6 +172,8 @@ public sealed class StorageTamperCampaignTests(Platform platform, ITestOutputHel
         Assert.Equal(8, findings.Count);
         Assert.All(findings.Take(5), f => Assert.Contains("rolled back", f.Finding, StringComparison.Ordinal));
         Assert.Contains("blank ciphertext", findings[5].Finding, StringComparison.Ordinal);
+        Assert.Equal(2, cliRefusals.Count); // refused twice, then served after the resync
+        Assert.All(cliRefusals, r => Assert.StartsWith("1: error: DataLoss: The stored record was refused: its stored envelope has a blank ciphertext", r, StringComparison.Ordinal));
         Assert.Contains("state row is missing", findings[6].Finding, StringComparison.Ordinal);
         Assert.Contains("tombstone has no valid MAC", findings[7].Finding, StringComparison.Ordinal);
         foreach (var id in new[] { grainId, $"accessgrant/{grant.GrantId}", $"principal/{staff}", $"incident/{tenant}/{incidentId}", $"subjectrequest/{tenant}/req-t16", $"datasubject/{tenant}/{fresh}" })
