@@ -51,6 +51,12 @@ public static class StoredTrail
     public static Task<IAsyncDisposable> TamperAsync(TableClient table, string partition, long sequence, Func<AuditEntry, AuditEntry> change) =>
         AlterAsync(table, partition, sequence, entries => [.. entries.Select(e => e.Sequence == sequence ? change(e) : e)]);
 
+    /// <summary>
+    /// <paramref name="entry"/> with its own hash computed again, as anyone who can write to the store can do (the entry
+    /// hash is an unkeyed SHA-256): it passes its own content check, and only the next entry's link to it can tell.
+    /// </summary>
+    public static AuditEntry Rehashed(AuditEntry entry) => entry with { Hash = AuditEntry.ComputeHash(entry.Sequence, entry.Record, entry.PreviousHash) };
+
     /// <summary>Removes entry <paramref name="sequence"/> of <paramref name="partition"/> from its stored segment; disposing puts it back.</summary>
     public static Task<IAsyncDisposable> DeleteAsync(TableClient table, string partition, long sequence) =>
         AlterAsync(table, partition, sequence, entries => [.. entries.Where(e => e.Sequence != sequence)]);
