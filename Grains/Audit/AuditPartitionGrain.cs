@@ -221,51 +221,62 @@ public sealed class AuditPartitionGrain(
     }
 
     /// <summary>
-    /// Compares the intact chain's end with the newest authentic checkpoint of the head: a chain that ends before the
-    /// checkpoint's sequence was cut short (its head rolled back with it), one whose entry at that sequence has another
-    /// hash was rewritten after it. Checkpoints whose MAC fails are ignored and counted.
+    /// Compares the intact chain's end with the authentic checkpoints of the head (the pair region's, and this region's
+    /// from a restore): a chain that ends before the newest one's sequence was cut short (its head rolled back with it),
+    /// one whose entry at a checkpoint's sequence has another hash was rewritten after it. Checkpoints whose MAC fails are
+    /// ignored and counted. Only reads.
     /// </summary>
     private async Task<AuditVerification> CheckTailAsync(string partition, AuditVerification verification)
     {
-        var found = await store.NewestCheckpointAsync(partition);
-        verification = verification with { Checkpoint = found.Newest, CheckpointSource = found.Source, ForgedCheckpoints = found.Forged };
-        if (found.Newest is not { } checkpoint)
+        var found = await store.CheckpointsAsync(partition);
+        if (found.Newest is not { } newestFound)
         {
-            return verification with { Tail = AuditTailCheck.NoCheckpoint };
+            return verification with { Tail = AuditTailCheck.NoCheckpoint, CheckpointSource = found.Unread, ForgedCheckpoints = found.Forged };
         }
 
+        var (newest, newestSource) = newestFound;
+        verification = verification with { Checkpoint = newest, CheckpointSource = newestSource, ForgedCheckpoints = found.Forged };
         var last = verification.LastSequence;
-        var of = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"the checkpoint of {checkpoint.At:O} in {found.Source}");
-        if (checkpoint.Sequence > last)
+        if (newest.Sequence > last)
         {
             return verification with
             {
                 Tail = AuditTailCheck.Truncated,
                 FirstBadSequence = last + 1,
-                Reason = $"truncated: the stored trail ends at entry {last} (its head rolled back with it), but {of} records entry {checkpoint.Sequence}",
+                Reason = $"truncated: the stored trail ends at entry {last} (its head rolled back with it), but {Describe(newest, newestSource)} records entry {newest.Sequence}",
                 Signature = "",
             };
         }
 
-        var entry = await ReadOneAsync(partition, checkpoint.Sequence);
-        if (entry?.Hash == checkpoint.Hash)
+        foreach (var (checkpoint, source) in found.Found.OrderBy(f => f.Checkpoint.Sequence))
         {
-            return verification with { Tail = AuditTailCheck.Matches };
+            var entry = await ReadOneAsync(partition, checkpoint.Sequence);
+            if (entry?.Hash == checkpoint.Hash)
+            {
+                continue;
+            }
+
+            // The chain as stored links up to the rewritten entry and on from it; what is good is what comes before it.
+            return verification with
+            {
+                Tail = AuditTailCheck.Rewritten,
+                Checkpoint = checkpoint,
+                CheckpointSource = source,
+                FirstBadSequence = checkpoint.Sequence,
+                Reason = $"rewritten tail: entry {checkpoint.Sequence} is not the entry {Describe(checkpoint, source)} records (the chain was recomputed after it)",
+                Signature = "",
+                Count = checkpoint.Sequence - 1,
+                FirstSequence = checkpoint.Sequence > 1 ? verification.FirstSequence : 0,
+                LastSequence = checkpoint.Sequence - 1,
+                HeadHash = entry?.PreviousHash ?? "",
+            };
         }
 
-        // The chain as stored links up to the rewritten entry and on from it; what is good is what comes before it.
-        return verification with
-        {
-            Tail = AuditTailCheck.Rewritten,
-            FirstBadSequence = checkpoint.Sequence,
-            Reason = $"rewritten tail: entry {checkpoint.Sequence} is not the entry {of} records (the chain was recomputed after it)",
-            Signature = "",
-            Count = checkpoint.Sequence - 1,
-            FirstSequence = checkpoint.Sequence > 1 ? verification.FirstSequence : 0,
-            LastSequence = checkpoint.Sequence - 1,
-            HeadHash = entry?.PreviousHash ?? "",
-        };
+        return verification with { Tail = AuditTailCheck.Matches };
     }
+
+    private static string Describe(AuditCheckpoint checkpoint, string source) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"the checkpoint of {checkpoint.At:O} in {source}");
 
     private AuditCheckpoint NewCheckpoint() => store.Checkpoint(Partition, _sequence, _head, timeProvider.GetUtcNow());
 

@@ -62,17 +62,18 @@ public interface IAuditStore
     AuditCheckpoint Checkpoint(string partition, long sequence, string hash, DateTimeOffset at);
 
     /// <summary>
-    /// Stores <paramref name="checkpoint"/> in the pair region as the partition's newest, unless an authentic checkpoint
-    /// at a later sequence is there already: that one is kept (the trail here was cut back behind it) and returned. A
-    /// checkpoint there that fails its MAC is replaced, and reported. Does nothing without a pair.
+    /// Stores <paramref name="checkpoint"/> in the pair region as the partition's newest, unless the authentic checkpoint
+    /// there is one the trail stored here no longer extends (a later sequence, or another entry at its sequence): that one
+    /// is kept as the evidence, reported, and returned. A checkpoint there that fails its MAC is replaced, and reported.
+    /// Does nothing without a pair.
     /// </summary>
     Task<AuditCheckpoint?> WriteCheckpointAsync(AuditCheckpoint checkpoint) => Task.FromResult<AuditCheckpoint?>(null);
 
     /// <summary>
-    /// The partition's newest authentic checkpoint, of those in the pair region and in this region (where a restore puts
-    /// the checkpoints a backup carried), with how many failed their MAC; only reads.
+    /// The partition's authentic checkpoints, in the pair region and in this region (where a restore puts the checkpoints
+    /// a backup carried), with how many failed their MAC; only reads.
     /// </summary>
-    Task<AuditCheckpointLookup> NewestCheckpointAsync(string partition) => Task.FromResult(AuditCheckpointLookup.None);
+    Task<AuditCheckpointLookup> CheckpointsAsync(string partition) => Task.FromResult(AuditCheckpointLookup.None);
 
     /// <summary>
     /// Compares the partition's rows with the pair region's copy, row by row; null when this store keeps no

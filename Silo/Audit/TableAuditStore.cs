@@ -505,17 +505,18 @@ internal sealed class TableAuditStore : IAuditStore
             var stored = AuditCheckpointRows.FromEntity(existing.Value!);
             if (stored is not null && stored.Partition == checkpoint.Partition && AuditCheckpointRows.IsAuthentic(_keys, stored))
             {
-                if (stored.Sequence > checkpoint.Sequence || (stored.Sequence == checkpoint.Sequence && stored.Hash != checkpoint.Hash))
+                if (stored.Sequence == checkpoint.Sequence && stored.Hash == checkpoint.Hash)
                 {
-                    // The trail here no longer reaches (or no longer matches) what was checkpointed: the evidence stays.
+                    return null;
+                }
+
+                // A newer checkpoint replaces the stored one only when the trail here still passes through it (one entry
+                // read, once a period): a trail cut back and written over must not erase the evidence of what it was.
+                if (stored.Sequence >= checkpoint.Sequence || await HashAtAsync(checkpoint.Partition, stored.Sequence) != stored.Hash)
+                {
                     _alerts?.Raise(checkpoint.Partition, string.Create(CultureInfo.InvariantCulture,
                         $"the pair region {_replica.Pair} holds a checkpoint of entry {stored.Sequence} that its head (entry {checkpoint.Sequence}) does not extend: the trail was cut back or rewritten"));
                     return stored;
-                }
-
-                if (stored.Sequence == checkpoint.Sequence)
-                {
-                    return null;
                 }
             }
             else
@@ -533,7 +534,18 @@ internal sealed class TableAuditStore : IAuditStore
         }
     }
 
-    public async Task<AuditCheckpointLookup> NewestCheckpointAsync(string partition)
+    /// <summary>The hash of the entry stored here at <paramref name="sequence"/>, or null when there is none.</summary>
+    private async Task<string?> HashAtAsync(string partition, long sequence)
+    {
+        await foreach (var (key, entry) in ReadAsync(partition, AuditQuery.All, sequence - 1, sequence))
+        {
+            return key == sequence ? entry.Hash : null;
+        }
+
+        return null;
+    }
+
+    public async Task<AuditCheckpointLookup> CheckpointsAsync(string partition)
     {
         var found = new List<(AuditCheckpoint Checkpoint, string Source)>();
         var forged = 0;
@@ -577,13 +589,7 @@ internal sealed class TableAuditStore : IAuditStore
             }
         }
 
-        if (found.Count == 0)
-        {
-            return new AuditCheckpointLookup(null, unread, forged);
-        }
-
-        var (newest, from) = found.MaxBy(f => f.Checkpoint.Sequence);
-        return new AuditCheckpointLookup(newest, from, forged);
+        return new AuditCheckpointLookup(found, unread, forged);
     }
 
     public string Sign(string partition, long count, string headHash) => _keys.SignSummary(partition, count, headHash);
