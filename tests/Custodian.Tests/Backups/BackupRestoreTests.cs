@@ -175,8 +175,19 @@ public sealed class BackupRestoreTests(BackupPlatform platform, ITestOutputHelpe
         var summary = await platform.SiloServices.GetRequiredService<IBackupVault>().RestoreAsync(backup.Manifest.BackupId, "during", shredsLand, CancellationToken.None);
         output.WriteLine($"restore: {summary.StatesRestored} restored, {summary.ErasedLeftOut} erased left out, {summary.TombstonesRestored} tombstones");
 
-        // Assert: both shredded subjects read as erased in the restored account; the others as before
+        // Assert: in the target's own tables, neither shredded subject has an envelope or a data key, both are
+        // tombstoned, and every other one has both
         Assert.True(shredsLand.Ran);
+        var target = await TargetTablesAsync(platform.During);
+        Assert.All(new[] { copied, ahead }.Select(id => GrainOf(tenant, id)), grain =>
+        {
+            Assert.DoesNotContain(grain, target.Envelopes);
+            Assert.DoesNotContain(grain, target.Keys);
+            Assert.Contains(grain, target.Tombstones);
+        });
+        Assert.All(kept.Select(id => GrainOf(tenant, id)), grain => Assert.True(target.Envelopes.Contains(grain) && target.Keys.Contains(grain), grain));
+
+        // ... and both read as erased in the restored account; the others as before
         await using var restored = new PlatformOver(platform.During, platform.SecretsFolder);
         await restored.InitializeAsync();
         var restoredSubjects = restored.Subjects(tenant);
