@@ -50,7 +50,8 @@ public sealed class AuditWriter : IAuditTrail, IAsyncDisposable
 
         // An actor's records go to its own partition, where they batch with the others queued there;
         // only when more than a full batch is already waiting (a slow or busy partition) do they
-        // move to the least busy one. Spreading earlier would split batches into more appends.
+        // move to the least busy one. Spreading earlier would split batches into more appends. A partition that
+        // refused its stored head a moment ago is passed over.
         var write = new Write(records, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), Stopwatch.GetTimestamp());
         if (Choose(AuditPartitions.Of(records[0].Actor, _partitions.Length), except: null) is not { } chosen)
         {

@@ -151,13 +151,14 @@ internal sealed class TableAuditStore : IAuditStore
             return own;
         }
 
-        if (pair.State == HeadState.Forged)
+        if (pair.State == HeadState.Forged || (pair.State == HeadState.Unauthenticated && !_acceptUnauthenticatedHeads))
         {
-            _alerts?.Raise(partition, $"the copy of its head in the pair region {_replica.Pair} fails its MAC: it was forged or edited there");
+            // Not a copy to compare with; this region's own head stands on its MAC.
+            _alerts?.Raise(partition, $"the copy of its head in the pair region {_replica.Pair} fails its MAC (or carries none): it was forged or edited there");
             return own;
         }
 
-        if (pair.Head is not { } theirs || (pair.State == HeadState.Unauthenticated && !_acceptUnauthenticatedHeads))
+        if (pair.Head is not { } theirs)
         {
             return own;
         }
