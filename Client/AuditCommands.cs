@@ -28,7 +28,7 @@ internal static class AuditCommands
         var (from, until) = TimeOptions();
         var region = RegionOption();
         var json = Formats.JsonOption();
-        var command = new Command("verify", $"Recomputes the hash chains, whole or over a time range; exits with {ExitCodes.TrailBroken} when a partition is broken.")
+        var command = new Command("verify", $"Recomputes the hash chains, whole or over a time range, and compares each whole partition's tail with the signed checkpoints of its head; exits with {ExitCodes.TrailBroken} when a partition is broken (truncated and rewritten tails included), its pair copy differs or a checkpoint is forged.")
         {
             partition, from, until, region, json,
         };
@@ -48,7 +48,7 @@ internal static class AuditCommands
             }
             else
             {
-                var table = new TableWriter("PARTITION", "ENTRIES", "SEQUENCES", "STATUS", "REPLICA", "HEAD", "SIGNATURE");
+                var table = new TableWriter("PARTITION", "ENTRIES", "SEQUENCES", "STATUS", "TAIL", "REPLICA", "HEAD", "SIGNATURE");
                 foreach (var p in response.Partitions)
                 {
                     table.AddRow(
@@ -56,6 +56,7 @@ internal static class AuditCommands
                         p.Count.ToString(CultureInfo.InvariantCulture),
                         p.Count == 0 ? "-" : string.Create(CultureInfo.InvariantCulture, $"{p.FirstSequence}-{p.LastSequence}"),
                         p.Intact ? "intact" : string.Create(CultureInfo.InvariantCulture, $"BROKEN at {p.FirstBadSequence}: {p.Reason}"),
+                        Tail(p),
                         p.Replica.Length == 0 ? "-" : p.ReplicaIdentical ? p.Replica : "DIFFERS " + p.Replica,
                         p.HeadHash,
                         p.Intact ? p.Signature : "-");
@@ -137,6 +138,21 @@ internal static class AuditCommands
             }
         }));
         return command;
+    }
+
+    /// <summary>How the partition's tail compares with its checkpoints, e.g. "matches 120 (eu-north)", and any forged checkpoint.</summary>
+    private static string Tail(PartitionVerification p)
+    {
+        var checkpoint = string.Create(CultureInfo.InvariantCulture, $"{p.CheckpointSequence} ({p.CheckpointSource})");
+        var tail = p.Tail switch
+        {
+            TailCheck.NoCheckpoint => p.CheckpointSource.Length == 0 ? "no checkpoint" : $"no checkpoint ({p.CheckpointSource})",
+            TailCheck.Matches => "matches " + checkpoint,
+            TailCheck.Truncated => "TRUNCATED before " + checkpoint,
+            TailCheck.Rewritten => "REWRITTEN at " + checkpoint,
+            _ => "-",
+        };
+        return p.ForgedCheckpoints == 0 ? tail : string.Create(CultureInfo.InvariantCulture, $"{tail}; {p.ForgedCheckpoints} FORGED checkpoint(s) ignored");
     }
 
     /// <summary>The <c>--region</c> option: whose trail to read (a forwarded call is recorded in the trail of the region that served its tenant).</summary>

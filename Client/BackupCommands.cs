@@ -95,7 +95,7 @@ internal static class BackupCommands
                 return;
             }
 
-            var table = new TableWriter("BACKUP", "STARTED", "COMPLETED", "ENVELOPES", "TOMBSTONES");
+            var table = new TableWriter("BACKUP", "STARTED", "COMPLETED", "ENVELOPES", "TOMBSTONES", "CHECKPOINTS");
             foreach (var manifest in response.Backups)
             {
                 table.AddRow(
@@ -103,7 +103,8 @@ internal static class BackupCommands
                     Formats.Time(manifest.StartedAt),
                     Formats.Time(manifest.CompletedAt),
                     manifest.StateCount.ToString(CultureInfo.InvariantCulture),
-                    manifest.TombstoneCount.ToString(CultureInfo.InvariantCulture));
+                    manifest.TombstoneCount.ToString(CultureInfo.InvariantCulture),
+                    manifest.CheckpointCount.ToString(CultureInfo.InvariantCulture));
             }
 
             table.WriteTo(output);
@@ -187,6 +188,8 @@ internal static class BackupCommands
             table.AddRow("Tombstones:", manifest.TombstoneCount.ToString(CultureInfo.InvariantCulture));
             table.AddRow("states.jsonl SHA-256:", manifest.StatesSha256);
             table.AddRow("tombstones.jsonl SHA-256:", manifest.TombstonesSha256);
+            table.AddRow("Audit checkpoints:", manifest.CheckpointCount.ToString(CultureInfo.InvariantCulture));
+            table.AddRow("checkpoints.jsonl SHA-256:", manifest.CheckpointsSha256);
         }
 
         if (job.Restore is { } restore)
@@ -195,6 +198,7 @@ internal static class BackupCommands
             table.AddRow("Erased, left out:", restore.ErasedLeftOut.ToString(CultureInfo.InvariantCulture));
             table.AddRow("Keys copied:", restore.KeysCopied.ToString(CultureInfo.InvariantCulture));
             table.AddRow("Tombstones:", restore.TombstonesRestored.ToString(CultureInfo.InvariantCulture));
+            table.AddRow("Audit checkpoints:", restore.CheckpointsRestored.ToString(CultureInfo.InvariantCulture));
         }
 
         table.WriteTo(output);

@@ -132,9 +132,15 @@ public static class SiloApp
         var pairAuditTables = builder.Configuration.GetConnectionString("PairAudit") is { Length: > 0 } pairAudit
             ? new TableServiceClient(pairAudit, RegionStores.RemoteOptions(placement))
             : stores.PairTables;
+        // Heads are authenticated and compared with the pair's copy on activation; checkpoints of them go to the pair's
+        // audit account (and are read from this region's too, where a restore puts a backup's).
+        var auditIntegrity = builder.AddCustodianOptions<AuditIntegrityOptions>(AuditIntegrityOptions.Section);
         builder.Services.AddSingleton<IAuditStore>(services => new TableAuditStore(
             auditTables.GetTableClient("CustodianAudit"), auditKeys, services.GetRequiredService<IMeterFactory>(),
-            pairAuditTables.GetTableClient("CustodianAudit"), services.GetRequiredService<PairReplica>(), services.GetRequiredService<RegionFence>()));
+            pairAuditTables.GetTableClient("CustodianAudit"), services.GetRequiredService<PairReplica>(), services.GetRequiredService<RegionFence>(),
+            auditTables.GetTableClient(AuditCheckpointRows.Table), pairAuditTables.GetTableClient(AuditCheckpointRows.Table),
+            new AuditAlerts(services.GetRequiredService<IGrainFactory>(), silo.Region, services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<AuditAlerts>>()),
+            auditIntegrity.AcceptUnauthenticatedHeads, services.GetRequiredService<ILogger<TableAuditStore>>()));
         builder.Services.AddHealthChecks();
         return builder;
     }

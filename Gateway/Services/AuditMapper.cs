@@ -20,6 +20,19 @@ internal static class AuditMapper
         LastSequence = verification.LastSequence,
         Replica = verification.Replica ?? "",
         ReplicaIdentical = verification.ReplicaIdentical,
+        Tail = verification.Tail switch
+        {
+            AuditTailCheck.NoCheckpoint => Proto.TailCheck.NoCheckpoint,
+            AuditTailCheck.Matches => Proto.TailCheck.Matches,
+            AuditTailCheck.Truncated => Proto.TailCheck.Truncated,
+            AuditTailCheck.Rewritten => Proto.TailCheck.Rewritten,
+            _ => Proto.TailCheck.NotChecked,
+        },
+        CheckpointSequence = verification.Checkpoint?.Sequence ?? 0,
+        CheckpointHash = verification.Checkpoint?.Hash ?? "",
+        CheckpointAt = verification.Checkpoint is { } checkpoint ? Timestamp.FromDateTimeOffset(checkpoint.At) : null,
+        CheckpointSource = verification.CheckpointSource ?? "",
+        ForgedCheckpoints = verification.ForgedCheckpoints,
     };
 
     public static Proto.AuditEntry ToProto(AuditEntry entry, string partition) => new()

@@ -36,12 +36,17 @@ public sealed partial class AuditService(RegionRouter router, AuditOptions optio
         RpcErrors.ThrowIfAny(violations);
 
         var verifications = await Trail(region).VerifyAsync(request.HasPartition ? request.Partition : null, from, until);
-        var response = new Proto.VerifyTrailResponse { Intact = verifications.All(v => v.Intact && v.ReplicaIdentical) };
+        var response = new Proto.VerifyTrailResponse { Intact = verifications.All(v => v.Intact && v.ReplicaIdentical && v.ForgedCheckpoints == 0) };
         foreach (var verification in verifications)
         {
             if (!verification.Intact)
             {
                 LogBroken(logger, verification.Partition, verification.FirstBadSequence ?? 0, verification.Reason ?? "", Caller.Actor(context));
+            }
+
+            if (verification.ForgedCheckpoints > 0)
+            {
+                LogForgedCheckpoints(logger, verification.Partition, verification.ForgedCheckpoints, Caller.Actor(context));
             }
 
             response.Partitions.Add(AuditMapper.ToProto(verification));
@@ -135,4 +140,7 @@ public sealed partial class AuditService(RegionRouter router, AuditOptions optio
 
     [LoggerMessage(7102, LogLevel.Error, "Audit partition {Partition} is broken at entry {Sequence}: {Reason} (verified by {Principal})")]
     private static partial void LogBroken(ILogger logger, string partition, long sequence, string reason, string principal);
+
+    [LoggerMessage(7105, LogLevel.Error, "Audit partition {Partition}: {Forged} checkpoint(s) failed their MAC and were ignored (verified by {Principal})")]
+    private static partial void LogForgedCheckpoints(ILogger logger, string partition, int forged, string principal);
 }

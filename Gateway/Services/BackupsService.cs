@@ -64,6 +64,7 @@ public sealed class BackupsService(RegionRouter router) : Proto.Backups.BackupsB
             ErasedLeftOut = summary.ErasedLeftOut,
             KeysCopied = summary.KeysCopied,
             TombstonesRestored = summary.TombstonesRestored,
+            CheckpointsRestored = summary.CheckpointsRestored,
         } : null,
     };
 
@@ -77,5 +78,7 @@ public sealed class BackupsService(RegionRouter router) : Proto.Backups.BackupsB
         TombstoneCount = manifest.TombstoneCount,
         StatesSha256 = manifest.StatesSha256,
         TombstonesSha256 = manifest.TombstonesSha256,
+        CheckpointCount = manifest.CheckpointCount,
+        CheckpointsSha256 = manifest.CheckpointsSha256,
     };
 }

@@ -34,6 +34,28 @@ public sealed class AuditReader(IGrainFactory grains, string region, int partiti
         return await Task.WhenAll(numbers.Select(n => Partition(n).VerifyAsync(from, until)));
     }
 
+    /// <summary>
+    /// A signed checkpoint of every partition's head, each also stored in the pair region (see
+    /// <see cref="IAuditPartitionGrain.CheckpointAsync"/>): those of the partitions that answered and hold entries, and how
+    /// many partitions could not give one (their stored head was refused, or their silo did not answer).
+    /// </summary>
+    public async Task<(ImmutableArray<AuditCheckpoint> Checkpoints, int Failed)> CheckpointsAsync()
+    {
+        var taken = await Task.WhenAll(Enumerable.Range(0, Partitions).Select(async n =>
+        {
+            try
+            {
+                return (Checkpoint: await Partition(n).CheckpointAsync(), Failed: false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                return (Checkpoint: null, Failed: true);
+            }
+        }));
+
+        return ([.. taken.Select(t => t.Checkpoint).OfType<AuditCheckpoint>()], taken.Count(t => t.Failed));
+    }
+
     /// <summary>The positions of <paramref name="pageToken"/> (a new query's when empty), or null when it is not a token of this trail.</summary>
     public long[]? Positions(string pageToken) =>
         pageToken.Length == 0 ? new long[Partitions] : AuditPageToken.Decode(pageToken, Partitions);

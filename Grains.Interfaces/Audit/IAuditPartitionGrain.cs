@@ -24,6 +24,15 @@ public interface IAuditPartitionGrain : IGrainWithStringKey
     Task<AuditVerification> VerifyAsync(DateTimeOffset? from = null, DateTimeOffset? until = null);
 
     /// <summary>
+    /// Signs a checkpoint of the head (sequence, hash, now) and stores it in the pair region, as the partition does
+    /// every <c>Audit:CheckpointPeriod</c>; null for a partition with no entries yet. The checkpoint is returned (e.g. for a
+    /// backup to carry) even when the pair region could not take it. A partition whose stored head was refused fails
+    /// with <c>StoredStateIntegrityException</c>.
+    /// </summary>
+    [Alias("Checkpoint"), AlwaysInterleave]
+    Task<AuditCheckpoint?> CheckpointAsync();
+
+    /// <summary>
     /// At most <paramref name="limit"/> (1 to 1000) entries matching <paramref name="query"/> after sequence
     /// <paramref name="afterSequence"/>, oldest first. A query whose target is a data subject's keyed hash reads
     /// only the segments holding that subject's entries, so its cost follows the subject's entries, not the trail's.

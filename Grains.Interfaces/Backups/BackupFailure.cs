@@ -31,6 +31,6 @@ public enum BackupFailure
     /// <summary><c>target-not-empty</c>: the restore target already holds state.</summary>
     TargetNotEmpty = 7,
 
-    /// <summary><c>backup-damaged</c>: a file of the backup is missing, does not match its manifest or cannot be read.</summary>
+    /// <summary><c>backup-damaged</c>: a file of the backup is missing, does not match its manifest or cannot be read, or the manifest's signature fails.</summary>
     BackupDamaged = 8,
 }

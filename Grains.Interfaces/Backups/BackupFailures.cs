@@ -17,6 +17,12 @@ public static class BackupFailures
         _ => "unknown",
     };
 
+    /// <summary>
+    /// The fixed sentence of <paramref name="failure"/>, followed by what exactly was found when there is more to say (for a
+    /// damaged backup: which file of the backup, by its name in the backup's format, and what is wrong with it).
+    /// </summary>
+    public static string Message(this BackupFailure failure, string? finding) => finding is null ? failure.Message() : $"{failure.Message()} {finding}";
+
     /// <summary>The fixed sentence a failed job reports; it names no account, URL, container, table or blob.</summary>
     public static string Message(this BackupFailure failure) => failure switch
     {
@@ -27,7 +33,7 @@ public static class BackupFailures
         BackupFailure.TargetUnknown => "No restore target of that name is configured (Backup:RestoreTargets).",
         BackupFailure.BackupNotFound => "No complete backup has that id; see the list of backups.",
         BackupFailure.TargetNotEmpty => "The restore target already holds state; a restore only writes into an empty account.",
-        BackupFailure.BackupDamaged => "A file of the backup is missing, does not match its manifest or cannot be read; it is not restored.",
+        BackupFailure.BackupDamaged => "The backup is damaged (a file missing, not matching its signed manifest, or unreadable); nothing was written to the target.",
         _ => "The job failed for a reason not classified; the silo's error log has the details under the job id.",
     };
 }

@@ -1,17 +1,29 @@
 using System.Collections.Immutable;
+using Custodian.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Custodian.Audit;
 
 /// <summary>
-/// A partition of the audit trail. Its head (sequence, hash) is read from the store when it activates
-/// and kept in memory; a batch is chained after it and stored in one atomic write before the grain
-/// answers, so a caller that was told "done" has its entry on disk. Verification recomputes the
-/// chain and checks its end against the head, so a trail cut short is caught too; a range is
-/// checked from the stored entry before it to the one after it. Queries are filtered by the store; a
-/// query by a data subject reads only the segments the store's subject index names (and those stored
+/// A partition of the audit trail. Its head (sequence, hash) is read from the store when it activates, checked
+/// (authenticated, and compared with the pair region's copy) and kept in memory; a batch is chained after it and
+/// stored in one atomic write before the grain answers, so a caller that was told "done" has its entry on disk. A
+/// head the store refuses (forged, rolled back, missing while entries exist) leaves the partition refusing appends
+/// and queries (<see cref="StoredStateIntegrityException"/>) and its verification reporting why, the stored copy as
+/// found; the next call after one refused checks the store again. Every <see cref="AuditIntegrityOptions.CheckpointPeriod"/>
+/// (and when it deactivates) a partition whose head moved writes a signed checkpoint of it to the pair region.
+/// Verification recomputes the chain and checks its end against the head, so a trail cut short is caught too, and
+/// the tail against the newest checkpoint, so one cut short with its head rolled back (or rewritten, chain and all)
+/// is caught as well; a range is checked from the stored entry before it to the one after it. Queries are filtered
+/// by the store; a query by a data subject reads only the segments the store's subject index names (and those stored
 /// before the index, from <see cref="AuditHead.IndexedFrom"/> back), up to the head this grain holds.
 /// </summary>
-public sealed class AuditPartitionGrain(IAuditStore store) : Grain, IAuditPartitionGrain
+public sealed class AuditPartitionGrain(
+    IAuditStore store,
+    IOptions<AuditIntegrityOptions> options,
+    TimeProvider timeProvider,
+    ILogger<AuditPartitionGrain> logger) : Grain, IAuditPartitionGrain
 {
     private const int MaxBatch = AuditPartitionLimits.MaxBatch;
     private long _sequence;
@@ -20,16 +32,47 @@ public sealed class AuditPartitionGrain(IAuditStore store) : Grain, IAuditPartit
     // A new partition is indexed from its first entry; one stored before the index from its next append on.
     private long _indexedFrom = 1;
 
+    // Why the stored head was not accepted at activation; null when it was.
+    private AuditHeadCheck? _refused;
+
+    // The sequence of the last checkpoint the pair region took.
+    private long _checkpointed;
+
+    private string Partition => this.GetPrimaryKeyString();
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (await store.HeadAsync(this.GetPrimaryKeyString()) is { } head)
+        var check = await store.OpenAsync(Partition);
+        if (!check.Sound)
+        {
+            _refused = check;
+            AuditLog.HeadRefused(logger, Partition, check.Problem!);
+            return;
+        }
+
+        if (check.Head is { } head)
         {
             (_sequence, _head, _indexedFrom) = (head.Sequence, head.Hash, head.IndexedFrom);
+        }
+
+        var period = options.Value.CheckpointPeriod;
+        this.RegisterGrainTimer(
+            _ => _sequence > _checkpointed ? StoreCheckpointAsync(NewCheckpoint()) : Task.CompletedTask,
+            new GrainTimerCreationOptions { DueTime = period, Period = period, Interleave = true });
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // What was appended since the last checkpoint is checkpointed on the way out (best effort).
+        if (_refused is null && _sequence > _checkpointed)
+        {
+            await StoreCheckpointAsync(NewCheckpoint());
         }
     }
 
     public async Task<long> AppendAsync(ImmutableArray<AuditRecord> records)
     {
+        ThrowIfRefused();
         if (records.IsDefaultOrEmpty)
         {
             return _sequence;
@@ -51,7 +94,7 @@ public sealed class AuditPartitionGrain(IAuditStore store) : Grain, IAuditPartit
 
         try
         {
-            await store.AppendAsync(this.GetPrimaryKeyString(), entries, _indexedFrom);
+            await store.AppendAsync(Partition, entries, _indexedFrom);
         }
         catch
         {
@@ -67,7 +110,7 @@ public sealed class AuditPartitionGrain(IAuditStore store) : Grain, IAuditPartit
 
     public async Task<AuditVerification> VerifyAsync(DateTimeOffset? from = null, DateTimeOffset? until = null)
     {
-        var partition = this.GetPrimaryKeyString();
+        var partition = Partition;
         var ranged = from is not null || until is not null;
 
         // A whole chain starts at 1 after the genesis hash; a range starts wherever its first entry is.
@@ -97,6 +140,13 @@ public sealed class AuditPartitionGrain(IAuditStore store) : Grain, IAuditPartit
             }
         }
 
+        if (_refused is { } refused)
+        {
+            // The chain as stored is sound up to where it ends; its head is not. The next call checks the store again.
+            DeactivateOnIdle();
+            return Broken(partition, walk, refused.BadSequence ?? Math.Max(1, walk.Next - 1), refused.Problem!);
+        }
+
         if (ranged && walk.Count == 0)
         {
             return new AuditVerification(partition, 0, AuditEntry.Genesis, null, null, store.SignRange(partition, 0, 0, 0, AuditEntry.Genesis), 0, 0);
@@ -111,8 +161,27 @@ public sealed class AuditPartitionGrain(IAuditStore store) : Grain, IAuditPartit
         var signature = ranged
             ? store.SignRange(partition, walk.Count, walk.First, last, walk.Previous)
             : store.Sign(partition, walk.Count, walk.Previous);
-        var replica = ranged ? null : await store.CompareReplicaAsync(partition);
-        return new AuditVerification(partition, walk.Count, walk.Previous, null, null, signature, walk.First, last, replica?.Description, replica?.Identical ?? true);
+        var verification = new AuditVerification(partition, walk.Count, walk.Previous, null, null, signature, walk.First, last);
+        if (ranged)
+        {
+            return verification;
+        }
+
+        var replica = await store.CompareReplicaAsync(partition);
+        return await CheckTailAsync(partition, verification with { Replica = replica?.Description, ReplicaIdentical = replica?.Identical ?? true });
+    }
+
+    public async Task<AuditCheckpoint?> CheckpointAsync()
+    {
+        ThrowIfRefused();
+        if (_sequence == 0)
+        {
+            return null;
+        }
+
+        var checkpoint = NewCheckpoint();
+        await StoreCheckpointAsync(checkpoint);
+        return checkpoint;
     }
 
     public async Task<AuditPage> QueryAsync(AuditQuery query, long afterSequence, int limit)
@@ -125,7 +194,9 @@ public sealed class AuditPartitionGrain(IAuditStore store) : Grain, IAuditPartit
         {
             throw new ArgumentException($"The query's {first.Field} {first.Description}.", nameof(query));
         }
-        var partition = this.GetPrimaryKeyString();
+
+        ThrowIfRefused();
+        var partition = Partition;
         var rows = query.Target is { } target && store.IsIndexed(target)
             ? store.ReadIndexedAsync(partition, query, _indexedFrom, afterSequence, _sequence)
             : store.ReadAsync(partition, query, afterSequence);
@@ -147,6 +218,95 @@ public sealed class AuditPartitionGrain(IAuditStore store) : Grain, IAuditPartit
         }
 
         return new AuditPage(found.ToImmutable(), More: false);
+    }
+
+    /// <summary>
+    /// Compares the intact chain's end with the authentic checkpoints of the head (the pair region's, and this region's
+    /// from a restore): a chain that ends before the newest one's sequence was cut short (its head rolled back with it),
+    /// one whose entry at a checkpoint's sequence has another hash was rewritten after it. Checkpoints whose MAC fails are
+    /// ignored and counted. Only reads.
+    /// </summary>
+    private async Task<AuditVerification> CheckTailAsync(string partition, AuditVerification verification)
+    {
+        var found = await store.CheckpointsAsync(partition);
+        if (found.Newest is not { } newestFound)
+        {
+            return verification with { Tail = AuditTailCheck.NoCheckpoint, CheckpointSource = found.Unread, ForgedCheckpoints = found.Forged };
+        }
+
+        var (newest, newestSource) = newestFound;
+        verification = verification with { Checkpoint = newest, CheckpointSource = newestSource, ForgedCheckpoints = found.Forged };
+        var last = verification.LastSequence;
+        if (newest.Sequence > last)
+        {
+            return verification with
+            {
+                Tail = AuditTailCheck.Truncated,
+                FirstBadSequence = last + 1,
+                Reason = $"truncated: the stored trail ends at entry {last} (its head rolled back with it), but {Describe(newest, newestSource)} records entry {newest.Sequence}",
+                Signature = "",
+            };
+        }
+
+        foreach (var (checkpoint, source) in found.Found.OrderBy(f => f.Checkpoint.Sequence))
+        {
+            var entry = await ReadOneAsync(partition, checkpoint.Sequence);
+            if (entry?.Hash == checkpoint.Hash)
+            {
+                continue;
+            }
+
+            // The chain as stored links up to the rewritten entry and on from it; what is good is what comes before it.
+            return verification with
+            {
+                Tail = AuditTailCheck.Rewritten,
+                Checkpoint = checkpoint,
+                CheckpointSource = source,
+                FirstBadSequence = checkpoint.Sequence,
+                Reason = $"rewritten tail: entry {checkpoint.Sequence} is not the entry {Describe(checkpoint, source)} records (the chain was recomputed after it)",
+                Signature = "",
+                Count = checkpoint.Sequence - 1,
+                FirstSequence = checkpoint.Sequence > 1 ? verification.FirstSequence : 0,
+                LastSequence = checkpoint.Sequence - 1,
+                HeadHash = entry?.PreviousHash ?? "",
+            };
+        }
+
+        return verification with { Tail = AuditTailCheck.Matches };
+    }
+
+    private static string Describe(AuditCheckpoint checkpoint, string source) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"the checkpoint of {checkpoint.At:O} in {source}");
+
+    private AuditCheckpoint NewCheckpoint() => store.Checkpoint(Partition, _sequence, _head, timeProvider.GetUtcNow());
+
+    /// <summary>Stores <paramref name="checkpoint"/> in the pair region; a failure or a newer checkpoint there is logged, never thrown.</summary>
+    private async Task StoreCheckpointAsync(AuditCheckpoint checkpoint)
+    {
+        try
+        {
+            if (await store.WriteCheckpointAsync(checkpoint) is { } newer)
+            {
+                AuditLog.CheckpointAhead(logger, checkpoint.Partition, newer.Sequence, checkpoint.Sequence);
+                return;
+            }
+
+            _checkpointed = Math.Max(_checkpointed, checkpoint.Sequence);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            AuditLog.CheckpointNotWritten(logger, checkpoint.Partition, e.GetType().Name);
+        }
+    }
+
+    /// <summary>Refuses a call while the stored head is refused; the activation then goes, so the next call checks the store again.</summary>
+    private void ThrowIfRefused()
+    {
+        if (_refused is { } refused)
+        {
+            DeactivateOnIdle();
+            throw new StoredStateIntegrityException($"Audit partition {Partition}: {refused.Problem}");
+        }
     }
 
     /// <summary>Links a range's first entry to the stored entry before it, which must itself be sound.</summary>
@@ -179,7 +339,13 @@ public sealed class AuditPartitionGrain(IAuditStore store) : Grain, IAuditPartit
     private async Task<AuditVerification?> CheckEndAsync(string partition, ChainWalk walk)
     {
         var last = walk.Next - 1;
-        var stored = await store.HeadAsync(partition);
+        var check = await store.HeadAsync(partition);
+        if (!check.Sound)
+        {
+            return Broken(partition, walk, check.BadSequence ?? Math.Max(1, last), check.Problem!);
+        }
+
+        var stored = check.Head;
         var head = Math.Max(_sequence, stored?.Sequence ?? 0);
         if (last < head)
         {

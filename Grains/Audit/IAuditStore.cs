@@ -4,14 +4,24 @@ namespace Custodian.Audit;
 public interface IAuditStore
 {
     /// <summary>
-    /// The partition's head, or null when it is empty. A head stored before the subject index existed
-    /// reads with <see cref="AuditHead.IndexedFrom"/> just after it: nothing stored so far is indexed.
+    /// The partition's head as stored in this region, checked: its MAC must verify (no one without the audit key can
+    /// forge or edit one), and a head that is missing while entries are stored is refused. A sound head of an empty
+    /// partition is null. A head stored before the subject index existed reads with <see cref="AuditHead.IndexedFrom"/>
+    /// just after it: nothing stored so far is indexed.
     /// </summary>
-    Task<AuditHead?> HeadAsync(string partition);
+    Task<AuditHeadCheck> HeadAsync(string partition);
+
+    /// <summary>
+    /// The head an activation starts from: <see cref="HeadAsync"/>, compared with the pair region's copy of the head (one
+    /// read of the replica, on activation only). A head here older than the pair's, or a different one at the same
+    /// sequence, or none here while the pair has one, is refused for this region and raises a security alert; a head here
+    /// ahead of the pair's is sound (a crash between the two writes of an append, or a backlog not drained yet).
+    /// </summary>
+    Task<AuditHeadCheck> OpenAsync(string partition) => HeadAsync(partition);
 
     /// <summary>
     /// Stores the entries (at most 99, all new sequences) with the index rows of the data subjects they
-    /// name, and moves the head to the last, recording <paramref name="indexedFrom"/> in it. Each atomic
+    /// name, and moves the head to the last, recording <paramref name="indexedFrom"/> in it and authenticating it. Each atomic
     /// write holds a segment, its index rows and the head, so no index row names a segment that was not
     /// stored and no stored segment lacks its index rows. When the store cannot take a batch's index rows
     /// in one write it stores the batch in several, in order, each a prefix of the chain; if one fails,
@@ -47,6 +57,23 @@ public interface IAuditStore
 
     /// <summary>HMAC-SHA256 (hex) of a range's verification summary, with a key of its own.</summary>
     string SignRange(string partition, long count, long firstSequence, long lastSequence, string headHash);
+
+    /// <summary>A checkpoint of the head at <paramref name="sequence"/> with <paramref name="hash"/>, at <paramref name="at"/>, signed.</summary>
+    AuditCheckpoint Checkpoint(string partition, long sequence, string hash, DateTimeOffset at);
+
+    /// <summary>
+    /// Stores <paramref name="checkpoint"/> in the pair region as the partition's newest, unless the authentic checkpoint
+    /// there is one the trail stored here no longer extends (a later sequence, or another entry at its sequence): that one
+    /// is kept as the evidence, reported, and returned. A checkpoint there that fails its MAC is replaced, and reported.
+    /// Does nothing without a pair.
+    /// </summary>
+    Task<AuditCheckpoint?> WriteCheckpointAsync(AuditCheckpoint checkpoint) => Task.FromResult<AuditCheckpoint?>(null);
+
+    /// <summary>
+    /// The partition's authentic checkpoints, in the pair region and in this region (where a restore puts the checkpoints
+    /// a backup carried), with how many failed their MAC; only reads.
+    /// </summary>
+    Task<AuditCheckpointLookup> CheckpointsAsync(string partition) => Task.FromResult(AuditCheckpointLookup.None);
 
     /// <summary>
     /// Compares the partition's rows with the pair region's copy, row by row; null when this store keeps no

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Custodian.Audit;
 using Custodian.Validation;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -7,10 +8,12 @@ namespace Custodian.Backups;
 
 /// <summary>
 /// Backups of one region. A reminder starts a backup every period; retention is applied after each.
+/// Every backup carries a signed checkpoint of each audit partition's head, taken as it starts.
 /// Jobs run in a grain timer that interleaves with status calls, so progress can be read while one runs.
 /// </summary>
 public sealed class BackupGrain(
     IBackupVault vault,
+    AuditReader trail,
     IOptions<BackupOptions> options,
     ILogger<BackupGrain> logger,
     TimeProvider timeProvider) : Grain, IBackupGrain, IRemindable
@@ -38,10 +41,17 @@ public sealed class BackupGrain(
     public Task<BackupJob> StartBackupAsync(string actor) =>
         Task.FromResult(Start(BackupJobKind.Backup, actor, async ct =>
         {
-            var manifest = await vault.CreateBackupAsync(new Progress(this), ct);
+            // A partition that cannot give its checkpoint (its stored head refused) does not stop the backup of the states.
+            var (checkpoints, failed) = await trail.CheckpointsAsync();
+            var manifest = await vault.CreateBackupAsync(checkpoints, new Progress(this), ct);
             var deleted = await vault.DeleteOlderThanAsync(timeProvider.GetUtcNow() - _options.Retention, ct);
-            BackupLog.BackupCompleted(logger, manifest.BackupId, manifest.StateCount, manifest.TombstoneCount, deleted);
-            return _job! with { Manifest = manifest, Message = $"{manifest.StateCount} envelopes and {manifest.TombstoneCount} tombstones backed up; {deleted} expired backup(s) deleted" };
+            BackupLog.BackupCompleted(logger, manifest.BackupId, manifest.StateCount, manifest.TombstoneCount, manifest.CheckpointCount, failed, deleted);
+            var none = failed == 0 ? "" : $" ({failed} gave none, see the silo's log)";
+            return _job! with
+            {
+                Manifest = manifest,
+                Message = $"{manifest.StateCount} envelopes and {manifest.TombstoneCount} tombstones backed up, with checkpoints of {manifest.CheckpointCount} audit partition(s){none}; {deleted} expired backup(s) deleted",
+            };
         }));
 
     public Task<BackupJob> StartRestoreAsync(string backupId, string target, string actor) =>
@@ -49,7 +59,11 @@ public sealed class BackupGrain(
         {
             var summary = await vault.RestoreAsync(backupId, target, new Progress(this), ct);
             BackupLog.RestoreCompleted(logger, backupId, target, summary.StatesRestored, summary.ErasedLeftOut);
-            return _job! with { Restore = summary, Message = $"{summary.StatesRestored} envelopes restored into {target}; {summary.ErasedLeftOut} of erased grains left out" };
+            return _job! with
+            {
+                Restore = summary,
+                Message = $"{summary.StatesRestored} envelopes restored into {target}; {summary.ErasedLeftOut} of erased grains left out; {summary.CheckpointsRestored} audit checkpoint(s) brought along",
+            };
         }));
 
     public Task<BackupJob?> GetJobAsync() => Task.FromResult(_job is { State: BackupJobState.Running } ? _job with { Progress = _progress } : _job);
@@ -99,9 +113,9 @@ public sealed class BackupGrain(
             catch (Exception e) when (!ct.IsCancellationRequested)
             {
                 // The exception's text names accounts, URLs and blobs: it goes to the error log only; the job keeps a code of ours.
-                var failure = vault.Classify(e);
-                BackupLog.JobFailed(logger, e, _job!.JobId, failure.Code());
-                _job = _job! with { State = BackupJobState.Failed, Progress = _progress, FinishedAt = timeProvider.GetUtcNow(), Failure = failure, Message = failure.Message() };
+                var report = vault.Classify(e);
+                BackupLog.JobFailed(logger, e, _job!.JobId, report.Failure.Code());
+                _job = _job! with { State = BackupJobState.Failed, Progress = _progress, FinishedAt = timeProvider.GetUtcNow(), Failure = report.Failure, Message = report.Message };
             }
             finally
             {

@@ -17,10 +17,17 @@ namespace Custodian.Silo.Audit;
 /// Every append is replicated: the same rows go to the pair region's audit table before the append
 /// returns (so before the call it records is answered), or, with the pair unreachable, the partition
 /// goes into the replication backlog and its rows are copied when the pair returns.
+/// The head row carries a MAC under the audit integrity key (which the account does not hold); an activation reads
+/// it and the pair's copy of it, and refuses one that fails its MAC, is missing while entries exist, or is older
+/// than (or differs from) the pair's, raising a security alert. Checkpoints of the head go to the pair's
+/// <see cref="AuditCheckpointRows.Table"/>, one row per partition.
 /// </summary>
 internal sealed class TableAuditStore : IAuditStore
 {
-    private const string HeadRow = "head";
+    private const string HeadRowKey = "head";
+
+    // What a head's MAC is computed for (AuditKeys.Authenticate), so no other authenticated fact passes for a head.
+    private const string HeadPurpose = "audit-head";
 
     // A table transaction takes at most 100 actions; the segment and the head leave 98 for index rows.
     private const int MaxActions = 100;
@@ -38,30 +45,202 @@ internal sealed class TableAuditStore : IAuditStore
     private readonly RegionFence? _fence;
     private readonly AuditKeys _keys;
     private readonly Counter<long> _rowsRead;
+    private readonly TableClient? _checkpoints;
+    private readonly TableClient? _pairCheckpoints;
+    private readonly AuditAlerts? _alerts;
+    private readonly bool _acceptUnauthenticatedHeads;
+    private readonly ILogger _logger;
     private bool _created;
     private bool _pairCreated;
+    private bool _pairCheckpointsCreated;
 
-    public TableAuditStore(TableClient table, AuditKeys keys, IMeterFactory? meters = null, TableClient? pairTable = null, PairReplica? replica = null, RegionFence? fence = null)
+    /// <summary>
+    /// A store over <paramref name="table"/>, replicated to <paramref name="pairTable"/> when both it and
+    /// <paramref name="replica"/> are given; checkpoints go to <paramref name="pairCheckpoints"/> and are read from it
+    /// and <paramref name="checkpoints"/> (this region's, where a restore puts a backup's).
+    /// </summary>
+    public TableAuditStore(
+        TableClient table,
+        AuditKeys keys,
+        IMeterFactory? meters = null,
+        TableClient? pairTable = null,
+        PairReplica? replica = null,
+        RegionFence? fence = null,
+        TableClient? checkpoints = null,
+        TableClient? pairCheckpoints = null,
+        AuditAlerts? alerts = null,
+        bool acceptUnauthenticatedHeads = false,
+        ILogger<TableAuditStore>? logger = null)
     {
         (_table, _keys, _pairTable, _replica, _fence) = (table, keys, pairTable, replica, fence);
+        (_checkpoints, _pairCheckpoints, _alerts, _acceptUnauthenticatedHeads) = (checkpoints, pairCheckpoints, alerts, acceptUnauthenticatedHeads);
+        _logger = logger ?? (ILogger)Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         replica?.UseAuditCopier(CopyToPairAsync);
         var meter = meters?.Create("Custodian.Audit") ?? new Meter("Custodian.Audit");
         _rowsRead = meter.CreateCounter<long>("custodian.audit.rows.read", "{row}", "Table rows audit reads fetched, by row: segment (up to 99 entries) or index");
     }
 
-    public async Task<AuditHead?> HeadAsync(string partition)
+    public async Task<AuditHeadCheck> HeadAsync(string partition)
     {
         await EnsureTableAsync();
-        var head = await _table.GetEntityIfExistsAsync<TableEntity>(Key(partition), HeadRow);
-        if (!head.HasValue)
+        return await CheckAsync(partition, await ReadHeadAsync(_table, partition));
+    }
+
+    public async Task<AuditHeadCheck> OpenAsync(string partition)
+    {
+        await EnsureTableAsync();
+        var own = await ReadHeadAsync(_table, partition);
+        var check = await CheckAsync(partition, own);
+        if (check.Sound)
         {
-            return null;
+            check = await CompareWithPairAsync(partition, check);
+        }
+
+        if (!check.Sound)
+        {
+            _alerts?.Raise(partition, check.Problem!);
+            return check;
+        }
+
+        if (own.State == HeadState.Unauthenticated)
+        {
+            await AuthenticateAsync(partition, own);
+        }
+
+        return check;
+    }
+
+    /// <summary>What this region's head says, on its own: authentic, or accepted without a MAC, or refused; none, or none while entries exist.</summary>
+    private async Task<AuditHeadCheck> CheckAsync(string partition, StoredHead stored) => stored.State switch
+    {
+        HeadState.Missing => await HoldsEntriesAsync(Key(partition))
+            ? AuditHeadCheck.Refused("its head is missing while entries are stored: the head row was deleted")
+            : AuditHeadCheck.Of(null),
+        HeadState.Authentic => AuditHeadCheck.Of(stored.Head),
+        HeadState.Unauthenticated when _acceptUnauthenticatedHeads => AuditHeadCheck.Of(stored.Head),
+        HeadState.Unauthenticated => AuditHeadCheck.Refused(string.Create(CultureInfo.InvariantCulture,
+            $"its head (entry {stored.Head!.Value.Sequence}) carries no MAC: it was not written by this trail (a head stored before heads were authenticated is accepted only with Audit:AcceptUnauthenticatedHeads)")),
+        _ => AuditHeadCheck.Refused(string.Create(CultureInfo.InvariantCulture,
+            $"its head (entry {stored.Head?.Sequence ?? 0}) fails its MAC: it was forged or edited")),
+    };
+
+    /// <summary>
+    /// Compares a sound head here with the pair's copy (one point read): the pair's being ahead, or different at the same
+    /// sequence, or there while none is here, refuses this region's. A pair copy that fails its MAC is reported, not used;
+    /// an unreachable pair leaves the head as it is (logged).
+    /// </summary>
+    private async Task<AuditHeadCheck> CompareWithPairAsync(string partition, AuditHeadCheck own)
+    {
+        if (_pairTable is null || _replica is null || !_replica.PairReachable)
+        {
+            return own;
+        }
+
+        StoredHead pair;
+        try
+        {
+            pair = await ReadHeadAsync(_pairTable, partition);
+        }
+        catch (Exception e) when (PairReplica.Unreachable(e) || e is RequestFailedException { Status: 404 })
+        {
+            if (e is not RequestFailedException { Status: 404 })
+            {
+                AuditLog.PairHeadUnread(_logger, partition, _replica.Pair, e.GetType().Name);
+            }
+
+            return own;
+        }
+
+        if (pair.State == HeadState.Forged || (pair.State == HeadState.Unauthenticated && !_acceptUnauthenticatedHeads))
+        {
+            // Not a copy to compare with; this region's own head stands on its MAC.
+            _alerts?.Raise(partition, $"the copy of its head in the pair region {_replica.Pair} fails its MAC (or carries none): it was forged or edited there");
+            return own;
+        }
+
+        if (pair.Head is not { } theirs)
+        {
+            return own;
+        }
+
+        var pairRegion = _replica.Pair;
+        return own.Head switch
+        {
+            null => AuditHeadCheck.Refused(
+                $"no head and no entries are stored in this region, but the pair region {pairRegion} holds the partition up to entry {theirs.Sequence}: this region's copy was deleted", 1),
+            { } ours when theirs.Sequence > ours.Sequence => AuditHeadCheck.Refused(
+                $"its head is at entry {ours.Sequence}, but the pair region {pairRegion} holds the partition up to entry {theirs.Sequence}: this region's copy was rolled back", ours.Sequence + 1),
+            { } ours when theirs.Sequence == ours.Sequence && theirs.Hash != ours.Hash => AuditHeadCheck.Refused(
+                $"its head (entry {ours.Sequence}) differs from the pair region {pairRegion}'s head at the same entry: one of the copies was rewritten", Math.Max(1, ours.Sequence)),
+            _ => own, // the same head, or this region's ahead (a crash between the two writes of an append, or a backlog)
+        };
+    }
+
+    /// <summary>Authenticates a head stored without a MAC (accepted by <c>Audit:AcceptUnauthenticatedHeads</c>), here first, then in the pair.</summary>
+    private async Task AuthenticateAsync(string partition, StoredHead stored)
+    {
+        var head = stored.Head!.Value;
+        var row = HeadRow(_keys, partition, head.Sequence, head.Hash, head.IndexedFrom);
+        await _table.UpdateEntityAsync(row, stored.ETag, TableUpdateMode.Replace);
+        await ReplicateAsync(partition, [new TableTransactionAction(TableTransactionActionType.UpsertReplace, row)]);
+        AuditLog.HeadAuthenticated(_logger, partition);
+    }
+
+    private enum HeadState
+    {
+        Missing,
+        Authentic,
+        Unauthenticated,
+        Forged,
+    }
+
+    private readonly record struct StoredHead(HeadState State, AuditHead? Head, ETag ETag);
+
+    /// <summary>The head row of <paramref name="partition"/> in <paramref name="table"/>, its MAC checked.</summary>
+    private async Task<StoredHead> ReadHeadAsync(TableClient table, string partition)
+    {
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(Key(partition), HeadRowKey);
+        if (!row.HasValue)
+        {
+            return new StoredHead(HeadState.Missing, null, default);
         }
 
         // A head stored before the index has no IndexedFrom: nothing up to it is indexed.
-        var sequence = head.Value!.GetInt64("Sequence") ?? 0;
-        return new AuditHead(sequence, head.Value.GetString("Hash") ?? "", Math.Max(1, head.Value.GetInt64("IndexedFrom") ?? sequence + 1));
+        var entity = row.Value!;
+        var sequence = entity.GetInt64("Sequence") ?? 0;
+        var head = new AuditHead(sequence, entity.GetString("Hash") ?? "", Math.Max(1, entity.GetInt64("IndexedFrom") ?? sequence + 1));
+        var state = entity.GetString("Mac") switch
+        {
+            null => HeadState.Unauthenticated,
+            var mac when _keys.IsAuthentic(mac, HeadPurpose, HeadFields(partition, head.Sequence, head.Hash, head.IndexedFrom)) => HeadState.Authentic,
+            _ => HeadState.Forged,
+        };
+        return new StoredHead(state, head, entity.ETag);
     }
+
+    /// <summary>Whether any segment of the partition is stored (a key range read of at most one row key).</summary>
+    private async Task<bool> HoldsEntriesAsync(string partitionKey)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey} and RowKey le {AuditSegment.RowKey(long.MaxValue)}");
+        await foreach (var _ in _table.QueryAsync<TableEntity>(filter, maxPerPage: 1, select: ["RowKey"]))
+        {
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>The head row of <paramref name="partition"/>: sequence, hash and the first indexed sequence, with their MAC.</summary>
+    internal static TableEntity HeadRow(AuditKeys keys, string partition, long sequence, string hash, long indexedFrom) => new(Key(partition), HeadRowKey)
+    {
+        ["Sequence"] = sequence,
+        ["Hash"] = hash,
+        ["IndexedFrom"] = indexedFrom,
+        ["Mac"] = keys.Authenticate(HeadPurpose, HeadFields(partition, sequence, hash, indexedFrom)),
+    };
+
+    private static string[] HeadFields(string partition, long sequence, string hash, long indexedFrom) =>
+        [partition, sequence.ToString(CultureInfo.InvariantCulture), hash, indexedFrom.ToString(CultureInfo.InvariantCulture)];
 
     public async Task AppendAsync(string partition, IReadOnlyList<AuditEntry> entries, long indexedFrom)
     {
@@ -81,12 +260,7 @@ internal sealed class TableAuditStore : IAuditStore
             // Index rows are upserted, not added: a row planted under a future key is overwritten by the
             // truth rather than blocking the trail. The segment's Add is what refuses a second writer.
             actions.AddRange(AuditSubjectIndex.Rows(pk, part).Select(row => new TableTransactionAction(TableTransactionActionType.UpsertReplace, row)));
-            actions.Add(new(TableTransactionActionType.UpsertReplace, new TableEntity(pk, HeadRow)
-            {
-                ["Sequence"] = last.Sequence,
-                ["Hash"] = last.Hash,
-                ["IndexedFrom"] = indexedFrom,
-            }));
+            actions.Add(new(TableTransactionActionType.UpsertReplace, HeadRow(_keys, partition, last.Sequence, last.Hash, indexedFrom)));
             await _table.SubmitTransactionAsync(actions);
             await ReplicateAsync(partition, actions);
         }
@@ -296,6 +470,127 @@ internal sealed class TableAuditStore : IAuditStore
                 }
             }
         }
+    }
+
+    public AuditCheckpoint Checkpoint(string partition, long sequence, string hash, DateTimeOffset at) =>
+        AuditCheckpointRows.Sign(_keys, partition, sequence, hash, at);
+
+    public async Task<AuditCheckpoint?> WriteCheckpointAsync(AuditCheckpoint checkpoint)
+    {
+        if (_pairCheckpoints is null || _replica is null)
+        {
+            return null;
+        }
+
+        if (!_replica.PairReachable)
+        {
+            throw new TimeoutException($"The pair region {_replica.Pair} is unreachable; the checkpoint was not written.");
+        }
+
+        try
+        {
+            if (!_pairCheckpointsCreated)
+            {
+                await _pairCheckpoints.CreateIfNotExistsAsync();
+                _pairCheckpointsCreated = true;
+            }
+
+            var (pk, rk) = AuditCheckpointRows.Address(checkpoint.Partition);
+            var existing = await _pairCheckpoints.GetEntityIfExistsAsync<TableEntity>(pk, rk);
+            if (!existing.HasValue)
+            {
+                await _pairCheckpoints.AddEntityAsync(AuditCheckpointRows.ToEntity(checkpoint));
+                return null;
+            }
+
+            var stored = AuditCheckpointRows.FromEntity(existing.Value!);
+            if (stored is not null && stored.Partition == checkpoint.Partition && AuditCheckpointRows.IsAuthentic(_keys, stored))
+            {
+                if (stored.Sequence == checkpoint.Sequence && stored.Hash == checkpoint.Hash)
+                {
+                    return null;
+                }
+
+                // A newer checkpoint replaces the stored one only when the trail here still passes through it (one entry
+                // read, once a period): a trail cut back and written over must not erase the evidence of what it was.
+                if (stored.Sequence >= checkpoint.Sequence || await HashAtAsync(checkpoint.Partition, stored.Sequence) != stored.Hash)
+                {
+                    _alerts?.Raise(checkpoint.Partition, string.Create(CultureInfo.InvariantCulture,
+                        $"the pair region {_replica.Pair} holds a checkpoint of entry {stored.Sequence} that its head (entry {checkpoint.Sequence}) does not extend: the trail was cut back or rewritten"));
+                    return stored;
+                }
+            }
+            else
+            {
+                _alerts?.Raise(checkpoint.Partition, $"its checkpoint in the pair region {_replica.Pair} failed its MAC (forged or edited there); it is replaced");
+            }
+
+            await _pairCheckpoints.UpdateEntityAsync(AuditCheckpointRows.ToEntity(checkpoint), existing.Value!.ETag, TableUpdateMode.Replace);
+            return null;
+        }
+        catch (Exception e) when (PairReplica.Unreachable(e))
+        {
+            _replica.Lost(e);
+            throw;
+        }
+    }
+
+    /// <summary>The hash of the entry stored here at <paramref name="sequence"/>, or null when there is none.</summary>
+    private async Task<string?> HashAtAsync(string partition, long sequence)
+    {
+        await foreach (var (key, entry) in ReadAsync(partition, AuditQuery.All, sequence - 1, sequence))
+        {
+            return key == sequence ? entry.Hash : null;
+        }
+
+        return null;
+    }
+
+    public async Task<AuditCheckpointLookup> CheckpointsAsync(string partition)
+    {
+        var found = new List<(AuditCheckpoint Checkpoint, string Source)>();
+        var forged = 0;
+        string? unread = null;
+        foreach (var (table, source) in new[] { (_pairCheckpoints, _replica?.Pair), (_checkpoints, _fence?.Region) })
+        {
+            if (table is null)
+            {
+                continue;
+            }
+
+            TableEntity? row;
+            try
+            {
+                var (pk, rk) = AuditCheckpointRows.Address(partition);
+                var response = await table.GetEntityIfExistsAsync<TableEntity>(pk, rk);
+                row = response.HasValue ? response.Value : null;
+            }
+            catch (RequestFailedException e) when (e.Status == 404)
+            {
+                row = null; // no checkpoint table there yet
+            }
+            catch (Exception e) when (PairReplica.Unreachable(e))
+            {
+                unread = $"{source ?? "the pair region"}: unreachable, not read";
+                continue;
+            }
+
+            if (row is null)
+            {
+                continue;
+            }
+
+            if (AuditCheckpointRows.FromEntity(row) is { } checkpoint && checkpoint.Partition == partition && AuditCheckpointRows.IsAuthentic(_keys, checkpoint))
+            {
+                found.Add((checkpoint, source ?? "this region"));
+            }
+            else
+            {
+                forged++;
+            }
+        }
+
+        return new AuditCheckpointLookup(found, unread, forged);
     }
 
     public string Sign(string partition, long count, string headHash) => _keys.SignSummary(partition, count, headHash);

@@ -21,6 +21,7 @@ public static class BackupHosting
             tables.GetTableClient(storage.StateTable),
             sp.GetRequiredService<DataKeyStore>(),
             sp.GetRequiredService<ShredLedger>(),
+            sp.GetRequiredService<AuditKeys>(),
             storage,
             backup,
             silo.ServiceId,

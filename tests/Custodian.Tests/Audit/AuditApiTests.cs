@@ -87,6 +87,30 @@ public sealed class AuditApiTests(Platform platform)
     }
 
     [Fact]
+    public async Task AnEntryAlteredWithItsHashRecomputedIsReportedAtTheNextEntryByItsLink()
+    {
+        // Arrange: an entry with a successor in its partition, altered in the store and rehashed (an unkeyed SHA-256
+        // anyone with storage access can compute), so that only the next entry's previous-hash link disagrees
+        var actor = Platform.NewId("app");
+        await StoredTrail.CallAsync(platform, actor, Platform.NewId("acme"), Platform.NewId("subj"), calls: 3);
+        var victim = (await platform.Audit("dpo").QueryTrailAsync(new QueryTrailRequest { Actor = actor })).Entries[1];
+
+        // Act
+        VerifyTrailResponse broken;
+        await using (await StoredTrail.TamperAsync(Table(), victim.Partition, victim.Sequence, e => StoredTrail.Rehashed(e with { Record = e.Record with { Outcome = "denied" } })))
+        {
+            broken = await platform.Audit("operator").VerifyTrailAsync(new VerifyTrailRequest());
+        }
+
+        // Assert: the altered entry itself counts as good; the break is at the next one, for its link
+        var named = Assert.Single(broken.Partitions, p => !p.Intact);
+        Assert.Equal((victim.Partition, victim.Sequence + 1), (named.Partition, named.FirstBadSequence));
+        Assert.Equal("the previous-hash link is broken", named.Reason);
+        Assert.Equal(victim.Sequence, named.Count);
+        Assert.False(broken.Intact);
+    }
+
+    [Fact]
     public async Task ATimeRangeIsVerifiedOnItsOwnLinkedToTheStoredEntryBeforeIt()
     {
         // Arrange: entries of one actor (so one partition) before, inside and after a window

@@ -137,6 +137,66 @@ public sealed class AuditTrailTests(Platform platform, ITestOutputHelper output)
         Assert.True((await partition.VerifyAsync()).Intact);
     }
 
+    [Theory]
+    [InlineData(3)] // inside the first segment
+    [InlineData(10)] // the first segment's last entry: the link that catches it is in the next segment
+    [InlineData(15)] // inside the second segment
+    public async Task AnEntryChangedWithItsOwnHashRecomputedIsCaughtByTheNextEntrysLinkAlone(long changed)
+    {
+        // Arrange: a partition of its own with 20 entries in two stored segments; entry `changed` gets another
+        // outcome and its hash is computed again, so its own content check passes
+        var partitionKey = $"link/{Guid.NewGuid():N}";
+        var partition = platform.SiloGrains.GetGrain<IAuditPartitionGrain>(partitionKey);
+        foreach (var batch in Enumerable.Range(1, 20).Chunk(10))
+        {
+            await partition.AppendAsync([.. batch.Select(i => new AuditRecord(DateTimeOffset.UtcNow, $"actor-{i}", "Read:x", $"subject:{i}", "allowed", "127.0.0.1", "role:app"))]);
+        }
+
+        var table = platform.Azurite.Tables.GetTableClient(StoredTrail.Table);
+        AuditEntry? altered = null;
+        var tamper = await StoredTrail.TamperAsync(table, partitionKey, changed, e => altered = StoredTrail.Rehashed(e with { Record = e.Record with { Outcome = "denied" } }));
+
+        // Act
+        AuditVerification verification;
+        await using (tamper)
+        {
+            verification = await partition.VerifyAsync();
+        }
+
+        var afterwards = await partition.VerifyAsync();
+
+        // Assert: the altered entry is sound on its own (content matches hash, link to its predecessor holds), and
+        // counted good; the break is reported at the next entry, by its link
+        Assert.NotNull(altered);
+        Assert.Equal(AuditEntry.ComputeHash(altered.Sequence, altered.Record, altered.PreviousHash), altered.Hash);
+        Assert.Equal(changed + 1, verification.FirstBadSequence);
+        Assert.Equal("the previous-hash link is broken", verification.Reason);
+        Assert.Equal(changed, verification.Count);
+        Assert.Equal(altered.Hash, verification.HeadHash); // the last good entry is the altered one
+        Assert.True(afterwards.Intact, afterwards.Reason);
+    }
+
+    [Fact]
+    public async Task TheLastEntryChangedWithItsOwnHashRecomputedIsCaughtByTheHead()
+    {
+        // Arrange
+        var partitionKey = $"link/{Guid.NewGuid():N}";
+        var partition = platform.SiloGrains.GetGrain<IAuditPartitionGrain>(partitionKey);
+        await partition.AppendAsync([.. Enumerable.Range(1, 5).Select(i => new AuditRecord(DateTimeOffset.UtcNow, $"actor-{i}", "Read:x", $"subject:{i}", "allowed", "127.0.0.1", "role:app"))]);
+        var table = platform.Azurite.Tables.GetTableClient(StoredTrail.Table);
+
+        // Act: no entry follows the last one, so no link can catch it; the head does
+        AuditVerification verification;
+        await using (await StoredTrail.TamperAsync(table, partitionKey, 5, e => StoredTrail.Rehashed(e with { Record = e.Record with { Outcome = "denied" } })))
+        {
+            verification = await partition.VerifyAsync();
+        }
+
+        // Assert
+        Assert.Equal(5, verification.FirstBadSequence);
+        Assert.Equal("the last entry does not match the stored head", verification.Reason);
+    }
+
     private static List<AuditEntry> Change(List<AuditEntry> entries, long sequence, Func<AuditEntry, AuditEntry> change) =>
         [.. entries.Select(e => e.Sequence == sequence ? change(e) : e)];
 

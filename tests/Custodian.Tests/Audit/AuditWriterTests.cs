@@ -72,6 +72,46 @@ public sealed class AuditWriterTests
         Assert.Equal(["target-1"], partition.Appends.Skip(1).SelectMany(a => a).Select(r => r.Target));
     }
 
+    [Fact]
+    public async Task WritesForAPartitionThatRefusesItsStoredHeadAreStoredInAnotherAndItIsNotAskedAgainAtOnce()
+    {
+        // Arrange: two partitions; the actor's own refuses its stored head (a tampered partition), the other stores
+        var partitions = new[] { new FakePartition(), new FakePartition() };
+        var refusing = AuditPartitions.Of("actor", 2);
+        partitions[refusing].Refuses = true;
+        foreach (var partition in partitions)
+        {
+            partition.Release();
+        }
+
+        var writer = new AuditWriter(n => partitions[n], 2, Meters);
+
+        // Act
+        await writer.WriteAsync(Record("actor", 0));
+        await writer.WriteAsync(Record("actor", 1));
+
+        // Assert: both stored, in order, in the other partition; the refusing one was asked once, and stored nothing
+        Assert.Equal(["target-0", "target-1"], partitions[1 - refusing].Appends.SelectMany(a => a).Select(r => r.Target));
+        Assert.Single(partitions[refusing].Appends);
+        Assert.Equal(0, partitions[refusing].Stored);
+    }
+
+    [Fact]
+    public async Task WhenEveryPartitionRefusesItsStoredHeadAWriteFailsForThatReason()
+    {
+        var partitions = new[] { new FakePartition { Refuses = true }, new FakePartition { Refuses = true } };
+        foreach (var partition in partitions)
+        {
+            partition.Release();
+        }
+
+        var writer = new AuditWriter(n => partitions[n], 2, Meters);
+
+        await Assert.ThrowsAsync<Custodian.Storage.StoredStateIntegrityException>(() => writer.WriteAsync(Record("actor", 0)));
+        await Assert.ThrowsAsync<Custodian.Storage.StoredStateIntegrityException>(() => writer.WriteAsync(Record("actor", 1)));
+        Assert.Equal(0, partitions.Sum(p => p.Stored));
+    }
+
     [Theory]
     [InlineData(1, new[] { 1 })]
     [InlineData(99, new[] { 99 })]
@@ -151,6 +191,9 @@ public sealed class AuditWriterTests
 
         public bool FailNext { get; set; }
 
+        /// <summary>Every append fails as one whose stored head was refused (forged, rolled back, missing).</summary>
+        public bool Refuses { get; set; }
+
         /// <summary>The append (1, 2, …) that fails; 0 for none.</summary>
         public int FailAt { get; init; }
 
@@ -166,6 +209,11 @@ public sealed class AuditWriterTests
             AppendsQueue.Enqueue(records);
             Started.TrySetResult();
             await _released.Task;
+            if (Refuses)
+            {
+                throw new Custodian.Storage.StoredStateIntegrityException("Audit partition test/0: its head fails its MAC");
+            }
+
             if (FailNext || AppendsQueue.Count == FailAt)
             {
                 FailNext = false;
@@ -180,5 +228,7 @@ public sealed class AuditWriterTests
         public Task<AuditVerification> VerifyAsync(DateTimeOffset? from = null, DateTimeOffset? until = null) => throw new NotSupportedException();
 
         public Task<AuditPage> QueryAsync(AuditQuery query, long afterSequence, int limit) => throw new NotSupportedException();
+
+        public Task<AuditCheckpoint?> CheckpointAsync() => throw new NotSupportedException();
     }
 }

@@ -37,7 +37,7 @@ public sealed class EarlierLayoutTests(Platform platform)
             previous = entry.Hash;
         }
 
-        await table.UpsertEntityAsync(new TableEntity(pk, "head") { ["Sequence"] = 3L, ["Hash"] = previous });
+        await table.UpsertEntityAsync(StoredTrail.Head(platform.AuditKeys, partitionKey, 3, previous));
         var partition = platform.SiloGrains.GetGrain<IAuditPartitionGrain>(partitionKey);
 
         // Act: two more entries appended as a segment

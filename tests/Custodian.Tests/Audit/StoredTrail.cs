@@ -1,6 +1,7 @@
 using Azure.Data.Tables;
 using Custodian.Audit;
 using Custodian.Gateway.Protos.Subjects;
+using Custodian.Hosting;
 using Custodian.Silo.Audit;
 using Custodian.Tests.Infrastructure;
 using Custodian.Tests.Subjects;
@@ -51,9 +52,30 @@ public static class StoredTrail
     public static Task<IAsyncDisposable> TamperAsync(TableClient table, string partition, long sequence, Func<AuditEntry, AuditEntry> change) =>
         AlterAsync(table, partition, sequence, entries => [.. entries.Select(e => e.Sequence == sequence ? change(e) : e)]);
 
+    /// <summary>
+    /// <paramref name="entry"/> with its own hash computed again, as anyone who can write to the store can do (the entry
+    /// hash is an unkeyed SHA-256): it passes its own content check, and only the next entry's link to it can tell.
+    /// </summary>
+    public static AuditEntry Rehashed(AuditEntry entry) => entry with { Hash = AuditEntry.ComputeHash(entry.Sequence, entry.Record, entry.PreviousHash) };
+
     /// <summary>Removes entry <paramref name="sequence"/> of <paramref name="partition"/> from its stored segment; disposing puts it back.</summary>
     public static Task<IAsyncDisposable> DeleteAsync(TableClient table, string partition, long sequence) =>
         AlterAsync(table, partition, sequence, entries => [.. entries.Where(e => e.Sequence != sequence)]);
+
+    /// <summary>
+    /// A head row of <paramref name="partition"/> as the store writes it (authenticated), or, without
+    /// <paramref name="indexedFrom"/>, as one stored before the subject index is left once heads were authenticated.
+    /// </summary>
+    public static TableEntity Head(AuditKeys keys, string partition, long sequence, string hash, long? indexedFrom = null)
+    {
+        var row = TableAuditStore.HeadRow(keys, partition, sequence, hash, indexedFrom ?? sequence + 1);
+        if (indexedFrom is null)
+        {
+            row.Remove("IndexedFrom");
+        }
+
+        return row;
+    }
 
     /// <summary>Stores <paramref name="entries"/> as a segment of their own, behind the partition's back.</summary>
     public static Task ForgeSegmentAsync(TableClient table, string partition, IReadOnlyList<AuditEntry> entries) =>

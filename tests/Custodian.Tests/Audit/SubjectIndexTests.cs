@@ -136,7 +136,7 @@ public sealed class SubjectIndexTests(Platform platform)
 
         await Table.AddEntityAsync(AuditSegment.Encode(pk, earlier[..3]));
         await Table.AddEntityAsync(AuditSegment.Encode(pk, earlier[3..]));
-        await Table.AddEntityAsync(new TableEntity(pk, "head") { ["Sequence"] = 5L, ["Hash"] = earlier[^1].Hash });
+        await Table.AddEntityAsync(StoredTrail.Head(platform.AuditKeys, partitionKey, 5, earlier[^1].Hash));
         var partition = platform.SiloGrains.GetGrain<IAuditPartitionGrain>(partitionKey);
         using var rowsRead = new AuditRowsRead(platform.SiloServices);
 
