@@ -91,7 +91,7 @@ public static class SecureStorageExtensions
         inner,
         sp.GetRequiredService<DataKeyStore>(),
         sp.GetRequiredService<ShredLedger>(),
-        options.StateTable,
+        options,
         sp.GetRequiredService<Serializer>(),
         sp.GetRequiredService<IGrainContextAccessor>(),
         sp.GetRequiredService<HeldDataKeys>(),

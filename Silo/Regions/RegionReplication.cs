@@ -462,7 +462,7 @@ internal sealed partial class RegionReplication(
 
         if (envelope.Erased is not null)
         {
-            return EnvelopeCipher.IsAuthenticTombstone(envelope, integrity, serviceId, envelope.Grain, row.RowKey) ? envelope : null;
+            return EnvelopeCipher.IsAuthenticTombstone(envelope, integrity, serviceId, envelope.Grain, row.RowKey, storage.ReadUnstampedEnvelopes) ? envelope : null;
         }
 
         if (await ownKeys.FindAsync(envelope.Grain) is not { } key)
@@ -472,7 +472,7 @@ internal sealed partial class RegionReplication(
 
         try
         {
-            return EnvelopeCipher.Opens(envelope, key, serviceId, envelope.Grain, row.RowKey) ? envelope : null;
+            return EnvelopeCipher.Opens(envelope, key, serviceId, envelope.Grain, row.RowKey, storage.ReadUnstampedEnvelopes) ? envelope : null;
         }
         finally
         {

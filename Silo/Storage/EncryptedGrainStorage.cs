@@ -23,7 +23,7 @@ public sealed class EncryptedGrainStorage(
     IGrainStorage inner,
     DataKeyStore keys,
     ShredLedger ledger,
-    string stateTable,
+    SecureStorageOptions options,
     Serializer serializer,
     IGrainContextAccessor activations,
     HeldDataKeys held,
@@ -76,7 +76,7 @@ public sealed class EncryptedGrainStorage(
         byte[] plaintext;
         try
         {
-            plaintext = EnvelopeCipher.Open(own, key, _serviceId, id, stateName);
+            plaintext = EnvelopeCipher.Open(own, key, _serviceId, id, stateName, options.ReadUnstampedEnvelopes);
         }
         catch (CryptographicException e)
         {
@@ -159,8 +159,8 @@ public sealed class EncryptedGrainStorage(
         await WriteEnvelopeAsync(stateName, grainId, grainState, tombstone);
         var receipt = new ShredReceipt(erasure.ReceiptId, id, keyId, erasure.ErasedAt, erasure.Actor, erasure.Reason,
         [
-            .. ShredLedger.StoresCleared(fence.Region, keys.TableName, stateTable),
-            .. pairCleared ? ShredLedger.StoresCleared(fence.Pair, keys.TableName, stateTable) : [ShredLedger.Pending(fence.Pair, DateTimeOffset.UtcNow)],
+            .. ShredLedger.StoresCleared(fence.Region, keys.TableName, options.StateTable),
+            .. pairCleared ? ShredLedger.StoresCleared(fence.Pair, keys.TableName, options.StateTable) : [ShredLedger.Pending(fence.Pair, DateTimeOffset.UtcNow)],
             .. ShredLedger.Everywhere,
         ]);
         await ledger.RecordAsync(receipt);
@@ -196,7 +196,7 @@ public sealed class EncryptedGrainStorage(
         var found = "its state row is missing";
         if (read.Own is { Erased: { } tombstone } own)
         {
-            if (EnvelopeCipher.IsAuthenticTombstone(own, integrity, _serviceId, read.Id, read.StateName))
+            if (EnvelopeCipher.IsAuthenticTombstone(own, integrity, _serviceId, read.Id, read.StateName, options.ReadUnstampedEnvelopes))
             {
                 // Valid only while the data key is gone and a shred of this grain is on record (or under way).
                 if (read.Key is not null)
@@ -314,8 +314,8 @@ public sealed class EncryptedGrainStorage(
 
     /// <summary>Whether the pair's copy is authentic: a tombstone with its MAC, or an envelope that opens under this grain's key.</summary>
     private bool Authentic(StateRead read, EncryptedEnvelope theirs) => theirs.Erased is not null
-        ? EnvelopeCipher.IsAuthenticTombstone(theirs, integrity, _serviceId, read.Id, read.StateName)
-        : read.Key is { } key && EnvelopeCipher.Opens(theirs, key, _serviceId, read.Id, read.StateName);
+        ? EnvelopeCipher.IsAuthenticTombstone(theirs, integrity, _serviceId, read.Id, read.StateName, options.ReadUnstampedEnvelopes)
+        : read.Key is { } key && EnvelopeCipher.Opens(theirs, key, _serviceId, read.Id, read.StateName, options.ReadUnstampedEnvelopes);
 
     /// <summary>Raises the security alert for a finding and returns the DATA_LOSS refusal of the read; nothing stored is changed.</summary>
     private async Task<StoredStateIntegrityException> RefuseAsync(StateRead read, string finding)

@@ -16,6 +16,9 @@ public static class EnvelopeCipher
     /// <summary>The envelope format written now: 2 binds the stamp (epoch, version, writer) into the associated data.</summary>
     public const int FormatVersion = 2;
 
+    /// <summary>The format before it: its associated data has no stamp, its tombstones no MAC (read only when allowed).</summary>
+    public const int UnstampedFormat = 1;
+
     private const int NonceSize = 12;
     private const int TagSize = 16;
 
@@ -41,11 +44,12 @@ public static class EnvelopeCipher
 
     /// <summary>
     /// Decrypts an envelope. Throws <see cref="CryptographicException"/> when anything in it (its stamp included),
-    /// or the grain or state it is read for, differs from what was sealed.
+    /// or the grain or state it is read for, differs from what was sealed. <paramref name="unstamped"/> admits
+    /// format 1 (see <see cref="SecureStorageOptions.ReadUnstampedEnvelopes"/>).
     /// </summary>
-    public static byte[] Open(EncryptedEnvelope envelope, DataKey key, string serviceId, string grainId, string stateName)
+    public static byte[] Open(EncryptedEnvelope envelope, DataKey key, string serviceId, string grainId, string stateName, bool unstamped = false)
     {
-        if (envelope.Format != FormatVersion)
+        if (envelope.Format != FormatVersion && !(unstamped && envelope.Format == UnstampedFormat))
         {
             throw new CryptographicException($"Unknown envelope format {envelope.Format}.");
         }
@@ -72,11 +76,11 @@ public static class EnvelopeCipher
     }
 
     /// <summary>Whether the envelope opens under <paramref name="key"/> for this grain and state (the plaintext is zeroed at once).</summary>
-    public static bool Opens(EncryptedEnvelope envelope, DataKey key, string serviceId, string grainId, string stateName)
+    public static bool Opens(EncryptedEnvelope envelope, DataKey key, string serviceId, string grainId, string stateName, bool unstamped = false)
     {
         try
         {
-            CryptographicOperations.ZeroMemory(Open(envelope, key, serviceId, grainId, stateName));
+            CryptographicOperations.ZeroMemory(Open(envelope, key, serviceId, grainId, stateName, unstamped));
             return true;
         }
         catch (CryptographicException)
@@ -101,13 +105,17 @@ public static class EnvelopeCipher
         return tombstone;
     }
 
-    /// <summary>Whether a tombstone's MAC is the one <see cref="Tombstone"/> makes for this grain and state, with nothing in it changed.</summary>
-    public static bool IsAuthenticTombstone(EncryptedEnvelope tombstone, AuditKeys keys, string serviceId, string grainId, string stateName) =>
+    /// <summary>
+    /// Whether a tombstone's MAC is the one <see cref="Tombstone"/> makes for this grain and state, with nothing in it
+    /// changed; with <paramref name="unstamped"/>, a format-1 tombstone (which has none) passes too.
+    /// </summary>
+    public static bool IsAuthenticTombstone(EncryptedEnvelope tombstone, AuditKeys keys, string serviceId, string grainId, string stateName, bool unstamped = false) =>
         tombstone.Erased is not null
-        && tombstone.Format == FormatVersion
         && tombstone.Ciphertext.Length == 0
         && tombstone.Grain == grainId
-        && keys.IsAuthentic(tombstone.Mac, "tombstone", TombstoneFields(tombstone, serviceId, grainId, stateName));
+        && (tombstone.Format == FormatVersion
+            ? keys.IsAuthentic(tombstone.Mac, "tombstone", TombstoneFields(tombstone, serviceId, grainId, stateName))
+            : unstamped && tombstone.Format == UnstampedFormat);
 
     private static string[] TombstoneFields(EncryptedEnvelope tombstone, string serviceId, string grainId, string stateName) =>
     [
@@ -116,14 +124,16 @@ public static class EnvelopeCipher
         tombstone.Erased!.At.UtcTicks.ToString(CultureInfo.InvariantCulture), tombstone.Erased.ReceiptId,
     ];
 
-    /// <summary>Length-prefixed UTF-8 of format, key id, service id, grain id, state name, epoch, version and writer.</summary>
+    /// <summary>Length-prefixed UTF-8 of format, key id, service id, grain id, state name, and (format 2) epoch, version and writer.</summary>
     private static byte[] AssociatedData(EncryptedEnvelope envelope, string serviceId, string grainId, string stateName)
     {
-        string[] parts =
-        [
-            "custodian-envelope", envelope.Format.ToString(CultureInfo.InvariantCulture), envelope.KeyId, serviceId, grainId, stateName,
-            envelope.Epoch.ToString(CultureInfo.InvariantCulture), envelope.Version.ToString(CultureInfo.InvariantCulture), envelope.Writer,
-        ];
+        string[] parts = envelope.Format == UnstampedFormat
+            ? ["custodian-envelope", envelope.Format.ToString(CultureInfo.InvariantCulture), envelope.KeyId, serviceId, grainId, stateName]
+            :
+            [
+                "custodian-envelope", envelope.Format.ToString(CultureInfo.InvariantCulture), envelope.KeyId, serviceId, grainId, stateName,
+                envelope.Epoch.ToString(CultureInfo.InvariantCulture), envelope.Version.ToString(CultureInfo.InvariantCulture), envelope.Writer,
+            ];
         var buffer = new byte[parts.Sum(p => 4 + Encoding.UTF8.GetByteCount(p))];
         var offset = 0;
         foreach (var part in parts)

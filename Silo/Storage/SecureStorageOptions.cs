@@ -32,4 +32,11 @@ public sealed class SecureStorageOptions
 
     /// <summary>The shred receipts.</summary>
     public string ReceiptTable { get; set; } = "CustodianShredReceipts";
+
+    /// <summary>
+    /// For the first start after upgrading from envelope format 1 (sealed without their stamp, tombstones without a
+    /// MAC): read such envelopes and tombstones too. Each is sealed as format 2 at its grain's next write. Off by
+    /// default: while on, a format-1 copy's stamp is not authenticated, so a rollback to one is not refused.
+    /// </summary>
+    public bool ReadUnstampedEnvelopes { get; set; }
 }

@@ -89,6 +89,34 @@ public sealed class EnvelopeCipherTests : IDisposable
     }
 
     [Fact]
+    public void AFormatOneEnvelopeOpensOnlyWhenUnstampedEnvelopesAreReadForAnUpgrade()
+    {
+        // Sealed as format 1 was: associated data without the stamp.
+        var plaintext = "legacy"u8.ToArray();
+        var legacy = new EncryptedEnvelope
+        {
+            Format = 1, Grain = "g", KeyId = _key.KeyId, Nonce = RandomNumberGenerator.GetBytes(12), Ciphertext = new byte[plaintext.Length], Tag = new byte[16],
+            Epoch = 3, Version = 7,
+        };
+        var associated = new List<byte>();
+        foreach (var part in new[] { "custodian-envelope", "1", _key.KeyId, "custodian", "g", "s" })
+        {
+            var bytes = Encoding.UTF8.GetBytes(part);
+            associated.AddRange(BitConverter.GetBytes(System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(bytes.Length)));
+            associated.AddRange(bytes);
+        }
+
+        using (var aes = new AesGcm(_key.Material, 16))
+        {
+            aes.Encrypt(legacy.Nonce, plaintext, legacy.Ciphertext, legacy.Tag, associated.ToArray());
+        }
+
+        Assert.False(EnvelopeCipher.Opens(legacy, _key, "custodian", "g", "s"));
+        Assert.Equal("legacy", Encoding.UTF8.GetString(EnvelopeCipher.Open(legacy, _key, "custodian", "g", "s", unstamped: true)));
+        Assert.False(EnvelopeCipher.Opens(Copy(legacy, e => e.Grain = "h"), _key, "custodian", "h", "s", unstamped: true));
+    }
+
+    [Fact]
     public void EveryWriteUsesAFreshNonce()
     {
         var first = EnvelopeCipher.Seal("same"u8, _key, "c", "g", "s", Stamp);
