@@ -76,9 +76,10 @@ public sealed class SecurityRules : IValidatableObject
     {
         foreach (var (name, list) in new[] { (nameof(Enabled), Enabled), (nameof(AutoSuspend), AutoSuspend), (nameof(DraftIncident), DraftIncident) })
         {
-            foreach (var unknown in Names(list).Except(SecurityRuleNames.All))
+            var known = name == nameof(DraftIncident) ? [.. SecurityRuleNames.All, .. SecurityRuleNames.PlatformRaised] : SecurityRuleNames.All;
+            foreach (var unknown in Names(list).Except(known))
             {
-                yield return new ValidationResult($"Security:{name} names an unknown rule '{unknown}'; the rules are {string.Join(", ", SecurityRuleNames.All)}.", [name]);
+                yield return new ValidationResult($"Security:{name} names an unknown rule '{unknown}'; the rules are {string.Join(", ", known)}.", [name]);
             }
         }
 

@@ -13,7 +13,7 @@ namespace Custodian.Silo.Audit;
 internal sealed class AuditAlerts(IGrainFactory grains, string region, TimeProvider timeProvider, ILogger<AuditAlerts> logger)
 {
     /// <summary>The alerts' rule, as the security reports list it.</summary>
-    public const string Rule = "audit-tamper";
+    public const string Rule = Custodian.Security.SecurityRuleNames.AuditTamper;
 
     private readonly ConcurrentDictionary<string, byte> _raised = new(StringComparer.Ordinal);
 

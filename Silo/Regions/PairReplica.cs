@@ -504,7 +504,7 @@ public sealed partial class PairReplica(
 
         _alertedFor = oldest;
         await grains.GetGrain<ISecurityAlertsGrain>(Region).RaiseAsync(
-            "replication-backlog", $"custodian:silo/{Region}", DateTimeOffset.UtcNow,
+            SecurityRuleNames.ReplicationBacklog, $"custodian:silo/{Region}", DateTimeOffset.UtcNow,
             $"{_status.Items} item(s) not replicated to {Pair}, the oldest since {oldest:O}");
     }
 

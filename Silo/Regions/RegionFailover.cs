@@ -144,7 +144,7 @@ public sealed partial class RegionFailover(
             return;
         }
 
-        await grains.GetGrain<ISecurityAlertsGrain>(fence.Region).RaiseAsync("region-failover-refused", Actor, DateTimeOffset.UtcNow, why);
+        await grains.GetGrain<ISecurityAlertsGrain>(fence.Region).RaiseAsync(SecurityRuleNames.RegionFailoverRefused, Actor, DateTimeOffset.UtcNow, why);
         _refusalsAlerted[row.Tenant] = row.Epoch;
         LogRefused(logger, row.Tenant, why);
     }
@@ -233,7 +233,7 @@ public sealed partial class RegionFailover(
     private async Task AlertAsync(TenantPlacementRow row)
     {
         var detail = $"tenant {row.Tenant} failed over from {row.MovedFrom} to {row.Writer} at epoch {row.Epoch}: {row.MoveReason}";
-        await grains.GetGrain<ISecurityAlertsGrain>(fence.Region).RaiseAsync("region-failover", Actor, DateTimeOffset.UtcNow, detail);
+        await grains.GetGrain<ISecurityAlertsGrain>(fence.Region).RaiseAsync(SecurityRuleNames.RegionFailover, Actor, DateTimeOffset.UtcNow, detail);
         if (incidents.Value.OfficerEmail is not { } officer)
         {
             LogNoOfficer(logger, row.Tenant);

@@ -339,7 +339,7 @@ public sealed class EncryptedGrainStorage(
         try
         {
             await grains.GetGrain<ISecurityAlertsGrain>(fence.Region).RaiseAsync(
-                "state-integrity", $"custodian:silo/{fence.Region}", DateTimeOffset.UtcNow, $"state '{read.StateName}' of grain {read.Id}: {finding}");
+                SecurityRuleNames.StateIntegrity, $"custodian:silo/{fence.Region}", DateTimeOffset.UtcNow, $"state '{read.StateName}' of grain {read.Id}: {finding}");
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

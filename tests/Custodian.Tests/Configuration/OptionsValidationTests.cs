@@ -19,6 +19,9 @@ public sealed class OptionsValidationTests(BuiltHosts hosts) : IClassFixture<Bui
     [InlineData(BuiltHosts.Gateway, "Denials:PerSecond", "-1")]
     [InlineData(BuiltHosts.Gateway, "Gateway:Port", "70000")]
     [InlineData(BuiltHosts.Gateway, "Jwt:MaximumLifetime", "00:00:00")]
+    [InlineData(BuiltHosts.Silo, "Security:DraftIncident", "state-integrity,no-such-rule")]
+    [InlineData(BuiltHosts.Silo, "Security:AutoSuspend", "state-integrity")]
+    [InlineData(BuiltHosts.Gateway, "Security:Enabled", "audit-tamper")]
     public void AHostWithABadValueStopsBeforeItStartsNamingTheSectionAndKey(string host, string key, string value)
     {
         // Arrange
@@ -30,5 +33,16 @@ public sealed class OptionsValidationTests(BuiltHosts hosts) : IClassFixture<Bui
 
         // Assert
         Assert.Contains(key + ":", error.Message);
+    }
+
+    [Fact]
+    public void DraftIncidentMayNameTheAlertsThePlatformRaisesItself()
+    {
+        var rules = new Custodian.Security.SecurityRules { DraftIncident = "state-integrity, audit-tamper, volume" };
+
+        var errors = rules.Validate(new System.ComponentModel.DataAnnotations.ValidationContext(rules)).ToList();
+
+        Assert.Empty(errors);
+        Assert.True(rules.OpensIncident(Custodian.Security.SecurityRuleNames.StateIntegrity));
     }
 }
