@@ -48,9 +48,9 @@ public static class SecureStorageExtensions
         services.AddSingleton(sp => new DataKeyStore(stores.Tables.GetTableClient(options.KeyTable), stores.KeyRing, ServiceId(sp)));
         services.AddKeyedSingleton(Pair, (sp, _) => new DataKeyStore(stores.PairTables.GetTableClient(options.KeyTable), stores.PairKeyRing, ServiceId(sp)));
         services.AddSingleton(sp => new ShredLedger(
-            stores.Tables.GetTableClient(options.TombstoneTable), stores.Tables.GetTableClient(options.ReceiptTable), ServiceId(sp)));
+            stores.Tables.GetTableClient(options.TombstoneTable), stores.Tables.GetTableClient(options.ReceiptTable), ServiceId(sp), auditKeys, options.ReadUnstampedEnvelopes));
         services.AddKeyedSingleton(Pair, (sp, _) => new ShredLedger(
-            stores.PairTables.GetTableClient(options.TombstoneTable), stores.PairTables.GetTableClient(options.ReceiptTable), ServiceId(sp)));
+            stores.PairTables.GetTableClient(options.TombstoneTable), stores.PairTables.GetTableClient(options.ReceiptTable), ServiceId(sp), auditKeys, options.ReadUnstampedEnvelopes));
         services.AddSingleton(new WitnessTable(stores.Witness.GetTableClient(RegionStores.PlacementTable)));
         services.AddSingleton(new ReplicationBacklog(stores.Tables.GetTableClient(RegionStores.BacklogTable)));
         services.AddSingleton(sp => new RegionFence(

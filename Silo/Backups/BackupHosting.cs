@@ -24,7 +24,6 @@ public static class BackupHosting
             sp.GetRequiredService<AuditKeys>(),
             storage,
             backup,
-            silo.ServiceId,
             silo.Region,
             sp.GetRequiredService<TimeProvider>()));
         return builder;

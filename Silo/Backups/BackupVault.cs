@@ -35,7 +35,6 @@ internal sealed class BackupVault(
     AuditKeys keys,
     SecureStorageOptions storage,
     BackupStorageOptions options,
-    string serviceId,
     string region,
     TimeProvider timeProvider) : IBackupVault
 {
@@ -226,7 +225,7 @@ internal sealed class BackupVault(
 
         foreach (var (grainId, (at, receiptId)) in tombstones)
         {
-            await targetTombstones.UpsertEntityAsync(ShredLedger.Tombstone(serviceId, grainId, at, receiptId), TableUpdateMode.Replace, cancellationToken);
+            await targetTombstones.UpsertEntityAsync(ledger.Tombstone(grainId, at, receiptId), TableUpdateMode.Replace, cancellationToken);
         }
 
         // The trail's checkpoints come along: a deployment on the restored account verifies its trail against them.

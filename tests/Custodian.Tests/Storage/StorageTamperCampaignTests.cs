@@ -160,6 +160,16 @@ public sealed class StorageTamperCampaignTests(Platform platform, ITestOutputHel
         await app.PutRecordAsync(new PutRecordRequest { TenantId = tenant, SubjectId = fresh, Record = SampleRecords.Contact($"{fresh}@example.org") });
         Assert.Equal($"{fresh}@example.org", (await app.GetRecordAsync(new GetRecordRequest { TenantId = tenant, SubjectId = fresh, Category = "contact", Purpose = "billing" })).Record.Fields["email"]);
 
+        // A tombstone row forged into the shred ledger (no MAC) does not erase a subject: it is not read.
+        var listed = Platform.NewId("subj");
+        await platform.Azurite.Tables.GetTableClient("CustodianTombstones").AddEntityAsync(new TableEntity("custodian", Uri.EscapeDataString($"datasubject/{tenant}/{listed}"))
+        {
+            ["ShreddedAt"] = DateTimeOffset.UtcNow,
+            ["ReceiptId"] = "shred-forged",
+        });
+        await app.PutRecordAsync(new PutRecordRequest { TenantId = tenant, SubjectId = listed, Record = SampleRecords.Contact($"{listed}@example.org") });
+        Assert.Equal($"{listed}@example.org", (await app.GetRecordAsync(new GetRecordRequest { TenantId = tenant, SubjectId = listed, Category = "contact", Purpose = "billing" })).Record.Fields["email"]);
+
         // Assert: every case named what it found, and raised an alert
         foreach (var (kind, finding) in findings)
         {
