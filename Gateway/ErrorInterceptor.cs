@@ -30,7 +30,7 @@ internal sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger)
             LogRefused(logger, context.Method);
             throw new RpcException(new Status(StatusCode.DataLoss, integrity.Finding.Length == 0
                 ? "The stored record failed its integrity check and was not returned; the stored copy is unchanged."
-                : $"The stored record was refused: {integrity.Finding}. Nothing was returned and the stored copies are unchanged; an officer's `custodian regions resync` repairs it from the newer copy."));
+                : $"The stored record was refused: {integrity.Finding}. Nothing was returned and the stored copies are unchanged; an officer's `custodian regions resync` repairs it where the other region holds an authentic newer copy."));
         }
         catch (Exception e) when (Find<RegionFencedException>(e) is { } fenced)
         {

@@ -52,6 +52,11 @@ public static class SecureStorageExtensions
         services.AddKeyedSingleton(Pair, (sp, _) => new ShredLedger(
             stores.PairTables.GetTableClient(options.TombstoneTable), stores.PairTables.GetTableClient(options.ReceiptTable), ServiceId(sp), auditKeys, options.ReadUnstampedEnvelopes));
         services.AddSingleton(new WitnessTable(stores.Witness.GetTableClient(RegionStores.PlacementTable)));
+        if (options.VersionRecord)
+        {
+            services.AddSingleton(sp => new VersionRecord(stores.Witness.GetTableClient(VersionRecord.TableName), auditKeys, ServiceId(sp)));
+        }
+
         services.AddSingleton(new ReplicationBacklog(stores.Tables.GetTableClient(RegionStores.BacklogTable)));
         services.AddSingleton(sp => new RegionFence(
             stores.Placement, stores.Region, $"{Environment.MachineName}/{Environment.ProcessId}",
@@ -87,7 +92,7 @@ public static class SecureStorageExtensions
     }
 
     /// <summary>The encrypting storage over <paramref name="inner"/>, with the silo's keys, ledger, fence and replica.</summary>
-    public static EncryptedGrainStorage Encrypted(IServiceProvider sp, IGrainStorage inner, SecureStorageOptions options) => new(
+    public static EncryptedGrainStorage Encrypted(IServiceProvider sp, IGrainStorage inner, SecureStorageOptions options, VersionRecord? versions = null) => new(
         inner,
         sp.GetRequiredService<DataKeyStore>(),
         sp.GetRequiredService<ShredLedger>(),
@@ -100,7 +105,8 @@ public static class SecureStorageExtensions
         sp.GetRequiredService<AuditKeys>(),
         sp.GetRequiredService<IGrainFactory>(),
         sp.GetRequiredService<IOptions<ClusterOptions>>(),
-        sp.GetRequiredService<ILogger<EncryptedGrainStorage>>());
+        sp.GetRequiredService<ILogger<EncryptedGrainStorage>>(),
+        versions ?? sp.GetService<VersionRecord>());
 
     private static string ServiceId(IServiceProvider services) => services.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId;
 }

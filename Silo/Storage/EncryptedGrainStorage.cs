@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Azure;
 using System.Security.Cryptography;
 using Custodian.Hosting;
 using Custodian.Security;
@@ -32,7 +33,8 @@ public sealed class EncryptedGrainStorage(
     AuditKeys integrity,
     IGrainFactory grains,
     IOptions<ClusterOptions> cluster,
-    ILogger<EncryptedGrainStorage> logger) : IGrainStorage, ILifecycleParticipant<ISiloLifecycle>
+    ILogger<EncryptedGrainStorage> logger,
+    VersionRecord? versions = null) : IGrainStorage, ILifecycleParticipant<ISiloLifecycle>
 {
     /// <summary>How old a data key without a state may be and still pass, unverified by the pair, for a first write that stopped.</summary>
     public static readonly TimeSpan UnverifiedFirstWrite = TimeSpan.FromMinutes(5);
@@ -46,13 +48,14 @@ public sealed class EncryptedGrainStorage(
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var stored = new StoredCopies();
+        var id = grainId.ToString();
+        var recorded = versions?.ReadAsync(id, stateName);
         await inner.ReadStateAsync(stateName, grainId, stored);
         grainState.ETag = stored.ETag;
-        var id = grainId.ToString();
         var own = stored.RecordExists ? stored.State : null;
         var holder = ActivationDataKey.Of(activations, held, grainId);
         var key = holder?.Key ?? await keys.FindAsync(id);
-        var read = new StateRead(id, stateName, PlacementScope.Of(grainId, fence.Region), grainId, own, stored.Pair, key);
+        var read = new StateRead(id, stateName, PlacementScope.Of(grainId, fence.Region), grainId, own, stored.Pair, key, recorded is null ? null : await recorded);
         if (own is null || own.Erased is not null || own.Ciphertext.Length == 0)
         {
             Reset(grainState, await UnsealedAsync(read, grainState));
@@ -88,6 +91,7 @@ public sealed class EncryptedGrainStorage(
         try
         {
             await CompareWithPairAsync(read, own);
+            await CompareWithRecordAsync(read, own.Stamp);
             grainState.State = serializer.Deserialize<T>(plaintext);
             grainState.RecordExists = true;
             holder?.Hold(key);
@@ -175,6 +179,10 @@ public sealed class EncryptedGrainStorage(
         {
             await keys.InitializeAsync(ct);
             await ledger.InitializeAsync(ct);
+            if (versions is not null)
+            {
+                await versions.InitializeAsync(ct);
+            }
         });
 
     private async Task WriteEnvelopeAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, EncryptedEnvelope envelope)
@@ -183,6 +191,18 @@ public sealed class EncryptedGrainStorage(
         await inner.WriteStateAsync(stateName, grainId, stored);
         grainState.ETag = stored.ETag;
         grainState.RecordExists = true;
+        if (versions is not null)
+        {
+            try
+            {
+                await versions.RecordAsync(grainId.ToString(), stateName, envelope.Stamp);
+            }
+            catch (RequestFailedException e)
+            {
+                // The state is durable; the record lags until the next write (behind is sound, never ahead).
+                StorageLog.VersionRecordLagging(logger, grainId.ToString(), stateName, e.Status);
+            }
+        }
     }
 
     /// <summary>
@@ -226,14 +246,15 @@ public sealed class EncryptedGrainStorage(
         }
 
         var theirs = read.Pair.Envelope;
+        if (read.Key is null && await ledger.FindTombstoneAsync(read.Id) is { } gone)
+        {
+            return new ErasureRecord(gone.At, gone.ReceiptId, "", ""); // a grain a restore left out because it was erased
+        }
+
+        await CompareWithRecordAsync(read, null, found);
         if (read.Key is null)
         {
-            // No key and no state: a new grain, or one a restore left out because it was erased (its tombstone is listed).
-            if (await ledger.FindTombstoneAsync(read.Id) is { } gone)
-            {
-                return new ErasureRecord(gone.At, gone.ReceiptId, "", "");
-            }
-
+            // No key and no state: a new grain.
             if (theirs is not null && theirs.Writer == fence.Region && (theirs.Erased is null || Authentic(read, theirs)))
             {
                 throw await RefuseAsync(read, $"{found} and its data key is gone, while {fence.Pair} holds a copy written here ({theirs.Stamp})");
@@ -312,6 +333,31 @@ public sealed class EncryptedGrainStorage(
         }
     }
 
+    /// <summary>
+    /// Compares a copy's stamp (null: no readable copy, <paramref name="found"/> says why) with the version record, when
+    /// one is kept: a later write recorded as made here means this copy was rolled back or reset.
+    /// </summary>
+    private async Task CompareWithRecordAsync(StateRead read, EnvelopeStamp? stamp, string found = "")
+    {
+        if (read.Recorded is not { } recorded)
+        {
+            return;
+        }
+
+        if (!recorded.Authentic)
+        {
+            await AlertAsync(read, "its version record fails its MAC");
+            return;
+        }
+
+        if (recorded.Stamp.Writer == fence.Region && (stamp is null || recorded.Stamp.IsNewerThan(stamp.Value)))
+        {
+            throw await RefuseAsync(read, stamp is null
+                ? $"{found} while the version record holds a write made here ({recorded.Stamp})"
+                : $"it was rolled back: this copy is {stamp}, while the version record holds a later write made here ({recorded.Stamp})");
+        }
+    }
+
     /// <summary>Whether the pair's copy is authentic: a tombstone with its MAC, or an envelope that opens under this grain's key.</summary>
     private bool Authentic(StateRead read, EncryptedEnvelope theirs) => theirs.Erased is not null
         ? EnvelopeCipher.IsAuthenticTombstone(theirs, integrity, _serviceId, read.Id, read.StateName, options.ReadUnstampedEnvelopes)
@@ -324,7 +370,7 @@ public sealed class EncryptedGrainStorage(
         await AlertAsync(read, finding);
         return new StoredStateIntegrityException(
             $"The stored state '{read.StateName}' of grain {read.Id} in region {fence.Region} was refused: {finding}. Nothing was read and the stored copies are unchanged; "
-            + "`custodian regions resync` repairs it from the newer copy.", finding);
+            + "`custodian regions resync` repairs it where the other region holds an authentic newer copy.", finding);
     }
 
     /// <summary>Raises <c>state-integrity</c> once per grain, state and finding in this silo's life (a refused grain is retried by its callers).</summary>
@@ -349,7 +395,8 @@ public sealed class EncryptedGrainStorage(
     }
 
     /// <summary>One read under check: the grain, its scope, the copies found and the grain's data key (null: none).</summary>
-    private sealed record StateRead(string Id, string StateName, PlacementScope Scope, GrainId GrainId, EncryptedEnvelope? Own, PairCopy Pair, DataKey? Key);
+    private sealed record StateRead(
+        string Id, string StateName, PlacementScope Scope, GrainId GrainId, EncryptedEnvelope? Own, PairCopy Pair, DataKey? Key, (EnvelopeStamp Stamp, bool Authentic)? Recorded);
 
     private static void Reset<T>(IGrainState<T> grainState, ErasureRecord? erasure)
     {

@@ -39,4 +39,10 @@ public sealed class SecureStorageOptions
     /// default: while on, a format-1 copy's stamp is not authenticated, so a rollback to one is not refused.
     /// </summary>
     public bool ReadUnstampedEnvelopes { get; set; }
+
+    /// <summary>
+    /// Keep the authenticated version record (<see cref="VersionRecord"/>) in the witness's account: a rollback of the
+    /// states in both regions shows too, at one more write per state write and one more read per activation.
+    /// </summary>
+    public bool VersionRecord { get; set; }
 }

@@ -20,4 +20,7 @@ internal static partial class StorageLog
 
     [LoggerMessage(2006, LogLevel.Warning, "State {StateName} of grain {GrainId} has a new data key but no state, and the pair cannot be asked: read as a first write that stopped")]
     public static partial void FirstWriteUnverified(ILogger logger, string grainId, string stateName);
+
+    [LoggerMessage(2007, LogLevel.Warning, "The version record of state {StateName} of grain {GrainId} could not be written (status {Status}); it lags until the next write")]
+    public static partial void VersionRecordLagging(ILogger logger, string grainId, string stateName, int status);
 }

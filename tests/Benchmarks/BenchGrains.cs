@@ -16,6 +16,9 @@ public interface IStateBench : IGrainWithIntegerKey
 /// <summary>The <c>secure</c> chain with the activation's comparison with the pair's copy turned off (the integrity benchmark's "before").</summary>
 public interface ISecureUncheckedStateBench : IStateBench;
 
+/// <summary>The <c>secure</c> chain with the version record kept in the witness's account.</summary>
+public interface ISecureRecordedStateBench : IStateBench;
+
 /// <summary>The encrypted variant, replicated to the pair region (the <c>secure</c> storage as the silo registers it).</summary>
 public interface ISecureStateBench : IStateBench;
 
@@ -50,6 +53,10 @@ public abstract class StateBenchGrain(IPersistentState<BenchState> state) : Grai
 
     public Task<int> SizeAsync() => Task.FromResult(state.State.Data.Length);
 }
+
+/// <summary>State on the benchmark's <c>secure-recorded</c> storage: the <c>secure</c> chain and the version record.</summary>
+public sealed class SecureRecordedStateBenchGrain([PersistentState("s", IntegrityBenchmark.RecordedProvider)] IPersistentState<BenchState> state)
+    : StateBenchGrain(state), ISecureRecordedStateBench;
 
 /// <summary>State on the benchmark's <c>secure-unchecked</c> storage: the <c>secure</c> chain, its copy never compared with the pair's.</summary>
 public sealed class SecureUncheckedStateBenchGrain([PersistentState("s", IntegrityBenchmark.UncheckedProvider)] IPersistentState<BenchState> state)

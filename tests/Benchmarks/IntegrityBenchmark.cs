@@ -1,8 +1,11 @@
 using System.Security.Cryptography;
+using Custodian.Hosting;
 using Custodian.Silo;
 using Custodian.Silo.Regions;
 using Custodian.Silo.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using Orleans.Runtime.Hosting;
 using Orleans.Storage;
 
@@ -21,22 +24,33 @@ internal static class IntegrityBenchmark
     /// <summary>The benchmark's unchecked <c>secure</c> chain.</summary>
     public const string UncheckedProvider = "secure-unchecked";
 
+    /// <summary>The benchmark's <c>secure</c> chain with the version record kept (in the witness's Azurite).</summary>
+    public const string RecordedProvider = "secure-recorded";
+
     private const int Rounds = 5;
     private const int Grains = 300;
     private const int Concurrency = 16;
     private const int Ops = 3_000;
     private const int PayloadBytes = 1024;
 
-    /// <summary>Registers <see cref="UncheckedProvider"/>: Encrypted → Replicated → this region's and the pair's tables, comparison off.</summary>
-    public static void AddUncheckedStorage(ISiloBuilder silo, SecureStorageOptions options) =>
+    /// <summary>
+    /// Registers <see cref="UncheckedProvider"/> (Encrypted → Replicated → this region's and the pair's tables, comparison
+    /// off) and <see cref="RecordedProvider"/> (the same, comparison on, and the version record kept).
+    /// </summary>
+    public static void AddVariantStorages(ISiloBuilder silo, RegionStores stores, SecureStorageOptions options)
+    {
         silo.Services.AddGrainStorage(UncheckedProvider, (sp, _) =>
         {
-            var replicated = new ReplicatedGrainStorage(
-                sp.GetRequiredKeyedService<IGrainStorage>(SecureStorageExtensions.InnerName), sp.GetRequiredService<PairReplica>(), sp.GetRequiredService<RegionFence>());
-            var encrypted = SecureStorageExtensions.Encrypted(sp, replicated, options);
+            var encrypted = SecureStorageExtensions.Encrypted(sp, Replicated(sp), options);
             encrypted.CompareWithPair = false;
             return encrypted;
         });
+        silo.Services.AddGrainStorage(RecordedProvider, (sp, _) => SecureStorageExtensions.Encrypted(sp, Replicated(sp), options, new VersionRecord(
+            stores.Witness.GetTableClient(VersionRecord.TableName), sp.GetRequiredService<AuditKeys>(), sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId)));
+
+        static ReplicatedGrainStorage Replicated(IServiceProvider sp) => new(
+            sp.GetRequiredKeyedService<IGrainStorage>(SecureStorageExtensions.InnerName), sp.GetRequiredService<PairReplica>(), sp.GetRequiredService<RegionFence>());
+    }
 
     public static async Task RunOnAsync(IServiceProvider services)
     {
@@ -47,6 +61,7 @@ internal static class IntegrityBenchmark
         [
             ("checked", i => grains.GetGrain<ISecureStateBench>(i % Grains)),
             ("unchecked", i => grains.GetGrain<ISecureUncheckedStateBench>(i % Grains)),
+            ("recorded", i => grains.GetGrain<ISecureRecordedStateBench>(i % Grains)),
         ];
         foreach (var (_, grain) in variants)
         {
@@ -59,7 +74,7 @@ internal static class IntegrityBenchmark
         var results = measures.ToDictionary(m => m, _ => variants.ToDictionary(v => v.Name, _ => new List<Measure.Result>()));
         for (var round = 0; round < Rounds; round++)
         {
-            foreach (var (name, grain) in round % 2 == 0 ? variants : Enumerable.Reverse(variants))
+            foreach (var (name, grain) in round % 2 == 0 ? variants : Enumerable.Reverse(variants).ToArray())
             {
                 await management.ForceActivationCollection(TimeSpan.Zero);
                 results["cold activation"][name].Add(await Measure.ClosedLoopAsync(i => grain(i).SizeAsync(), Grains, Concurrency));
@@ -72,15 +87,15 @@ internal static class IntegrityBenchmark
         Console.WriteLine();
         Console.WriteLine($"Integrity checks: {Grains} grains per variant, 1 KiB states, {Concurrency} callers, {Rounds} rounds (cold: {Grains} activations per round; others: {Ops:N0} ops)");
         Console.WriteLine("medians of rounds (min-max); ratio checked/unchecked = median of the per-round ratios (min-max)");
-        Console.WriteLine($"{"measure",-16} {"",-9} {"checked",-26} {"unchecked",-26} ratio");
+        Console.WriteLine($"{"measure",-16} {"",-9} {"checked",-26} {"unchecked",-26} {"recorded",-26} checked/unchecked    recorded/checked");
         foreach (var measure in measures)
         {
             var c = results[measure]["checked"];
             var u = results[measure]["unchecked"];
+            var rec = results[measure]["recorded"];
             foreach (var (label, of) in new (string, Func<Measure.Result, double>)[] { ("ops/s", r => r.Throughput), ("p50 ms", r => r.P50), ("p99 ms", r => r.P99) })
             {
-                var ratios = c.Zip(u, (x, y) => of(x) / of(y)).ToList();
-                Console.WriteLine($"{measure,-16} {label,-9} {Cell(c.Select(of)),-26} {Cell(u.Select(of)),-26} {Median(ratios):F3} ({ratios.Min():F2}-{ratios.Max():F2})");
+                Console.WriteLine($"{measure,-16} {label,-9} {Cell(c.Select(of)),-26} {Cell(u.Select(of)),-26} {Cell(rec.Select(of)),-26} {Ratio(c, u, of),-20} {Ratio(rec, c, of)}");
             }
         }
 
@@ -89,6 +104,12 @@ internal static class IntegrityBenchmark
         var write = results["write"]["checked"];
         EnvelopeCryptoTiming.Print(payload, "checked (read = cold activation)",
             (Median(write.Select(r => r.Throughput)), Median(write.Select(r => r.P50))), (Median(cold.Select(r => r.Throughput)), Median(cold.Select(r => r.P50))));
+    }
+
+    private static string Ratio(List<Measure.Result> numerator, List<Measure.Result> denominator, Func<Measure.Result, double> of)
+    {
+        var ratios = numerator.Zip(denominator, (x, y) => of(x) / of(y)).ToList();
+        return $"{Median(ratios):F3} ({ratios.Min():F2}-{ratios.Max():F2})";
     }
 
     private static string Cell(IEnumerable<double> rounds)

@@ -92,7 +92,7 @@ internal static class StorageBenchmark
             silo.AddCustodianGrainServices(stores, storageOptions, new Custodian.Keys.KeyRotationOptions(),
                 AuditKeys.Load(new AuditOptions { KeyFile = Path.Combine(folder, "audit.key"), CreateKeyIfMissing = true }));
             AddSingleRegionStorage(silo, stores, storageOptions);
-            IntegrityBenchmark.AddUncheckedStorage(silo, storageOptions);
+            IntegrityBenchmark.AddVariantStorages(silo, stores, storageOptions);
             // The failover loop records moves in the trail; none happen here, and nothing measured is audited.
             silo.Services.AddSingleton<Custodian.Audit.IAuditTrail, AuditBenchmark.NoAuditTrail>();
             silo.AddAzureTableGrainStorage(PlainProvider, table =>
