@@ -74,6 +74,8 @@ public static class SecureStorageExtensions
             sp.GetRequiredKeyedService<ShredLedger>(Pair),
             sp.GetRequiredService<ReplicationBacklog>(),
             options,
+            auditKeys,
+            ServiceId(sp),
             sp.GetRequiredService<IGrainFactory>(),
             sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
             sp.GetRequiredService<ILogger<PairReplica>>()));

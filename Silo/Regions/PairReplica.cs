@@ -26,6 +26,8 @@ public sealed partial class PairReplica(
     ShredLedger pairLedger,
     ReplicationBacklog backlog,
     SecureStorageOptions storage,
+    AuditKeys integrity,
+    string serviceId,
     IGrainFactory grains,
     IMeterFactory meters,
     ILogger<PairReplica> logger) : ILifecycleParticipant<ISiloLifecycle>
@@ -395,8 +397,16 @@ public sealed partial class PairReplica(
                 await ownStates.ReadStateAsync(stateName, grainId, own);
                 if (own.RecordExists && own.State is { } envelope)
                 {
-                    // The pair may meanwhile hold the same or a newer copy (a later write replicated directly).
-                    await CopyStateAsync(stateName, grainId, envelope, null);
+                    if (await AuthenticAsync(envelope, stateName, grainId))
+                    {
+                        // The pair may meanwhile hold the same or a newer copy (a later write replicated directly).
+                        await CopyStateAsync(stateName, grainId, envelope, null);
+                    }
+                    else
+                    {
+                        // Never copied over the pair's: the activation refuses this copy, and a resync repairs it from the pair's.
+                        LogNotCopied(logger, grainId.ToString(), stateName);
+                    }
                 }
 
                 break;
@@ -442,7 +452,8 @@ public sealed partial class PairReplica(
                 // The pair's copy changed since we last saw it: compare versions, then retry on its ETag.
                 var held = new GrainState<EncryptedEnvelope>();
                 await pairStates.ReadStateAsync(stateName, grainId, held);
-                if (held.RecordExists && held.State is { } theirs && !Newer(envelope, theirs))
+                // Only an authentic copy can make this write stale: one that fails its check (planted to block writes) is replaced.
+                if (held.RecordExists && held.State is { } theirs && !Newer(envelope, theirs) && await AuthenticAsync(theirs, stateName, grainId))
                 {
                     return null;
                 }
@@ -452,6 +463,30 @@ public sealed partial class PairReplica(
         }
 
         throw new InconsistentStateException($"The pair's copy of a state of grain {grainId} kept changing; the write was not replicated.");
+    }
+
+    /// <summary>Whether an envelope is authentic for the grain and state: a tombstone with its MAC, or one that opens under the grain's key here.</summary>
+    private async Task<bool> AuthenticAsync(EncryptedEnvelope envelope, string stateName, GrainId grainId)
+    {
+        var id = grainId.ToString();
+        if (envelope.Erased is not null)
+        {
+            return EnvelopeCipher.IsAuthenticTombstone(envelope, integrity, serviceId, id, stateName, storage.ReadUnstampedEnvelopes);
+        }
+
+        if (await ownKeys.FindAsync(id) is not { } key)
+        {
+            return false;
+        }
+
+        try
+        {
+            return EnvelopeCipher.Opens(envelope, key, serviceId, id, stateName, storage.ReadUnstampedEnvelopes);
+        }
+        finally
+        {
+            key.Destroy();
+        }
     }
 
     /// <summary>Whether <paramref name="mine"/> is newer than <paramref name="theirs"/> by (epoch, version).</summary>
@@ -530,6 +565,9 @@ public sealed partial class PairReplica(
 
     [LoggerMessage(5212, LogLevel.Information, "The pair region {Pair} is reachable again; draining the backlog")]
     private static partial void LogPairBack(ILogger logger, string pair);
+
+    [LoggerMessage(5214, LogLevel.Error, "The backlogged state {StateName} of grain {GrainId} fails its integrity check here and was not copied to the pair")]
+    private static partial void LogNotCopied(ILogger logger, string grainId, string stateName);
 
     [LoggerMessage(5213, LogLevel.Warning, "A replication pass failed ({Error}); the next one retries")]
     private static partial void LogTickFailed(ILogger logger, string error);

@@ -239,6 +239,26 @@ public sealed class StorageTamperCampaignTests(Platform platform, ITestOutputHel
         Assert.Equal(4, repaired["version"]!.GetValue<long>());
     }
 
+    [Fact]
+    public async Task AForgedNewerPairCopyDoesNotMakeTheNextWriteStale()
+    {
+        // Someone who can write only to the pair's account plants a copy claiming a much later write.
+        var tenant = Platform.NewId("planted");
+        var app = platform.Subjects(tenant);
+        var grainId = $"datasubject/{tenant}/s1";
+        await app.PutRecordAsync(new PutRecordRequest { TenantId = tenant, SubjectId = "s1", Record = SampleRecords.Contact("v1@example.org") });
+        var pairRow = await RowAsync(platform.PairAzurite, grainId);
+        var planted = Envelope(pairRow);
+        planted["version"] = 999;
+        await platform.PairAzurite.Tables.GetTableClient("CustodianState").UpdateEntityAsync(
+            new TableEntity(pairRow.PartitionKey, pairRow.RowKey) { ["Data"] = System.Text.Encoding.UTF8.GetBytes(planted.ToJsonString()) }, ETag.All, TableUpdateMode.Replace);
+
+        await app.PutRecordAsync(new PutRecordRequest { TenantId = tenant, SubjectId = "s1", Record = SampleRecords.Contact("v2@example.org") });
+
+        Assert.Equal(2, Envelope(await RowAsync(platform.PairAzurite, grainId))["version"]!.GetValue<long>());
+        Assert.Equal(Data(await RowAsync(platform.Azurite, grainId)), Data(await RowAsync(platform.PairAzurite, grainId)));
+    }
+
     /// <summary>
     /// Stores the state as it is, changes it, puts the earlier envelope back in this region and judges what follows:
     /// returns the finding the refusal named.
