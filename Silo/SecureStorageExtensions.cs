@@ -51,6 +51,9 @@ public static class SecureStorageExtensions
             stores.Tables.GetTableClient(options.TombstoneTable), stores.Tables.GetTableClient(options.ReceiptTable), ServiceId(sp), auditKeys, options.ReadUnstampedEnvelopes));
         services.AddKeyedSingleton(Pair, (sp, _) => new ShredLedger(
             stores.PairTables.GetTableClient(options.TombstoneTable), stores.PairTables.GetTableClient(options.ReceiptTable), ServiceId(sp), auditKeys, options.ReadUnstampedEnvelopes));
+        services.AddSingleton(sp => new IntegrityAlerts(
+            sp.GetRequiredService<IGrainFactory>(), stores.Region, sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetRequiredService<ILogger<IntegrityAlerts>>()));
+        services.AddSingleton(sp => new EnvelopeAuthenticity(sp.GetRequiredService<DataKeyStore>(), auditKeys, ServiceId(sp), options.ReadUnstampedEnvelopes));
         services.AddSingleton(new WitnessTable(stores.Witness.GetTableClient(RegionStores.PlacementTable)));
         if (options.VersionRecord)
         {
@@ -74,8 +77,7 @@ public static class SecureStorageExtensions
             sp.GetRequiredKeyedService<ShredLedger>(Pair),
             sp.GetRequiredService<ReplicationBacklog>(),
             options,
-            auditKeys,
-            ServiceId(sp),
+            sp.GetRequiredService<EnvelopeAuthenticity>(),
             sp.GetRequiredService<IGrainFactory>(),
             sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
             sp.GetRequiredService<ILogger<PairReplica>>()));
@@ -105,7 +107,7 @@ public static class SecureStorageExtensions
         sp.GetRequiredService<RegionFence>(),
         sp.GetRequiredService<PairReplica>(),
         sp.GetRequiredService<AuditKeys>(),
-        sp.GetRequiredService<IGrainFactory>(),
+        sp.GetRequiredService<IntegrityAlerts>(),
         sp.GetRequiredService<IOptions<ClusterOptions>>(),
         sp.GetRequiredService<ILogger<EncryptedGrainStorage>>(),
         versions ?? sp.GetService<VersionRecord>());

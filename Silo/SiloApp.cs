@@ -139,7 +139,7 @@ public static class SiloApp
             auditTables.GetTableClient("CustodianAudit"), auditKeys, services.GetRequiredService<IMeterFactory>(),
             pairAuditTables.GetTableClient("CustodianAudit"), services.GetRequiredService<PairReplica>(), services.GetRequiredService<RegionFence>(),
             auditTables.GetTableClient(AuditCheckpointRows.Table), pairAuditTables.GetTableClient(AuditCheckpointRows.Table),
-            new AuditAlerts(services.GetRequiredService<IGrainFactory>(), silo.Region, services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<AuditAlerts>>()),
+            services.GetRequiredService<IntegrityAlerts>(),
             auditIntegrity.AcceptUnauthenticatedHeads, services.GetRequiredService<ILogger<TableAuditStore>>()));
         builder.Services.AddHealthChecks();
         return builder;

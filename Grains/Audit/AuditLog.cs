@@ -23,6 +23,4 @@ public static partial class AuditLog
     [LoggerMessage(7306, LogLevel.Warning, "Audit partition {Partition}: the pair region {Pair} did not answer ({Error}); the head is taken without comparing it")]
     public static partial void PairHeadUnread(ILogger logger, string partition, string pair, string error);
 
-    [LoggerMessage(7307, LogLevel.Error, "Audit partition {Partition}: the security alert for a finding could not be raised")]
-    public static partial void AlertFailed(ILogger logger, Exception exception, string partition);
 }

@@ -47,7 +47,7 @@ internal sealed class TableAuditStore : IAuditStore
     private readonly Counter<long> _rowsRead;
     private readonly TableClient? _checkpoints;
     private readonly TableClient? _pairCheckpoints;
-    private readonly AuditAlerts? _alerts;
+    private readonly IntegrityAlerts? _alerts;
     private readonly bool _acceptUnauthenticatedHeads;
     private readonly ILogger _logger;
     private bool _created;
@@ -68,7 +68,7 @@ internal sealed class TableAuditStore : IAuditStore
         RegionFence? fence = null,
         TableClient? checkpoints = null,
         TableClient? pairCheckpoints = null,
-        AuditAlerts? alerts = null,
+        IntegrityAlerts? alerts = null,
         bool acceptUnauthenticatedHeads = false,
         ILogger<TableAuditStore>? logger = null)
     {
@@ -98,7 +98,7 @@ internal sealed class TableAuditStore : IAuditStore
 
         if (!check.Sound)
         {
-            _alerts?.Raise(partition, check.Problem!);
+            Alert(partition, check.Problem!);
             return check;
         }
 
@@ -154,7 +154,7 @@ internal sealed class TableAuditStore : IAuditStore
         if (pair.State == HeadState.Forged || (pair.State == HeadState.Unauthenticated && !_acceptUnauthenticatedHeads))
         {
             // Not a copy to compare with; this region's own head stands on its MAC.
-            _alerts?.Raise(partition, $"the copy of its head in the pair region {_replica.Pair} fails its MAC (or carries none): it was forged or edited there");
+            Alert(partition, $"the copy of its head in the pair region {_replica.Pair} fails its MAC (or carries none): it was forged or edited there");
             return own;
         }
 
@@ -515,14 +515,14 @@ internal sealed class TableAuditStore : IAuditStore
                 // read, once a period): a trail cut back and written over must not erase the evidence of what it was.
                 if (stored.Sequence >= checkpoint.Sequence || await HashAtAsync(checkpoint.Partition, stored.Sequence) != stored.Hash)
                 {
-                    _alerts?.Raise(checkpoint.Partition, string.Create(CultureInfo.InvariantCulture,
+                    Alert(checkpoint.Partition, string.Create(CultureInfo.InvariantCulture,
                         $"the pair region {_replica.Pair} holds a checkpoint of entry {stored.Sequence} that its head (entry {checkpoint.Sequence}) does not extend: the trail was cut back or rewritten"));
                     return stored;
                 }
             }
             else
             {
-                _alerts?.Raise(checkpoint.Partition, $"its checkpoint in the pair region {_replica.Pair} failed its MAC (forged or edited there); it is replaced");
+                Alert(checkpoint.Partition, $"its checkpoint in the pair region {_replica.Pair} failed its MAC (forged or edited there); it is replaced");
             }
 
             await _pairCheckpoints.UpdateEntityAsync(AuditCheckpointRows.ToEntity(checkpoint), existing.Value!.ETag, TableUpdateMode.Replace);
@@ -632,6 +632,15 @@ internal sealed class TableAuditStore : IAuditStore
     }
 
     /// <summary>The table partition of an audit partition (table keys may not contain '/').</summary>
+    /// <summary>Logs a finding (partition and sequences only) and raises its <c>audit-tamper</c> alert, once per silo process.</summary>
+    private void Alert(string partition, string finding)
+    {
+        if (_alerts?.Raise(Custodian.Security.SecurityRuleNames.AuditTamper, $"audit partition {partition}: {finding}") == true)
+        {
+            AuditLog.IntegrityFinding(_logger, partition, finding);
+        }
+    }
+
     public static string Key(string partition) => partition.Replace('/', '-');
 
     /// <summary>

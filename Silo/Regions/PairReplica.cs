@@ -26,8 +26,7 @@ public sealed partial class PairReplica(
     ShredLedger pairLedger,
     ReplicationBacklog backlog,
     SecureStorageOptions storage,
-    AuditKeys integrity,
-    string serviceId,
+    EnvelopeAuthenticity authenticity,
     IGrainFactory grains,
     IMeterFactory meters,
     ILogger<PairReplica> logger) : ILifecycleParticipant<ISiloLifecycle>
@@ -397,7 +396,7 @@ public sealed partial class PairReplica(
                 await ownStates.ReadStateAsync(stateName, grainId, own);
                 if (own.RecordExists && own.State is { } envelope)
                 {
-                    if (await AuthenticAsync(envelope, stateName, grainId))
+                    if (await authenticity.IsAuthenticAsync(envelope, grainId.ToString(), stateName))
                     {
                         // The pair may meanwhile hold the same or a newer copy (a later write replicated directly).
                         await CopyStateAsync(stateName, grainId, envelope, null);
@@ -453,7 +452,7 @@ public sealed partial class PairReplica(
                 var held = new GrainState<EncryptedEnvelope>();
                 await pairStates.ReadStateAsync(stateName, grainId, held);
                 // Only an authentic copy can make this write stale: one that fails its check (planted to block writes) is replaced.
-                if (held.RecordExists && held.State is { } theirs && !Newer(envelope, theirs) && await AuthenticAsync(theirs, stateName, grainId))
+                if (held.RecordExists && held.State is { } theirs && !Newer(envelope, theirs) && await authenticity.IsAuthenticAsync(theirs, grainId.ToString(), stateName))
                 {
                     return null;
                 }
@@ -463,30 +462,6 @@ public sealed partial class PairReplica(
         }
 
         throw new InconsistentStateException($"The pair's copy of a state of grain {grainId} kept changing; the write was not replicated.");
-    }
-
-    /// <summary>Whether an envelope is authentic for the grain and state: a tombstone with its MAC, or one that opens under the grain's key here.</summary>
-    private async Task<bool> AuthenticAsync(EncryptedEnvelope envelope, string stateName, GrainId grainId)
-    {
-        var id = grainId.ToString();
-        if (envelope.Erased is not null)
-        {
-            return EnvelopeCipher.IsAuthenticTombstone(envelope, integrity, serviceId, id, stateName, storage.ReadUnstampedEnvelopes);
-        }
-
-        if (await ownKeys.FindAsync(id) is not { } key)
-        {
-            return false;
-        }
-
-        try
-        {
-            return EnvelopeCipher.Opens(envelope, key, serviceId, id, stateName, storage.ReadUnstampedEnvelopes);
-        }
-        finally
-        {
-            key.Destroy();
-        }
     }
 
     /// <summary>Whether <paramref name="mine"/> is newer than <paramref name="theirs"/> by (epoch, version).</summary>

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using Custodian.Hosting;
@@ -29,12 +28,11 @@ internal sealed partial class RegionReplication(
     SecureStorageOptions storage,
     DataKeyStore ownKeys,
     [FromKeyedServices(SecureStorageExtensions.Pair)] DataKeyStore pairKeys,
-    AuditKeys integrity,
+    EnvelopeAuthenticity authenticity,
     Microsoft.Extensions.Options.IOptions<Orleans.Configuration.ClusterOptions> cluster,
     ILogger<RegionReplication> logger) : IRegionReplication
 {
     private const string AuditTable = "CustodianAudit";
-    private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web);
 
     public Task<RegionStatus> StatusAsync()
     {
@@ -444,40 +442,12 @@ internal sealed partial class RegionReplication(
     /// </summary>
     private async Task<EncryptedEnvelope?> AuthenticAsync(TableEntity row)
     {
-        EncryptedEnvelope? envelope;
-        try
-        {
-            envelope = TableRows.EnvelopeOf(row)?.Deserialize<EncryptedEnvelope>(Json);
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return null;
-        }
-
-        var serviceId = cluster.Value.ServiceId;
-        if (envelope is null || TableRows.StateKey(serviceId, envelope.Grain) != row.PartitionKey)
-        {
-            return null; // not an envelope, or one moved from another grain's row
-        }
-
-        if (envelope.Erased is not null)
-        {
-            return EnvelopeCipher.IsAuthenticTombstone(envelope, integrity, serviceId, envelope.Grain, row.RowKey, storage.ReadUnstampedEnvelopes) ? envelope : null;
-        }
-
-        if (await ownKeys.FindAsync(envelope.Grain) is not { } key)
-        {
-            return null;
-        }
-
-        try
-        {
-            return EnvelopeCipher.Opens(envelope, key, serviceId, envelope.Grain, row.RowKey, storage.ReadUnstampedEnvelopes) ? envelope : null;
-        }
-        finally
-        {
-            key.Destroy();
-        }
+        var envelope = EnvelopeSerializer.Read(TableRows.EnvelopeOf(row));
+        return envelope is not null
+            && TableRows.StateKey(cluster.Value.ServiceId, envelope.Grain) == row.PartitionKey // not moved from another grain's row
+            && await authenticity.IsAuthenticAsync(envelope, envelope.Grain, row.RowKey)
+            ? envelope
+            : null;
     }
 
     private enum StateMove

@@ -18,11 +18,9 @@ public sealed class ReplicatedGrainStorage(IGrainStorage own, PairReplica pair, 
     {
         var stored = Envelopes(grainState);
         await fence.AuthorizeAsync(PlacementScope.Of(grainId, fence.Region));
-        // The pair's copy is read alongside this region's when the activation knows none yet (its first read): the
-        // encrypting storage compares the two stamps, so a rolled-back or reset copy shows; a re-read keeps the
-        // ETag it knows (if the pair's copy changed meanwhile, the next write finds out).
-        var known = Tag.Parse(stored.ETag).Pair;
-        var pairCopy = known is not null ? Task.FromResult(PairCopy.Unknown with { ETag = known }) : pair.PairCopyAsync(stateName, grainId);
+        // The pair's copy is read alongside this region's (for the next write's compare on its ETag): the encrypting
+        // storage authenticates both and compares their stamps, so a rolled-back or reset copy shows.
+        var pairCopy = pair.PairCopyAsync(stateName, grainId);
         await Task.WhenAll(own.ReadStateAsync(stateName, grainId, stored), pairCopy);
         var envelope = stored.RecordExists ? stored.State : null;
         var theirs = await pairCopy;

@@ -1,6 +1,5 @@
-using System.Collections.Concurrent;
-using Azure;
 using System.Security.Cryptography;
+using Azure;
 using Custodian.Hosting;
 using Custodian.Security;
 using Custodian.Silo.Regions;
@@ -31,7 +30,7 @@ public sealed class EncryptedGrainStorage(
     RegionFence fence,
     PairReplica replica,
     AuditKeys integrity,
-    IGrainFactory grains,
+    IntegrityAlerts alerts,
     IOptions<ClusterOptions> cluster,
     ILogger<EncryptedGrainStorage> logger,
     VersionRecord? versions = null) : IGrainStorage, ILifecycleParticipant<ISiloLifecycle>
@@ -40,7 +39,7 @@ public sealed class EncryptedGrainStorage(
     public static readonly TimeSpan UnverifiedFirstWrite = TimeSpan.FromMinutes(5);
 
     private readonly string _serviceId = cluster.Value.ServiceId;
-    private readonly ConcurrentDictionary<string, byte> _alerted = new(StringComparer.Ordinal);
+    private readonly EnvelopeAuthenticity _authenticity = new(keys, integrity, cluster.Value.ServiceId, options.ReadUnstampedEnvelopes);
 
     /// <summary>Whether an activation's copy is compared with the pair's (always, but for the benchmark's "before" variant).</summary>
     internal bool CompareWithPair { get; set; } = true;
@@ -69,7 +68,7 @@ public sealed class EncryptedGrainStorage(
             var known = await ledger.FindTombstoneAsync(id);
             if (known is null && !await replica.ShredPendingAsync(read.Scope, id))
             {
-                throw await RefuseAsync(read, "its data key is missing but no shred of it is recorded");
+                throw Refuse(read, "its data key is missing but no shred of it is recorded");
             }
 
             Reset(grainState, new ErasureRecord(known?.At ?? DateTimeOffset.UnixEpoch, known?.ReceiptId ?? "", "", "data key destroyed"));
@@ -91,7 +90,7 @@ public sealed class EncryptedGrainStorage(
         try
         {
             await CompareWithPairAsync(read, own);
-            await CompareWithRecordAsync(read, own.Stamp);
+            CompareWithRecord(read, own.Stamp);
             grainState.State = serializer.Deserialize<T>(plaintext);
             grainState.RecordExists = true;
             holder?.Hold(key);
@@ -216,17 +215,17 @@ public sealed class EncryptedGrainStorage(
         var found = "its state row is missing";
         if (read.Own is { Erased: { } tombstone } own)
         {
-            if (EnvelopeCipher.IsAuthenticTombstone(own, integrity, _serviceId, read.Id, read.StateName, options.ReadUnstampedEnvelopes))
+            if (_authenticity.IsAuthentic(own, null, read.Id, read.StateName))
             {
                 // Valid only while the data key is gone and a shred of this grain is on record (or under way).
                 if (read.Key is not null)
                 {
-                    throw await RefuseAsync(read, "it is stored as a tombstone while its data key exists");
+                    throw Refuse(read, "it is stored as a tombstone while its data key exists");
                 }
 
                 if ((await ledger.GetReceiptAsync(tombstone.ReceiptId))?.GrainId != read.Id && !await replica.ShredPendingAsync(read.Scope, read.Id))
                 {
-                    throw await RefuseAsync(read, "its tombstone names a shred receipt the ledger does not hold");
+                    throw Refuse(read, "its tombstone names a shred receipt the ledger does not hold");
                 }
 
                 return new ErasureRecord(tombstone.At, tombstone.ReceiptId, "", "");
@@ -241,7 +240,7 @@ public sealed class EncryptedGrainStorage(
 
         if (read.Own is not null)
         {
-            await AlertAsync(read, found);
+            Alert(read, found);
             grainState.ETag = ReplicatedGrainStorage.Unversioned(grainState.ETag); // its stamp counts for nothing
         }
 
@@ -251,13 +250,13 @@ public sealed class EncryptedGrainStorage(
             return new ErasureRecord(gone.At, gone.ReceiptId, "", ""); // a grain a restore left out because it was erased
         }
 
-        await CompareWithRecordAsync(read, null, found);
+        CompareWithRecord(read, null, found);
         if (read.Key is null)
         {
             // No key and no state: a new grain.
             if (theirs is not null && theirs.Writer == fence.Region && (theirs.Erased is null || Authentic(read, theirs)))
             {
-                throw await RefuseAsync(read, $"{found} and its data key is gone, while {fence.Pair} holds a copy written here ({theirs.Stamp})");
+                throw Refuse(read, $"{found} and its data key is gone, while {fence.Pair} holds a copy written here ({theirs.Stamp})");
             }
 
             return null;
@@ -282,7 +281,7 @@ public sealed class EncryptedGrainStorage(
 
         if (theirs is not null && theirs.Writer == fence.Region && Authentic(read, theirs))
         {
-            throw await RefuseAsync(read, $"{found} while its data key exists and {fence.Pair} holds a copy written here ({theirs.Stamp})");
+            throw Refuse(read, $"{found} while its data key exists and {fence.Pair} holds a copy written here ({theirs.Stamp})");
         }
 
         return null;
@@ -304,7 +303,7 @@ public sealed class EncryptedGrainStorage(
         {
             if (own.Writer == fence.Region && own.Version > 1 && !await replica.BackloggedAsync(read.Scope, read.StateName, read.GrainId))
             {
-                await AlertAsync(read, $"the copy in {fence.Pair} is missing (this region's is {own.Stamp})");
+                Alert(read, $"the copy in {fence.Pair} is missing (this region's is {own.Stamp})");
             }
 
             return;
@@ -312,7 +311,7 @@ public sealed class EncryptedGrainStorage(
 
         if (!Authentic(read, theirs))
         {
-            await AlertAsync(read, $"the copy in {fence.Pair} fails its integrity check");
+            Alert(read, $"the copy in {fence.Pair} fails its integrity check");
             return;
         }
 
@@ -320,7 +319,7 @@ public sealed class EncryptedGrainStorage(
         {
             if (theirs.Writer == fence.Region)
             {
-                throw await RefuseAsync(read, $"it was rolled back: this copy is {own.Stamp}, while {fence.Pair} holds a later write made here ({theirs.Stamp})");
+                throw Refuse(read, $"it was rolled back: this copy is {own.Stamp}, while {fence.Pair} holds a later write made here ({theirs.Stamp})");
             }
 
             return; // a write of the earlier writer that never reached this region before the writer changed
@@ -329,7 +328,7 @@ public sealed class EncryptedGrainStorage(
         if (own.Stamp.IsNewerThan(theirs.Stamp) && own.Version != theirs.Version + 1
             && !await replica.BackloggedAsync(read.Scope, read.StateName, read.GrainId))
         {
-            await AlertAsync(read, $"the copy in {fence.Pair} is older ({theirs.Stamp}) than this region's ({own.Stamp}) and not in the backlog: it was rolled back");
+            Alert(read, $"the copy in {fence.Pair} is older ({theirs.Stamp}) than this region's ({own.Stamp}) and not in the backlog: it was rolled back");
         }
     }
 
@@ -337,7 +336,7 @@ public sealed class EncryptedGrainStorage(
     /// Compares a copy's stamp (null: no readable copy, <paramref name="found"/> says why) with the version record, when
     /// one is kept: a later write recorded as made here means this copy was rolled back or reset.
     /// </summary>
-    private async Task CompareWithRecordAsync(StateRead read, EnvelopeStamp? stamp, string found = "")
+    private void CompareWithRecord(StateRead read, EnvelopeStamp? stamp, string found = "")
     {
         if (read.Recorded is not { } recorded)
         {
@@ -346,52 +345,35 @@ public sealed class EncryptedGrainStorage(
 
         if (!recorded.Authentic)
         {
-            await AlertAsync(read, "its version record fails its MAC");
+            Alert(read, "its version record fails its MAC");
             return;
         }
 
         if (recorded.Stamp.Writer == fence.Region && (stamp is null || recorded.Stamp.IsNewerThan(stamp.Value)))
         {
-            throw await RefuseAsync(read, stamp is null
+            throw Refuse(read, stamp is null
                 ? $"{found} while the version record holds a write made here ({recorded.Stamp})"
                 : $"it was rolled back: this copy is {stamp}, while the version record holds a later write made here ({recorded.Stamp})");
         }
     }
 
-    /// <summary>Whether the pair's copy is authentic: a tombstone with its MAC, or an envelope that opens under this grain's key.</summary>
-    private bool Authentic(StateRead read, EncryptedEnvelope theirs) => theirs.Erased is not null
-        ? EnvelopeCipher.IsAuthenticTombstone(theirs, integrity, _serviceId, read.Id, read.StateName, options.ReadUnstampedEnvelopes)
-        : read.Key is { } key && EnvelopeCipher.Opens(theirs, key, _serviceId, read.Id, read.StateName, options.ReadUnstampedEnvelopes);
+    private bool Authentic(StateRead read, EncryptedEnvelope theirs) => _authenticity.IsAuthentic(theirs, read.Key, read.Id, read.StateName);
 
     /// <summary>Raises the security alert for a finding and returns the DATA_LOSS refusal of the read; nothing stored is changed.</summary>
-    private async Task<StoredStateIntegrityException> RefuseAsync(StateRead read, string finding)
+    private StoredStateIntegrityException Refuse(StateRead read, string finding)
     {
         StorageLog.IntegrityFailure(logger, read.Id, read.StateName);
-        await AlertAsync(read, finding);
+        Alert(read, finding);
         return new StoredStateIntegrityException(
             $"The stored state '{read.StateName}' of grain {read.Id} in region {fence.Region} was refused: {finding}. Nothing was read and the stored copies are unchanged; "
             + "`custodian regions resync` repairs it where the other region holds an authentic newer copy.", finding);
     }
 
-    /// <summary>Raises <c>state-integrity</c> once per grain, state and finding in this silo's life (a refused grain is retried by its callers).</summary>
-    private async Task AlertAsync(StateRead read, string finding)
+    /// <summary>Logs a finding and raises <c>state-integrity</c> for it (once per grain, state and finding in this silo's life).</summary>
+    private void Alert(StateRead read, string finding)
     {
         StorageLog.IntegrityFinding(logger, read.Id, read.StateName, finding);
-        if (read.GrainId.Type.ToString() == "securityalerts" || !_alerted.TryAdd($"{read.Id}|{read.StateName}|{finding}", 0))
-        {
-            return; // the alerts grain's own state: logged only (raising would wait for its own activation)
-        }
-
-        try
-        {
-            await grains.GetGrain<ISecurityAlertsGrain>(fence.Region).RaiseAsync(
-                SecurityRuleNames.StateIntegrity, $"custodian:silo/{fence.Region}", DateTimeOffset.UtcNow, $"state '{read.StateName}' of grain {read.Id}: {finding}");
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            _alerted.TryRemove($"{read.Id}|{read.StateName}|{finding}", out _);
-            StorageLog.AlertFailed(logger, read.Id, e.GetType().Name);
-        }
+        alerts.Raise(SecurityRuleNames.StateIntegrity, $"state '{read.StateName}' of grain {read.Id}: {finding}");
     }
 
     /// <summary>One read under check: the grain, its scope, the copies found and the grain's data key (null: none).</summary>

@@ -16,6 +16,19 @@ public sealed class EnvelopeSerializer : IGrainStorageSerializer
         ? BinaryData.FromObjectAsJson(envelope, Json)
         : throw new NotSupportedException($"The secure storage's inner store holds envelopes only, not {typeof(T).Name}.");
 
+    /// <summary>The envelope in a state row's JSON (as <see cref="Regions.TableRows.EnvelopeOf"/> reads it), or null when it is none.</summary>
+    public static EncryptedEnvelope? Read(System.Text.Json.Nodes.JsonNode? json)
+    {
+        try
+        {
+            return json?.Deserialize<EncryptedEnvelope>(Json);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     public T Deserialize<T>(BinaryData input) => typeof(T) == typeof(EncryptedEnvelope)
         ? input.ToObjectFromJson<T>(Json)!
         : throw new NotSupportedException($"The secure storage's inner store holds envelopes only, not {typeof(T).Name}.");

@@ -15,8 +15,6 @@ internal static partial class StorageLog
     [LoggerMessage(2004, LogLevel.Error, "Stored state {StateName} of grain {GrainId}: {Finding}")]
     public static partial void IntegrityFinding(ILogger logger, string grainId, string stateName, string finding);
 
-    [LoggerMessage(2005, LogLevel.Error, "The security alert for stored state of grain {GrainId} could not be raised ({Error}); it is raised again on the next finding")]
-    public static partial void AlertFailed(ILogger logger, string grainId, string error);
 
     [LoggerMessage(2006, LogLevel.Warning, "State {StateName} of grain {GrainId} has a new data key but no state, and the pair cannot be asked: read as a first write that stopped")]
     public static partial void FirstWriteUnverified(ILogger logger, string grainId, string stateName);

@@ -24,6 +24,21 @@ public sealed class StoredEnvelopes(AzuriteServer azurite)
         throw new InvalidOperationException("No stored state for the subject.");
     }
 
+    /// <summary>The partition key of a grain's state rows (and of its version record), as the storage writes it.</summary>
+    public static string StateKey(string grainId) => Custodian.Silo.Regions.TableRows.StateKey("custodian", grainId);
+
+    /// <summary>The state row of a grain in <paramref name="azurite"/>, or null.</summary>
+    public static async Task<TableEntity?> RowOfAsync(AzuriteServer azurite, string grainId)
+    {
+        var key = StateKey(grainId);
+        await foreach (var row in azurite.Tables.GetTableClient("CustodianState").QueryAsync<TableEntity>(r => r.PartitionKey == key))
+        {
+            return row;
+        }
+
+        return null;
+    }
+
     /// <summary>The envelope JSON in a state row.</summary>
     public static JsonObject Envelope(TableEntity entity) => JsonNode.Parse(entity.GetBinary("Data"))!.AsObject();
 

@@ -147,7 +147,7 @@ public sealed class StorageTamperCampaignTests(Platform platform, ITestOutputHel
 
         // A forged tombstone on a grain that has nothing to lose does not block it: it is reported and overwritten.
         var fresh = Platform.NewId("subj");
-        var forgedRow = new TableEntity(TableRows($"datasubject/{tenant}/{fresh}"), "subject")
+        var forgedRow = new TableEntity(StoredEnvelopes.StateKey($"datasubject/{tenant}/{fresh}"), "subject")
         {
             ["Data"] = System.Text.Encoding.UTF8.GetBytes(new JsonObject
             {
@@ -214,13 +214,13 @@ public sealed class StorageTamperCampaignTests(Platform platform, ITestOutputHel
             [.. (await platform.SiloGrains.GetGrain<ISecurityAlertsGrain>(Platform.Region).ListAsync(since, 100)).Where(a => a.Rule == "state-integrity" && a.Detail.Contains(grainId, StringComparison.Ordinal))];
 
         // Act 1: one write behind
-        await pairStates.UpdateEntityAsync(TableRowsCopy(versions[1]), ETag.All, TableUpdateMode.Replace);
+        await pairStates.UpdateEntityAsync(StateRowCopy(versions[1]), ETag.All, TableUpdateMode.Replace);
         await Deactivate();
         var afterCrash = (await read()).Record.Fields["email"];
         var alertsAfterCrash = await AlertsAsync();
 
         // Act 2: two writes behind
-        await pairStates.UpdateEntityAsync(TableRowsCopy(versions[0]), ETag.All, TableUpdateMode.Replace);
+        await pairStates.UpdateEntityAsync(StateRowCopy(versions[0]), ETag.All, TableUpdateMode.Replace);
         await Deactivate();
         var afterRollback = (await read()).Record.Fields["email"];
         var alertsAfterRollback = await AlertsAsync();
@@ -290,7 +290,7 @@ public sealed class StorageTamperCampaignTests(Platform platform, ITestOutputHel
         var good = await RowAsync(platform.Azurite, grainId);
         var pairCopy = await RowAsync(platform.PairAzurite, grainId);
         await tamper(good);
-        var tampered = await FindRowAsync(platform.Azurite, grainId);
+        var tampered = await StoredEnvelopes.RowOfAsync(platform.Azurite, grainId);
         await Deactivate();
 
         var refused = await RefusalAsync(kind, read);
@@ -298,14 +298,14 @@ public sealed class StorageTamperCampaignTests(Platform platform, ITestOutputHel
 
         Assert.Equal(refused, again);
         Assert.DoesNotContain(grainId, refused, StringComparison.Ordinal);
-        Assert.Equal(Data(tampered), Data(await FindRowAsync(platform.Azurite, grainId)));
-        Assert.Equal(Data(pairCopy), Data(await FindRowAsync(platform.PairAzurite, grainId)));
+        Assert.Equal(Data(tampered), Data(await StoredEnvelopes.RowOfAsync(platform.Azurite, grainId)));
+        Assert.Equal(Data(pairCopy), Data(await StoredEnvelopes.RowOfAsync(platform.PairAzurite, grainId)));
 
         var report = await new RegionsClient(platform.Channel(platform.Token(null, "officer"))).ResyncAsync(new ResyncRequest { TenantId = scopeTenant });
         var states = report.Counts.Single(c => c.Kind == "states");
         Assert.True(states.Repaired >= 1, $"{kind}: the resync repaired nothing: {states}");
         Assert.Contains($"repaired in {Platform.Region}", states.Note, StringComparison.Ordinal);
-        Assert.Equal(Data(pairCopy), Data(await FindRowAsync(platform.Azurite, grainId)));
+        Assert.Equal(Data(pairCopy), Data(await StoredEnvelopes.RowOfAsync(platform.Azurite, grainId)));
         await Deactivate();
         try
         {
@@ -348,22 +348,9 @@ public sealed class StorageTamperCampaignTests(Platform platform, ITestOutputHel
     private Task Deactivate() => platform.SiloGrains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
 
     private static async Task<TableEntity> RowAsync(AzuriteServer azurite, string grainId) =>
-        await FindRowAsync(azurite, grainId) ?? throw new InvalidOperationException($"no state row of {grainId}");
+        await StoredEnvelopes.RowOfAsync(azurite, grainId) ?? throw new InvalidOperationException($"no state row of {grainId}");
 
-    private static async Task<TableEntity?> FindRowAsync(AzuriteServer azurite, string grainId)
-    {
-        var key = TableRows(grainId);
-        await foreach (var row in azurite.Tables.GetTableClient("CustodianState").QueryAsync<TableEntity>(r => r.PartitionKey == key))
-        {
-            return row;
-        }
-
-        return null;
-    }
-
-    private static string TableRows(string grainId) => $"custodian_{grainId}".Replace('/', '_');
-
-    private static TableEntity TableRowsCopy(TableEntity row) => new(row.PartitionKey, row.RowKey) { ["Data"] = row.GetBinary("Data") };
+    private static TableEntity StateRowCopy(TableEntity row) => new(row.PartitionKey, row.RowKey) { ["Data"] = row.GetBinary("Data") };
 
     private static JsonObject Envelope(TableEntity row) => JsonNode.Parse(row.GetBinary("Data"))!.AsObject();
 

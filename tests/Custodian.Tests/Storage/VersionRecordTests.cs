@@ -31,7 +31,7 @@ public sealed class VersionRecordTests(VersionRecordPlatform platform, ITestOutp
         await app.PutRecordAsync(new PutRecordRequest { TenantId = tenant, SubjectId = "s1", Record = SampleRecords.Contact("v1@example.org") });
         var first = (Own: await RowAsync(platform.Azurite, grainId), Pair: await RowAsync(platform.PairAzurite, grainId));
         await app.PutRecordAsync(new PutRecordRequest { TenantId = tenant, SubjectId = "s1", Record = SampleRecords.Contact("v2@example.org") });
-        var record = await platform.WitnessAzurite.Tables.GetTableClient("CustodianVersions").GetEntityAsync<TableEntity>($"custodian_{grainId}".Replace('/', '_'), "subject");
+        var record = await platform.WitnessAzurite.Tables.GetTableClient("CustodianVersions").GetEntityAsync<TableEntity>(StoredEnvelopes.StateKey(grainId), "subject");
 
         // Act 1: both copies rolled back to the first write
         await ReplaceAsync(platform.Azurite, first.Own);
@@ -62,7 +62,7 @@ public sealed class VersionRecordTests(VersionRecordPlatform platform, ITestOutp
         var app = platform.Subjects(tenant);
         await app.PutRecordAsync(new PutRecordRequest { TenantId = tenant, SubjectId = "s1", Record = SampleRecords.Contact("v1@example.org") });
         var versions = platform.WitnessAzurite.Tables.GetTableClient("CustodianVersions");
-        var key = $"custodian_datasubject/{tenant}/s1".Replace('/', '_');
+        var key = StoredEnvelopes.StateKey($"datasubject/{tenant}/s1");
         var row = (await versions.GetEntityAsync<TableEntity>(key, "subject")).Value;
         row["Version"] = 99L; // a later write, without the key to MAC it
         await versions.UpdateEntityAsync(row, ETag.All, TableUpdateMode.Replace);
@@ -79,16 +79,8 @@ public sealed class VersionRecordTests(VersionRecordPlatform platform, ITestOutp
 
     private Task Deactivate() => platform.SiloGrains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
 
-    private static async Task<TableEntity> RowAsync(AzuriteServer azurite, string grainId)
-    {
-        var key = $"custodian_{grainId}".Replace('/', '_');
-        await foreach (var row in azurite.Tables.GetTableClient("CustodianState").QueryAsync<TableEntity>(r => r.PartitionKey == key))
-        {
-            return row;
-        }
-
-        throw new InvalidOperationException($"no state row of {grainId}");
-    }
+    private static async Task<TableEntity> RowAsync(AzuriteServer azurite, string grainId) =>
+        await StoredEnvelopes.RowOfAsync(azurite, grainId) ?? throw new InvalidOperationException($"no state row of {grainId}");
 
     private static Task ReplaceAsync(AzuriteServer azurite, TableEntity row) =>
         azurite.Tables.GetTableClient("CustodianState").UpdateEntityAsync(
