@@ -96,20 +96,7 @@ internal sealed class BenchCluster : IAsyncDisposable
         {
             // eu-west writes to the first Azurite and replicates to the second; eu-north the other way round.
             var (own, pair) = region == DefaultRegion ? (azurite, pairAzurite) : (pairAzurite, azurite);
-            var pairRegion = region == DefaultRegion ? "eu-north" : DefaultRegion;
-            var silo = SiloApp.Build([], (c, _) => c.AddInMemoryCollection(Common(own, secrets)
-                .Concat(TestPlacement.Settings(pair.ConnectionString, witness.ConnectionString, Path.Combine(secrets, $"{pairRegion}.kek.json")))
-                .Concat(new Dictionary<string, string?>
-            {
-                ["Silo:Region"] = region,
-                ["Silo:SiloPort"] = $"{FreePorts.Next()}",
-                ["Silo:GatewayPort"] = $"{FreePorts.Next()}",
-                ["Silo:AdminPort"] = $"{FreePorts.Next()}",
-                ["SecureStorage:KeyFile"] = Path.Combine(secrets, $"{region}.kek.json"),
-                ["SecureStorage:CreateKeyFileIfMissing"] = "true",
-                ["AdminTls:Certificate:Path"] = Path.Combine(secrets, "admin.pfx"),
-                ["AdminTls:Certificate:CreateIfMissing"] = "true",
-            })).AddInMemoryCollection(_settings));
+            var silo = SiloApp.Build([], (c, _) => c.AddInMemoryCollection(SiloSettings(region, own, pair, witness, secrets)).AddInMemoryCollection(_settings));
             await silo.StartAsync();
             _silos[region] = silo;
         }
@@ -123,19 +110,8 @@ internal sealed class BenchCluster : IAsyncDisposable
     {
         var port = FreePorts.Next();
         var builder = WebApplication.CreateBuilder();
-        var (own, pair, pairRegion) = region == DefaultRegion ? (_azurite, _pairAzurite, "eu-north") : (_pairAzurite, _azurite, DefaultRegion);
-        builder.Configuration.AddInMemoryCollection(Common(own, _secrets)
-            .Concat(TestPlacement.Settings(pair.ConnectionString, _witness.ConnectionString, Path.Combine(_secrets, $"{pairRegion}.kek.json")))
-            .Concat(_silos.ContainsKey(pairRegion) ? [new($"ConnectionStrings:Storage-{pairRegion}", pair.ConnectionString)] : [])
-            .Concat(new Dictionary<string, string?>
-        {
-            ["Gateway:Region"] = region,
-            ["Gateway:Port"] = $"{port}",
-            ["Gateway:RateLimitPerSecond"] = "1000000",
-            ["Gateway:RateLimitBurst"] = "1000000",
-            ["Tls:Certificate:Path"] = Path.Combine(_secrets, "gateway.pfx"),
-            ["Tls:Certificate:CreateIfMissing"] = "true",
-        })).AddInMemoryCollection(_settings);
+        var (own, pair) = region == DefaultRegion ? (_azurite, _pairAzurite) : (_pairAzurite, _azurite);
+        builder.Configuration.AddInMemoryCollection(GatewaySettings(region, port, own, pair, _witness, _secrets, pairSiloRuns: _silos.ContainsKey(PairOf(region)))).AddInMemoryCollection(_settings);
         builder.AddCustodianGateway();
         services?.Invoke(builder.Services);
         var gateway = builder.Build();
@@ -160,7 +136,69 @@ internal sealed class BenchCluster : IAsyncDisposable
     public async Task<GrpcChannel> StartEchoAsync()
     {
         var port = FreePorts.Next();
-        var certificate = Certificates.Load(new CertificateOptions { Path = Path.Combine(_secrets, "gateway.pfx"), CreateIfMissing = true }, "the echo server");
+        var echo = BuildEcho(port, _secrets);
+        await echo.StartAsync();
+        _servers.Add(echo);
+        return Channel(port, ChannelCredentials.SecureSsl);
+    }
+
+    /// <summary>
+    /// The settings of <paramref name="region"/>'s silo over <paramref name="own"/> (its account), <paramref name="pair"/>
+    /// (its pair's) and <paramref name="witness"/>, with its keys and certificates in <paramref name="secrets"/> (created there when missing).
+    /// </summary>
+    internal static Dictionary<string, string?> SiloSettings(string region, AzuriteServer own, AzuriteServer pair, AzuriteServer witness, string secrets)
+    {
+        var settings = Common(own, secrets);
+        foreach (var (key, value) in TestPlacement.Settings(pair.ConnectionString, witness.ConnectionString, Path.Combine(secrets, $"{PairOf(region)}.kek.json")))
+        {
+            settings[key] = value;
+        }
+
+        settings["Silo:Region"] = region;
+        settings["Silo:SiloPort"] = $"{FreePorts.Next()}";
+        settings["Silo:GatewayPort"] = $"{FreePorts.Next()}";
+        settings["Silo:AdminPort"] = $"{FreePorts.Next()}";
+        settings["SecureStorage:KeyFile"] = Path.Combine(secrets, $"{region}.kek.json");
+        settings["SecureStorage:CreateKeyFileIfMissing"] = "true";
+        settings["AdminTls:Certificate:Path"] = Path.Combine(secrets, "admin.pfx");
+        settings["AdminTls:Certificate:CreateIfMissing"] = "true";
+        return settings;
+    }
+
+    /// <summary>
+    /// The settings of a gateway of <paramref name="region"/> on <paramref name="port"/>, as <see cref="SiloSettings"/>; with
+    /// <paramref name="pairSiloRuns"/>, it also connects to the pair region's cluster, to forward to it.
+    /// </summary>
+    internal static Dictionary<string, string?> GatewaySettings(string region, int port, AzuriteServer own, AzuriteServer pair, AzuriteServer witness, string secrets, bool pairSiloRuns)
+    {
+        var settings = Common(own, secrets);
+        foreach (var (key, value) in TestPlacement.Settings(pair.ConnectionString, witness.ConnectionString, Path.Combine(secrets, $"{PairOf(region)}.kek.json")))
+        {
+            settings[key] = value;
+        }
+
+        if (pairSiloRuns)
+        {
+            settings[$"ConnectionStrings:Storage-{PairOf(region)}"] = pair.ConnectionString;
+        }
+
+        settings["Gateway:Region"] = region;
+        settings["Gateway:Port"] = $"{port}";
+        settings["Gateway:RateLimitPerSecond"] = "1000000";
+        settings["Gateway:RateLimitBurst"] = "1000000";
+        settings["Tls:Certificate:Path"] = Path.Combine(secrets, "gateway.pfx");
+        settings["Tls:Certificate:CreateIfMissing"] = "true";
+        return settings;
+    }
+
+    /// <summary>
+    /// A gRPC server that answers <see cref="Protos.Echo"/> calls with their own message, configured as a gateway's
+    /// Kestrel is (HTTP/2 only over HTTPS, the gateways' certificate from <paramref name="secrets"/>, 127.0.0.1:<paramref name="port"/>)
+    /// and with no interceptors, authentication or cluster: one bare TLS gRPC round trip.
+    /// </summary>
+    internal static WebApplication BuildEcho(int port, string secrets)
+    {
+        var certificate = Certificates.Load(new CertificateOptions { Path = Path.Combine(secrets, "gateway.pfx"), CreateIfMissing = true }, "the echo server");
         var builder = WebApplication.CreateBuilder();
         builder.Configuration.AddInMemoryCollection([new("Logging:LogLevel:Default", "Warning")]);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, port, listen =>
@@ -171,9 +209,7 @@ internal sealed class BenchCluster : IAsyncDisposable
         builder.Services.AddGrpc();
         var echo = builder.Build();
         echo.MapGrpcService<EchoService>();
-        await echo.StartAsync();
-        _servers.Add(echo);
-        return Channel(port, ChannelCredentials.SecureSsl);
+        return echo;
     }
 
     public async ValueTask DisposeAsync()
@@ -195,9 +231,12 @@ internal sealed class BenchCluster : IAsyncDisposable
     }
 
     /// <summary>A channel to a server of this cluster on <paramref name="port"/>, trusting only the gateways' certificate.</summary>
-    private GrpcChannel Channel(int port, ChannelCredentials credentials)
+    private GrpcChannel Channel(int port, ChannelCredentials credentials) => Channel(port, _secrets, credentials);
+
+    /// <summary>A channel to a server on 127.0.0.1:<paramref name="port"/>, trusting only the gateways' certificate in <paramref name="secrets"/>.</summary>
+    internal static GrpcChannel Channel(int port, string secrets, ChannelCredentials credentials)
     {
-        var certificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(Path.Combine(_secrets, "gateway.crt"));
+        var certificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(Path.Combine(secrets, "gateway.crt"));
         return GrpcChannel.ForAddress($"https://127.0.0.1:{port}", new GrpcChannelOptions
         {
             HttpHandler = new SocketsHttpHandler
@@ -210,7 +249,7 @@ internal sealed class BenchCluster : IAsyncDisposable
     }
 
     /// <summary>Pins every thread of a process (and, by inheritance, its future threads) to <paramref name="cores"/>.</summary>
-    private static async Task PinAsync(int processId, string cores)
+    internal static async Task PinAsync(int processId, string cores)
     {
         using var taskset = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("taskset", ["-a", "-p", "-c", cores, $"{processId}"])
         {
@@ -223,6 +262,8 @@ internal sealed class BenchCluster : IAsyncDisposable
             throw new InvalidOperationException($"taskset could not pin process {processId} to cores {cores} (exit code {taskset.ExitCode}).");
         }
     }
+
+    private static string PairOf(string region) => region == DefaultRegion ? "eu-north" : DefaultRegion;
 
     private static Dictionary<string, string?> Common(AzuriteServer azurite, string secrets) => new()
     {

@@ -9,9 +9,19 @@ using Custodian.Benchmarks;
 // `export [--in-memory-azurite]`: one subject's export with a trail of 10k vs 100k other subjects' entries. `forward [--in-memory-azurite]`:
 // the same reads and writes through one gateway, served by its own region vs forwarded to the other, against a bare TLS gRPC
 // echo. `integrity`: cold activations, cached reads, storage reads and writes of the `secure` chain with and without the
-// activation's comparison with the pair's copy. Ratios within one run matter, not absolute figures.
+// activation's comparison with the pair's copy. `ladder [--smoke] [--profile] [--out <folder>]`: every rung of a call from a bare echo to the
+// audited replicated write and the cached and cold reads, each part of the system a process of its own (see LadderBenchmark);
+// `ladder-host` is how the ladder starts those processes; `profile-summary <file.nettrace> <calls>` summarises a trace. Ratios within one run matter, not absolute figures.
 switch (args.FirstOrDefault())
 {
+    case "ladder":
+        var output = args.SkipWhile(a => a != "--out").Skip(1).FirstOrDefault() ?? Path.Combine(Custodian.Tests.Infrastructure.RepositoryRoot.Path, "artifacts", "benchmarks");
+        return await LadderBenchmark.RunAsync(args.Contains("--smoke"), args.Contains("--profile"), output);
+    case "profile-summary":
+        Console.WriteLine(ProfileSummary.Summarise(args[1], Path.GetFileNameWithoutExtension(args[1]), int.Parse(args[2])));
+        break;
+    case "ladder-host":
+        return await LadderHost.RunAsync(args[1], args[2]);
     case "access":
         await AccessBenchmark.RunAsync();
         break;

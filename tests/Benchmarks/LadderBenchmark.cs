@@ -1,0 +1,523 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using System.Runtime;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Azure;
+using Azure.Data.Tables;
+using Custodian.Benchmarks.Protos;
+using Custodian.Gateway.Protos.Subjects;
+using Custodian.Tests.Infrastructure;
+using Google.Protobuf;
+using Grpc.Core;
+using SubjectsClient = Custodian.Gateway.Protos.Subjects.Subjects.SubjectsClient;
+using Variant = Custodian.Benchmarks.LadderHost.StorageVariant;
+
+namespace Custodian.Benchmarks;
+
+/// <summary>
+/// Where a call's time goes: the same calls, one rung at a time, from a bare TLS gRPC echo up to the product's audited
+/// replicated write and its cached and cold reads, every rung in one run on one machine, each part of the system a
+/// process of its own (<see cref="LadderSystem"/>). Per rung: throughput in a closed loop, latency at a fixed rate of
+/// half that (no coordinated omission), errors, CPU time per call of each process, the ratio to the rung below, and
+/// the efficiency against the floor the design allows (echo + crypto + the storage round trips it needs, each measured
+/// in the same run). Writes <c>artifacts/benchmarks/ladder.md</c> and <c>ladder.json</c>.
+/// </summary>
+internal static class LadderBenchmark
+{
+    /// <summary>The purpose records are written and read for, and the staff member's grant is for.</summary>
+    public const string Purpose = "support";
+
+    private const string Category = "contact";
+    private const int Subjects = 256;
+    private const int Callers = 64;
+    private const int NoteBytes = 1000;
+    private const string RawTable = "LadderRaw";
+
+    /// <summary>How long each rung runs.</summary>
+    private sealed record Plan(double ClosedSeconds, double FixedSeconds, int WarmupCalls, int ColdReads, int SerialCalls)
+    {
+        public static readonly Plan Full = new(ClosedSeconds: 5, FixedSeconds: 3, WarmupCalls: 1_500, ColdReads: 1_200, SerialCalls: 200);
+        public static readonly Plan Smoke = new(ClosedSeconds: 0.3, FixedSeconds: 0.3, WarmupCalls: 40, ColdReads: 60, SerialCalls: 10);
+    }
+
+    /// <summary>How long the gateway and the silo are traced on the cached read path, with <c>--profile</c>.</summary>
+    private static readonly TimeSpan ProfileDuration = TimeSpan.FromSeconds(15);
+
+    public static async Task<int> RunAsync(bool smoke, bool profile, string output)
+    {
+        var plan = smoke ? Plan.Smoke : Plan.Full;
+        var total = Stopwatch.StartNew();
+        var loadAtStart = BenchMachine.LoadAverage();
+        Console.WriteLine($"Custodian benchmark ladder{(smoke ? " (smoke: every rung runs briefly, only errors count)" : "")}: {Environment.ProcessorCount} cores, load average {loadAtStart}");
+        await using var system = await LadderSystem.StartAsync();
+        var rungs = new List<Rung>();
+        var echo = await system.StartEchoAsync();
+
+        // The record every write carries and every read returns; the echo carries a write's request each way.
+        var put = (int i) => new PutRecordRequest
+        {
+            TenantId = LadderSystem.Tenant,
+            SubjectId = $"s{i}",
+            Record = new Record
+            {
+                Category = Category,
+                Purpose = Purpose,
+                LegalBasis = LegalBasis.Contract,
+                Fields = { ["email"] = $"s{i}@example.org", ["note"] = new string('n', NoteBytes) },
+            },
+        };
+        var payload = ByteString.CopyFrom(RandomNumberGenerator.GetBytes(put(0).CalculateSize()));
+        var echoOp = (int _) => (Task)echo.ReplyAsync(new EchoMessage { Payload = payload }).ResponseAsync;
+        Console.WriteLine("L3 echo");
+        rungs.Add(await MeasureAsync(system, plan, new("L3", "echo", "bare TLS gRPC echo on Kestrel, no auth, nothing behind it", null), echoOp));
+
+        Func<int, Task> Read(SubjectsClient client, Func<int, string> subject) => i =>
+            client.GetRecordAsync(new GetRecordRequest { TenantId = LadderSystem.Tenant, SubjectId = subject(i), Category = Category, Purpose = Purpose }).ResponseAsync;
+        Func<int, Task> Write(SubjectsClient client) => i => client.PutRecordAsync(put(i % Subjects)).ResponseAsync;
+        var warm = (int i) => $"s{i % Subjects}";
+
+        async Task<LadderSystem.Clients> ConfigureAsync(Variant storage, bool audit)
+        {
+            Console.WriteLine($"{storage} storage, audit {(audit ? "on" : "off")}:");
+            var clients = await system.StartAsync(storage, audit);
+            await Measure.ClosedLoopAsync(Write(clients.App), Subjects, 16);
+            return clients;
+        }
+
+        var configuration = await ConfigureAsync(Variant.Memory, audit: false);
+        rungs.Add(await MeasureAsync(system, plan, new("L4", "read", "gateway → grain, in-memory storage, JWT + grant check, audit off", "L3 echo"), Read(configuration.Staff, warm)));
+        rungs.Add(await MeasureAsync(system, plan, new("L4", "write", "gateway → grain, in-memory storage, JWT + tenant check, audit off", "L3 echo"), Write(configuration.App)));
+
+        configuration = await ConfigureAsync(Variant.Memory, audit: true);
+        rungs.Add(await MeasureAsync(system, plan, new("L4a", "read", "L4 with every decision audited (group commit to this region's trail)", "L4 read"), Read(configuration.Staff, warm)));
+        rungs.Add(await MeasureAsync(system, plan, new("L4a", "write", "L4 with every decision audited", "L4 write"), Write(configuration.App)));
+
+        configuration = await ConfigureAsync(Variant.EncryptedMemory, audit: false);
+        rungs.Add(await MeasureAsync(system, plan, new("L5", "write", "L4 + the encrypting storage (cached data key) over in-memory storage", "L4 write"), Write(configuration.App)));
+
+        configuration = await ConfigureAsync(Variant.Single, audit: false);
+        rungs.Add(await MeasureAsync(system, plan, new("L6", "write", "encrypted write to this region's table, no replication, audit off", "L5 write"), Write(configuration.App)));
+        var envelopeBytes = await LargestStateRowAsync(system.Own.Tables);
+
+        configuration = await ConfigureAsync(Variant.Replicated, audit: false);
+        rungs.Add(await MeasureAsync(system, plan, new("L6r", "write", "L6 + replication to the pair region's table", "L6 write"), Write(configuration.App)));
+        rungs.Add(await MeasureAsync(system, plan, new("R-", "read", "the product's read path with audit off (cached)", "L4 read"), Read(configuration.Staff, warm)));
+
+        configuration = await ConfigureAsync(Variant.Replicated, audit: true);
+        rungs.Add(await MeasureAsync(system, plan, new("L7", "write", "the product's write path: encrypted, replicated, audited", "L6r write"), Write(configuration.App)));
+        rungs.Add(await MeasureAsync(system, plan, new("R", "read", "the product's cached read: grant check, audited", "L4a read"), Read(configuration.Staff, warm)));
+        var profiles = profile ? await ProfileAsync(system, Read(configuration.Staff, warm), rungs[^1].Throughput, output) : "";
+
+        // Cold reads: subjects written now, read once each after the silo restarted (activation, key unwrap, both copies fetched).
+        var coldCalls = (plan.WarmupCalls / 10, plan.ColdReads, plan.ColdReads / 2, plan.SerialCalls);
+        var coldCount = coldCalls.Item1 + coldCalls.Item2 + coldCalls.Item3 + coldCalls.Item4;
+        await Measure.ClosedLoopAsync(i => configuration.App.PutRecordAsync(put(Subjects + i)).ResponseAsync, coldCount, 16);
+        Console.WriteLine("  restarting the silo: every grain inactive, no data key held");
+        await system.RestartSiloAsync(() => Read(configuration.Staff, warm)(0));
+        var nextCold = Subjects - 1;
+        var cold = Read(configuration.Staff, _ => $"s{Interlocked.Increment(ref nextCold)}");
+        rungs.Add(await MeasureAsync(system, plan, new("R", "cold read", "the product's read of an inactive subject: activation, data key read and unwrapped, both copies read, audited", "R read"), cold, fixedCalls: coldCalls));
+        await system.StopAsync();
+
+        // The storage round trips the design needs, each alone, from this process to the same Azurites.
+        Console.WriteLine($"raw table round trips ({envelopeBytes} B entities, the largest state row stored)");
+        var raw = new RawTables(system, envelopeBytes);
+        await raw.CreateAsync();
+        rungs.Add(await MeasureAsync(system, plan, new("L6raw", "table write", "raw upsert of an envelope-sized entity to this region's Azurite", null), raw.WriteAsync));
+        rungs.Add(await MeasureAsync(system, plan, new("raw", "pair write", "raw upsert of the same entity to the pair region's Azurite", null), raw.PairWriteAsync));
+        rungs.Add(await MeasureAsync(system, plan, new("raw", "point read", "raw point read of the same entity", null), raw.ReadAsync));
+        rungs.Add(await MeasureAsync(system, plan, new("raw", "append", "raw two-entity transaction (an audit segment row and its head)", null), raw.AppendAsync));
+        Console.WriteLine("L3 echo again (the machine's drift over the run)");
+        rungs.Add(await MeasureAsync(system, plan, new("L3", "echo again", "the echo once more at the end: its difference from the first is the run's drift", "L3 echo"), echoOp));
+
+        var crypto = CryptoTiming(envelopeBytes);
+        var report = Report.Of(rungs, crypto, smoke, loadAtStart, total.Elapsed);
+        Directory.CreateDirectory(output);
+        await File.WriteAllTextAsync(Path.Combine(output, "ladder.json"), report.Json());
+        await File.WriteAllTextAsync(Path.Combine(output, "ladder.md"), report.Markdown() + profiles);
+        Console.WriteLine();
+        Console.WriteLine(report.Markdown());
+        Console.WriteLine($"written to {Path.Combine(output, "ladder.md")} and ladder.json");
+        var failed = rungs.Where(r => r.Errors > 0 || r.Throughput <= 0).ToList();
+        foreach (var rung in failed)
+        {
+            Console.WriteLine($"rung {rung.Id} {rung.Op} had {rung.Errors} errors{(rung.FirstError is { } e ? $", the first: {e}" : "")}");
+        }
+
+        return failed.Count == 0 ? 0 : 1;
+    }
+
+    /// <summary>
+    /// Warm-up, a closed loop of <see cref="Callers"/> callers for about <see cref="Plan.ClosedSeconds"/> (its count from the
+    /// warm-up's rate) with each process's CPU time read before and after, then a fixed rate of half the closed loop's
+    /// throughput for <see cref="Plan.FixedSeconds"/>, then one caller alone for <see cref="Plan.SerialCalls"/> calls (the
+    /// chain of round trips with nothing queued: what the efficiency compares). <paramref name="fixedCalls"/> fixes the counts instead.
+    /// </summary>
+    private static async Task<Rung> MeasureAsync(LadderSystem system, Plan plan, RungSpec spec, Func<int, Task> op, (int Warmup, int Closed, int Fixed, int Serial)? fixedCalls = null)
+    {
+        var errors = new Errors();
+        var counted = async (int i) =>
+        {
+            try
+            {
+                await op(i);
+            }
+            catch (Exception e) when (e is RpcException or RequestFailedException)
+            {
+                errors.Add(e);
+            }
+        };
+        var warmup = await Measure.ClosedLoopAsync(counted, fixedCalls?.Warmup ?? plan.WarmupCalls, Callers);
+        var closedCalls = fixedCalls?.Closed ?? Math.Max(100, (int)(warmup.Throughput * plan.ClosedSeconds));
+        var cpu = CpuTimes.Of(system.Processes);
+        var closed = await Measure.ClosedLoopAsync(counted, closedCalls, Callers);
+        var perCall = cpu.PerCallSince(closedCalls);
+        var rate = closed.Throughput / 2;
+        var latencies = await Measure.FixedRateAsync(counted, rate, fixedCalls?.Fixed ?? Math.Max(20, (int)(rate * plan.FixedSeconds)));
+        var serial = await Measure.ClosedLoopAsync(counted, fixedCalls?.Serial ?? plan.SerialCalls, 1);
+        var rung = new Rung(
+            spec.Id, spec.Op, spec.What, spec.Below, closed.Throughput, rate,
+            Measure.Milliseconds(latencies, 50), Measure.Milliseconds(latencies, 99), Measure.Milliseconds(latencies, 99.9), serial.P50,
+            errors.Count, errors.First, perCall, BenchMachine.LoadAverage().Split(' ')[0]);
+        Console.WriteLine($"  {rung.Id,-6} {rung.Op,-11} {rung.Throughput,8:F0} calls/s  at {rate:F0}/s: p50 {rung.P50:F2} ms  p99 {rung.P99:F2} ms  p99.9 {rung.P999:F2} ms  one caller p50 {rung.SerialP50:F2} ms  errors {rung.Errors}  " +
+            string.Join("  ", perCall.Select(c => $"{c.Key} {c.Value:F0} µs")));
+        return rung;
+    }
+
+    /// <summary>
+    /// Traces the gateway and the silo (<c>dotnet-trace</c>, the repository's tool manifest) while the cached read runs in a
+    /// closed loop for <see cref="ProfileDuration"/>, and summarises where each one's CPU went (<see cref="ProfileSummary"/>).
+    /// </summary>
+    private static async Task<string> ProfileAsync(LadderSystem system, Func<int, Task> read, double throughput, string output)
+    {
+        Console.WriteLine($"  profiling the gateway and the silo for {ProfileDuration.TotalSeconds:F0} s of cached reads");
+        Directory.CreateDirectory(output);
+        var traces = new Dictionary<string, ChildProcess>();
+        foreach (var role in new[] { "gateway", "silo" })
+        {
+            traces[role] = ChildProcess.Start($"dotnet-trace {role}", "dotnet",
+                ["dotnet-trace", "collect", "-p", $"{system.ProcessOf(role)}", "--profile", "dotnet-sampled-thread-time",
+                 "--duration", ProfileDuration.ToString(@"dd\:hh\:mm\:ss", CultureInfo.InvariantCulture), "-o", Path.Combine(output, $"{role}.nettrace")],
+                workingDirectory: RepositoryRoot.Path);
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var calls = (int)(throughput * (ProfileDuration.TotalSeconds + 2));
+        await Measure.ClosedLoopAsync(read, calls, Callers);
+        var md = new StringBuilder($"{Environment.NewLine}## Profiles of the cached read (R read), {Callers} callers{Environment.NewLine}{Environment.NewLine}");
+        foreach (var (role, trace) in traces)
+        {
+            await trace.WaitUntilAsync(() => Task.FromResult(trace.HasExited), TimeSpan.FromSeconds(120), _ => false);
+            // The trace covers its duration of the loop's calls.
+            md.AppendLine(ProfileSummary.Summarise(Path.Combine(output, $"{role}.nettrace"), role, (int)(throughput * ProfileDuration.TotalSeconds)));
+            await trace.DisposeAsync();
+        }
+
+        return md.ToString();
+    }
+
+    /// <summary>The size of the largest row of the state table: the envelope a write of the ladder's record stores.</summary>
+    private static async Task<int> LargestStateRowAsync(TableServiceClient tables)
+    {
+        var largest = 0;
+        await foreach (var row in tables.GetTableClient("CustodianState").QueryAsync<TableEntity>())
+        {
+            largest = Math.Max(largest, row.Sum(p => p.Value switch
+            {
+                string s => Encoding.UTF8.GetByteCount(s),
+                byte[] b => b.Length,
+                BinaryData d => d.ToMemory().Length,
+                _ => 0,
+            }));
+        }
+
+        return largest;
+    }
+
+    /// <summary>AES-256-GCM seal and open of an envelope's worth of bytes, and the data key unwrap, on one thread, in µs.</summary>
+    private static Crypto CryptoTiming(int bytes)
+    {
+        const int Iterations = 50_000;
+        var payload = RandomNumberGenerator.GetBytes(bytes);
+        var key = RandomNumberGenerator.GetBytes(32);
+        using var aes = new AesGcm(key, 16);
+        var (nonce, tag, sealedBytes, opened) = (new byte[12], new byte[16], new byte[bytes], new byte[bytes]);
+        var aad = RandomNumberGenerator.GetBytes(160);
+        for (var i = 0; i < Iterations / 10; i++)
+        {
+            aes.Encrypt(nonce, payload, sealedBytes, tag, aad);
+        }
+
+        var watch = Stopwatch.StartNew();
+        for (var i = 0; i < Iterations; i++)
+        {
+            RandomNumberGenerator.Fill(nonce);
+            aes.Encrypt(nonce, payload, sealedBytes, tag, aad);
+        }
+
+        var seal = watch.Elapsed.TotalMicroseconds / Iterations;
+        watch.Restart();
+        for (var i = 0; i < Iterations; i++)
+        {
+            aes.Decrypt(nonce, sealedBytes, tag, opened, aad);
+        }
+
+        return new Crypto(seal, watch.Elapsed.TotalMicroseconds / Iterations);
+    }
+
+    /// <summary>The raw round trips: one table per Azurite, an entity per subject, and an audit-like partition.</summary>
+    private sealed class RawTables(LadderSystem system, int bytes)
+    {
+        private readonly TableClient _own = system.Own.Tables.GetTableClient(RawTable);
+        private readonly TableClient _pair = system.Pair.Tables.GetTableClient(RawTable);
+        private readonly byte[] _data = RandomNumberGenerator.GetBytes(bytes);
+        private long _appended;
+
+        public async Task CreateAsync()
+        {
+            await _own.CreateIfNotExistsAsync();
+            await _pair.CreateIfNotExistsAsync();
+            for (var i = 0; i < Subjects; i++)
+            {
+                await WriteAsync(i);
+            }
+        }
+
+        public Task WriteAsync(int i) => _own.UpsertEntityAsync(Entity(i), TableUpdateMode.Replace);
+
+        public Task PairWriteAsync(int i) => _pair.UpsertEntityAsync(Entity(i), TableUpdateMode.Replace);
+
+        public Task ReadAsync(int i) => _own.GetEntityAsync<TableEntity>("state", $"{i % Subjects}");
+
+        public Task AppendAsync(int i)
+        {
+            var partition = $"audit-{i % 4}";
+            var sequence = Interlocked.Increment(ref _appended);
+            return _own.SubmitTransactionAsync(
+            [
+                new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(partition, $"segment-{sequence:D12}") { ["Data"] = _data }),
+                new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(partition, "head") { ["Sequence"] = sequence }),
+            ]);
+        }
+
+        private TableEntity Entity(int i) => new("state", $"{i % Subjects}") { ["Data"] = _data };
+    }
+
+    /// <summary>A rung before it is measured: its name, the call, what it is, and the rung it is compared with.</summary>
+    private sealed record RungSpec(string Id, string Op, string What, string? Below);
+
+    /// <summary>One rung measured.</summary>
+    internal sealed record Rung(
+        string Id, string Op, string What, string? Below, double Throughput, double FixedRate, double P50, double P99, double P999, double SerialP50,
+        int Errors, string? FirstError, IReadOnlyDictionary<string, double> CpuPerCall, string Load)
+    {
+        public string Key => $"{Id} {Op}";
+    }
+
+    /// <summary>The crypto alone, per envelope, in µs.</summary>
+    internal sealed record Crypto(double SealMicroseconds, double OpenMicroseconds);
+
+    /// <summary>The errors of one rung: how many, and the first one's status and message (the calls carry no personal data).</summary>
+    private sealed class Errors
+    {
+        private int _count;
+
+        public int Count => _count;
+
+        public string? First { get; private set; }
+
+        public void Add(Exception e)
+        {
+            if (Interlocked.Increment(ref _count) == 1)
+            {
+                First = e is RpcException rpc ? $"{rpc.StatusCode}: {rpc.Status.Detail}" : e.Message;
+            }
+        }
+    }
+
+    /// <summary>Each process's CPU time (user + system) at one moment.</summary>
+    private sealed class CpuTimes
+    {
+        private readonly Dictionary<string, (Process Process, TimeSpan At)> _start = [];
+
+        public static CpuTimes Of(IReadOnlyDictionary<string, int> processes)
+        {
+            var times = new CpuTimes();
+            foreach (var (role, id) in processes)
+            {
+                var process = Process.GetProcessById(id);
+                times._start[role] = (process, process.TotalProcessorTime);
+            }
+
+            return times;
+        }
+
+        /// <summary>CPU µs per call of each process since this snapshot, the three Azurites summed as <c>azurite</c>.</summary>
+        public IReadOnlyDictionary<string, double> PerCallSince(int calls)
+        {
+            var perCall = new SortedDictionary<string, double>(StringComparer.Ordinal);
+            foreach (var (role, (process, at)) in _start)
+            {
+                process.Refresh();
+                var name = role.StartsWith("azurite", StringComparison.Ordinal) ? "azurite" : role;
+                perCall[name] = perCall.GetValueOrDefault(name) + (process.TotalProcessorTime - at).TotalMicroseconds / calls;
+                process.Dispose();
+            }
+
+            return perCall;
+        }
+    }
+
+    /// <summary>The ladder's figures, their ratios, floors, efficiencies and targets, as Markdown and as JSON.</summary>
+    private sealed class Report
+    {
+        private readonly List<Rung> _rungs;
+        private readonly Crypto _crypto;
+        private readonly bool _smoke;
+        private readonly string _loadAtStart;
+        private readonly TimeSpan _elapsed;
+
+        private Report(List<Rung> rungs, Crypto crypto, bool smoke, string loadAtStart, TimeSpan elapsed) =>
+            (_rungs, _crypto, _smoke, _loadAtStart, _elapsed) = (rungs, crypto, smoke, loadAtStart, elapsed);
+
+        public static Report Of(List<Rung> rungs, Crypto crypto, bool smoke, string loadAtStart, TimeSpan elapsed) => new(rungs, crypto, smoke, loadAtStart, elapsed);
+
+        private Rung this[string key] => _rungs.First(r => r.Key == key);
+
+        /// <summary>
+        /// The floor of a rung's one-caller p50 in ms: the echo's plus the crypto and the raw round trips (each measured here,
+        /// one caller alone) that the design needs for it, and what they are; null where the rung is itself a floor.
+        /// </summary>
+        private (double Milliseconds, string Parts)? Floor(Rung rung)
+        {
+            var echo = this["L3 echo"].SerialP50;
+            var seal = _crypto.SealMicroseconds / 1000;
+            var (write, pair, read, append) = (this["L6raw table write"].SerialP50, this["raw pair write"].SerialP50, this["raw point read"].SerialP50, this["raw append"].SerialP50);
+            return rung.Key switch
+            {
+                "L4 read" or "L4 write" or "R- read" => (echo, "echo"),
+                "L4a read" or "L4a write" or "R read" => (echo + append, "echo + append"),
+                "L5 write" => (echo + seal, "echo + seal"),
+                "L6 write" => (echo + seal + write, "echo + seal + write"),
+                "L6r write" => (echo + seal + write + pair, "echo + seal + write + pair write"),
+                "L7 write" => (echo + seal + write + pair + append, "echo + seal + write + pair write + append"),
+                "R cold read" => (echo + 2 * read + append, "echo + key read + state read (both copies at once) + append"),
+                _ => null,
+            };
+        }
+
+        private double? RatioToBelow(Rung rung) => rung.Below is { } below ? rung.Throughput / this[below].Throughput : null;
+
+        private double? Efficiency(Rung rung) => Floor(rung) is { } floor ? floor.Milliseconds / rung.SerialP50 : null;
+
+        public string Json() => JsonSerializer.Serialize(new
+        {
+            machine = Machine(),
+            smoke = _smoke,
+            crypto = new { seal_us = _crypto.SealMicroseconds, open_us = _crypto.OpenMicroseconds },
+            rungs = _rungs.Select(r => new
+            {
+                rung = r.Id,
+                op = r.Op,
+                description = r.What,
+                throughput = Round(r.Throughput),
+                fixed_rate = Round(r.FixedRate),
+                p50_ms = Round(r.P50),
+                p99_ms = Round(r.P99),
+                p999_ms = Round(r.P999),
+                one_caller_p50_ms = Round(r.SerialP50),
+                errors = r.Errors,
+                first_error = r.FirstError,
+                cpu_us_per_call = r.CpuPerCall.ToDictionary(c => c.Key, c => Round(c.Value)),
+                below = r.Below,
+                ratio_to_below = RatioToBelow(r) is { } ratio ? Round(ratio) : (double?)null,
+                floor_ms = Floor(r)?.Milliseconds is { } floor ? Round(floor) : (double?)null,
+                floor = Floor(r)?.Parts,
+                efficiency = Efficiency(r) is { } efficiency ? Round(efficiency) : (double?)null,
+                load = r.Load,
+            }),
+            targets = Targets().Select(t => new { target = t.Name, measured = Round(t.Measured), goal = t.Goal, met = t.Met }),
+        }, new JsonSerializerOptions { WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull });
+
+        public string Markdown()
+        {
+            var md = new StringBuilder();
+            md.AppendLine(CultureInfo.InvariantCulture, $"# Benchmark ladder{(_smoke ? " (smoke run: figures not meaningful)" : "")}");
+            md.AppendLine();
+            foreach (var line in Machine())
+            {
+                md.AppendLine(CultureInfo.InvariantCulture, $"- {line}");
+            }
+
+            md.AppendLine();
+            md.AppendLine("| rung | call | calls/s | ratio to below | p50 ms | p99 ms | p99.9 ms | one caller p50 ms | errors | CPU µs/call: load · gateway · silo · Azurite (· echo) | floor ms | efficiency |");
+            md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
+            foreach (var r in _rungs)
+            {
+                var cpu = string.Join(" · ", new[] { "load", "gateway", "silo", "azurite", "echo" }.Where(r.CpuPerCall.ContainsKey).Select(k => $"{r.CpuPerCall[k]:F0}"));
+                md.AppendLine(CultureInfo.InvariantCulture,
+                    $"| {r.Id} | {r.Op} | {r.Throughput:F0} | {(RatioToBelow(r) is { } ratio ? $"{ratio:F2} ({r.Below})" : "")} | {r.P50:F2} | {r.P99:F2} | {r.P999:F2} | {r.SerialP50:F2} | {r.Errors} | {cpu} | " +
+                    $"{(Floor(r) is { } floor ? $"{floor.Milliseconds:F2}" : "")} | {(Efficiency(r) is { } efficiency ? $"{efficiency:F2}" : "")} |");
+            }
+
+            md.AppendLine();
+            md.AppendLine("What each rung is:");
+            md.AppendLine();
+            foreach (var r in _rungs)
+            {
+                md.AppendLine(CultureInfo.InvariantCulture, $"- **{r.Id} {r.Op}**: {r.What}{(Floor(r) is { } floor ? $"; floor = {floor.Parts}" : "")} (load average {r.Load} after it)");
+            }
+
+            md.AppendLine();
+            md.AppendLine(CultureInfo.InvariantCulture, $"Crypto alone, one thread: AES-256-GCM seal {_crypto.SealMicroseconds:F2} µs, open {_crypto.OpenMicroseconds:F2} µs per envelope.");
+            md.AppendLine();
+            md.AppendLine("| target | measured | goal | met |");
+            md.AppendLine("|---|---|---|---|");
+            foreach (var t in Targets())
+            {
+                md.AppendLine(CultureInfo.InvariantCulture, $"| {t.Name} | {t.Measured:F2} | {t.Goal} | {(t.Met ? "yes" : "**no**")} |");
+            }
+
+            return md.ToString();
+        }
+
+        private IEnumerable<(string Name, double Measured, string Goal, bool Met)> Targets()
+        {
+            var (echo, read, readOff) = (this["L3 echo"], this["R read"], this["R- read"]);
+            var (memory, memoryAudited, append) = (this["L4 read"], this["L4a read"], this["raw append"]);
+            var write = this["L7 write"];
+            yield return ("cached audited read ÷ echo, throughput", read.Throughput / echo.Throughput, "≥ 0.30", read.Throughput / echo.Throughput >= 0.30);
+            yield return ("cached audited read p99 ÷ echo p99, at half of each one's peak", read.P99 / echo.P99, "≤ 3", read.P99 / echo.P99 <= 3);
+            yield return ("audited ÷ unaudited read throughput, in-memory storage (L4a ÷ L4)", memoryAudited.Throughput / memory.Throughput, "≥ 0.85", memoryAudited.Throughput / memory.Throughput >= 0.85);
+            yield return ("audited ÷ unaudited read throughput, the product (R ÷ R-)", read.Throughput / readOff.Throughput, "≥ 0.85", read.Throughput / readOff.Throughput >= 0.85);
+            var added = memoryAudited.P50 - memory.P50;
+            yield return ("audited − unaudited read p50 at half of peak (L4a − L4), ms, against one raw append's one-caller p50", added, $"≤ {append.SerialP50:F2}", added <= append.SerialP50);
+            yield return ("full write path efficiency (L7)", Efficiency(write) ?? 0, "≥ 0.8", Efficiency(write) >= 0.8);
+            var sut = write.CpuPerCall.Where(c => c.Key is "gateway" or "silo" or "azurite").Sum(c => c.Value);
+            yield return ("encryption's share of the full write's CPU (seal ÷ gateway + silo + Azurite µs)", _crypto.SealMicroseconds / sut, "≤ 0.10", _crypto.SealMicroseconds / sut <= 0.10);
+        }
+
+        private string[] Machine()
+        {
+            var orleans = typeof(Grain).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split(' ', '+')[0].TrimEnd('.');
+            return
+            [
+                $"machine: {Environment.ProcessorCount} cores ({BenchMachine.CpuModel()}), {RuntimeInformation.OSDescription}; load average {_loadAtStart} at the start, {BenchMachine.LoadAverage()} at the end; run time {_elapsed.TotalSeconds:F0} s",
+                $"runtime: {RuntimeInformation.FrameworkDescription}, {(GCSettings.IsServerGC ? "server" : "workstation")} GC in the load generator, Release, Orleans {orleans}, Azurite {BenchMachine.AzuriteVersion()} on node {BenchMachine.NodeVersion()} (on disk), telemetry export off",
+                LadderSystem.Pinned
+                    ? $"cores: the load generator and the three Azurites (standing in for a storage service elsewhere) share core 0; the gateway, the silo and the echo server share core(s) {LadderSystem.SystemCores} (taskset)"
+                    : "cores: one core: the load generator and every process under test share it",
+                $"processes: gateway, silo, echo server and each Azurite are processes of their own; CPU µs per call is each one's user + system time over the closed loop ÷ its calls (the three Azurites summed)",
+                $"load: {Callers} callers in a closed loop for ~{(_smoke ? Plan.Smoke : Plan.Full).ClosedSeconds} s per rung (after a warm-up), then a fixed rate of half its throughput for ~{(_smoke ? Plan.Smoke : Plan.Full).FixedSeconds} s, latencies from when each call was due (HdrHistogram); {Subjects} subjects, one record of ~{NoteBytes + 40} B each",
+                "calls: reads are Subjects.GetRecord by a staff member under a grant (JWT validated, grant from the gateway's cache, purpose checked), writes Subjects.PutRecord by the tenant's app; one token per client for the run",
+            ];
+        }
+
+        private static double Round(double value) => Math.Round(value, 3);
+    }
+}
