@@ -27,12 +27,14 @@ internal sealed class BenchCluster : IAsyncDisposable
     private readonly string _secrets;
     private readonly Dictionary<string, WebApplication> _silos = [];
     private readonly IReadOnlyList<KeyValuePair<string, string?>> _settings;
+    private readonly Action<IServiceCollection>? _siloServices;
 
     // The gateways and echo servers, stopped before the silos.
     private readonly List<WebApplication> _servers = [];
 
-    private BenchCluster(AzuriteServer azurite, AzuriteServer pair, AzuriteServer witness, string secrets, IReadOnlyList<KeyValuePair<string, string?>> settings) =>
-        (_azurite, _pairAzurite, _witness, _secrets, _settings) = (azurite, pair, witness, secrets, settings);
+    private BenchCluster(
+        AzuriteServer azurite, AzuriteServer pair, AzuriteServer witness, string secrets, IReadOnlyList<KeyValuePair<string, string?>> settings, Action<IServiceCollection>? siloServices) =>
+        (_azurite, _pairAzurite, _witness, _secrets, _settings, _siloServices) = (azurite, pair, witness, secrets, settings, siloServices);
 
     /// <summary>The keys the silos and gateways hash subjects with.</summary>
     public AuditKeys AuditKeys => AuditKeys.Load(new AuditOptions { KeyFile = Path.Combine(_secrets, "audit.key") });
@@ -53,16 +55,21 @@ internal sealed class BenchCluster : IAsyncDisposable
 
     /// <summary>
     /// Starts the Azurites and one silo per region, each region its own cluster; <paramref name="settings"/> (such as
-    /// <c>Placement:Tenants:&lt;t&gt;:Writer</c>) go to every silo and every gateway, overriding the defaults. What was
-    /// started is stopped again when a start fails.
+    /// <c>Placement:Tenants:&lt;t&gt;:Writer</c>) go to every silo and every gateway, overriding the defaults;
+    /// <paramref name="siloServices"/> may replace services of every silo (it runs after the silo's own registrations, and
+    /// the last registration wins). What was started is stopped again when a start fails.
     /// </summary>
     public static async Task<BenchCluster> StartAsync(
-        IReadOnlyList<string> regions, bool inMemoryAzurite = false, bool storageOnOwnCore = false, IEnumerable<KeyValuePair<string, string?>>? settings = null)
+        IReadOnlyList<string> regions,
+        bool inMemoryAzurite = false,
+        bool storageOnOwnCore = false,
+        IEnumerable<KeyValuePair<string, string?>>? settings = null,
+        Action<IServiceCollection>? siloServices = null)
     {
         var azurite = await AzuriteServer.StartAsync(inMemoryAzurite);
         var pairAzurite = await AzuriteServer.StartAsync(inMemoryAzurite);
         var witness = await AzuriteServer.StartAsync(inMemoryAzurite);
-        var cluster = new BenchCluster(azurite, pairAzurite, witness, Directory.CreateTempSubdirectory("custodian-bench-").FullName, [.. settings ?? []]);
+        var cluster = new BenchCluster(azurite, pairAzurite, witness, Directory.CreateTempSubdirectory("custodian-bench-").FullName, [.. settings ?? []], siloServices);
         try
         {
             await cluster.StartSilosAsync(regions, storageOnOwnCore);
@@ -96,7 +103,13 @@ internal sealed class BenchCluster : IAsyncDisposable
         {
             // eu-west writes to the first Azurite and replicates to the second; eu-north the other way round.
             var (own, pair) = region == DefaultRegion ? (azurite, pairAzurite) : (pairAzurite, azurite);
-            var silo = SiloApp.Build([], (c, _) => c.AddInMemoryCollection(SiloSettings(region, own, pair, witness, secrets)).AddInMemoryCollection(_settings));
+            // As SiloApp.Build does, with the benchmark's services registered after the silo's.
+            var builder = WebApplication.CreateBuilder();
+            builder.Configuration.AddInMemoryCollection(SiloSettings(region, own, pair, witness, secrets)).AddInMemoryCollection(_settings);
+            builder.AddCustodianSilo();
+            _siloServices?.Invoke(builder.Services);
+            var silo = builder.Build();
+            silo.MapCustodianAdmin();
             await silo.StartAsync();
             _silos[region] = silo;
         }

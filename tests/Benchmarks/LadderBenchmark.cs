@@ -135,13 +135,17 @@ internal static class LadderBenchmark
         Console.WriteLine("L3 echo again (the machine's drift over the run)");
         rungs.Add(await MeasureAsync(system, plan, new("L3", "echo again", "the echo once more at the end: its difference from the first is the run's drift", "L3 echo"), echoOp));
 
+        await system.DisposeAsync();
+        Console.WriteLine("memory: the silo alone, in a process of its own");
+        var memory = await MemoryInOwnProcessAsync(smoke);
         var crypto = CryptoTiming(envelopeBytes);
         var report = Report.Of(rungs, crypto, smoke, loadAtStart, total.Elapsed);
         Directory.CreateDirectory(output);
         await File.WriteAllTextAsync(Path.Combine(output, "ladder.json"), report.Json());
-        await File.WriteAllTextAsync(Path.Combine(output, "ladder.md"), report.Markdown() + profiles);
+        await File.WriteAllTextAsync(Path.Combine(output, "ladder.md"), report.Markdown() + profiles + Environment.NewLine + memory);
         Console.WriteLine();
         Console.WriteLine(report.Markdown());
+        Console.WriteLine(memory);
         Console.WriteLine($"written to {Path.Combine(output, "ladder.md")} and ladder.json");
         var failed = rungs.Where(r => r.Errors > 0 || r.Throughput <= 0).ToList();
         foreach (var rung in failed)
@@ -149,7 +153,28 @@ internal static class LadderBenchmark
             Console.WriteLine($"rung {rung.Id} {rung.Op} had {rung.Errors} errors{(rung.FirstError is { } e ? $", the first: {e}" : "")}");
         }
 
-        return failed.Count == 0 ? 0 : 1;
+        return failed.Count == 0 && memory.Length > 0 ? 0 : 1;
+    }
+
+    /// <summary>The memory benchmark (<see cref="MemoryBenchmark"/>) in a process of its own, so its working set is the silo's; its report, or empty when it failed.</summary>
+    private static async Task<string> MemoryInOwnProcessAsync(bool smoke)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var argument in new[] { typeof(LadderHost).Assembly.Location, "memory" }.Concat(smoke ? ["--smoke"] : []))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var memory = Process.Start(start) ?? throw new InvalidOperationException("The memory benchmark did not start.");
+        var report = await memory.StandardOutput.ReadToEndAsync();
+        await memory.WaitForExitAsync();
+        if (memory.ExitCode != 0)
+        {
+            Console.WriteLine($"the memory benchmark failed (exit code {memory.ExitCode}):{Environment.NewLine}{report}");
+            return "";
+        }
+
+        return report;
     }
 
     /// <summary>

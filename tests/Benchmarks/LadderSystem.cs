@@ -28,6 +28,7 @@ internal sealed class LadderSystem : IAsyncDisposable
     private ChildProcess? _silo;
     private ChildProcess? _gateway;
     private Dictionary<string, string?>? _siloSettings;
+    private bool _disposed;
 
     private LadderSystem(AzuriteServer own, AzuriteServer pair, AzuriteServer witness, string secrets) =>
         (Own, Pair, Witness, _secrets) = (own, pair, witness, secrets);
@@ -206,6 +207,12 @@ internal sealed class LadderSystem : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         await StopAsync();
         foreach (var child in _children)
         {

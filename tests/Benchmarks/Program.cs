@@ -9,9 +9,12 @@ using Custodian.Benchmarks;
 // `export [--in-memory-azurite]`: one subject's export with a trail of 10k vs 100k other subjects' entries. `forward [--in-memory-azurite]`:
 // the same reads and writes through one gateway, served by its own region vs forwarded to the other, against a bare TLS gRPC
 // echo. `integrity`: cold activations, cached reads, storage reads and writes of the `secure` chain with and without the
-// activation's comparison with the pair's copy. `ladder [--smoke] [--profile] [--out <folder>]`: every rung of a call from a bare echo to the
-// audited replicated write and the cached and cold reads, each part of the system a process of its own (see LadderBenchmark);
-// `ladder-host` is how the ladder starts those processes; `profile-summary <file.nettrace> <calls>` summarises a trace. Ratios within one run matter, not absolute figures.
+// activation's comparison with the pair's copy. `memory [--smoke]`: the silo's working set and GC heap with 10k and 100k
+// activated DataSubject grains of 1 KiB each (smoke: 500 and 2,000), and what an activation costs. `ladder [--smoke]
+// [--profile] [--out <folder>]`: every rung of a call from a bare echo to the audited replicated write and the cached and
+// cold reads, each part of the system a process of its own (see LadderBenchmark), then `memory` in a process of its own;
+// `ladder-host` is how the ladder starts those processes; `profile-summary <file.nettrace> <calls>` summarises a trace.
+// Ratios within one run matter, not absolute figures.
 switch (args.FirstOrDefault())
 {
     case "ladder":
@@ -36,6 +39,9 @@ switch (args.FirstOrDefault())
         break;
     case "integrity":
         await StorageBenchmark.RunAsync(integrity: true);
+        break;
+    case "memory":
+        Console.Write((await MemoryBenchmark.RunAsync(args.Contains("--smoke"))).ToMarkdown());
         break;
     case "audit":
         await AuditBenchmark.RunAsync(args.Contains("--in-memory-azurite"), args.Contains("--storage-own-core"));
