@@ -27,6 +27,9 @@ public static class AuthenticationExtensions
             .AddJwtBearer(options =>
             {
                 options.MapInboundClaims = false;
+                // A token is validated once, then taken from memory until it expires (at most five minutes).
+                options.TokenHandlers.Clear();
+                options.TokenHandlers.Add(new ValidatedTokens(TimeProvider.System));
                 options.TokenValidationParameters = new TokenValidationParameters
                 {
                     ValidIssuer = jwt.Issuer,

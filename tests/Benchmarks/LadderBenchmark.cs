@@ -39,10 +39,10 @@ internal static class LadderBenchmark
     private const string RawTable = "LadderRaw";
 
     /// <summary>How long each rung runs.</summary>
-    private sealed record Plan(double ClosedSeconds, double FixedSeconds, int WarmupCalls, int ColdReads, int SerialCalls)
+    private sealed record Plan(double ClosedSeconds, double FixedSeconds, int WarmupCalls, int ColdReads, int SerialCalls, double IdleSeconds)
     {
-        public static readonly Plan Full = new(ClosedSeconds: 5, FixedSeconds: 3, WarmupCalls: 1_500, ColdReads: 1_200, SerialCalls: 200);
-        public static readonly Plan Smoke = new(ClosedSeconds: 0.3, FixedSeconds: 0.3, WarmupCalls: 40, ColdReads: 60, SerialCalls: 10);
+        public static readonly Plan Full = new(ClosedSeconds: 5, FixedSeconds: 3, WarmupCalls: 1_500, ColdReads: 1_200, SerialCalls: 200, IdleSeconds: 2);
+        public static readonly Plan Smoke = new(ClosedSeconds: 0.3, FixedSeconds: 0.3, WarmupCalls: 40, ColdReads: 60, SerialCalls: 10, IdleSeconds: 0.2);
     }
 
     /// <summary>How long the gateway and the silo are traced on the cached read path, with <c>--profile</c>.</summary>
@@ -199,6 +199,10 @@ internal static class LadderBenchmark
         };
         var warmup = await Measure.ClosedLoopAsync(counted, fixedCalls?.Warmup ?? plan.WarmupCalls, Callers);
         var closedCalls = fixedCalls?.Closed ?? Math.Max(100, (int)(warmup.Throughput * plan.ClosedSeconds));
+        var idle = CpuTimes.Of(system.Processes);
+        var idleFor = Stopwatch.StartNew();
+        await Task.Delay(TimeSpan.FromSeconds(plan.IdleSeconds));
+        var idlePerSecond = idle.PerSecondSince(idleFor.Elapsed);
         var cpu = CpuTimes.Of(system.Processes);
         var closed = await Measure.ClosedLoopAsync(counted, closedCalls, Callers);
         var perCall = cpu.PerCallSince(closedCalls);
@@ -208,9 +212,9 @@ internal static class LadderBenchmark
         var rung = new Rung(
             spec.Id, spec.Op, spec.What, spec.Below, closed.Throughput, rate,
             Measure.Milliseconds(latencies, 50), Measure.Milliseconds(latencies, 99), Measure.Milliseconds(latencies, 99.9), serial.P50,
-            errors.Count, errors.First, perCall, BenchMachine.LoadAverage().Split(' ')[0]);
+            errors.Count, errors.First, perCall, idlePerSecond, BenchMachine.LoadAverage().Split(' ')[0]);
         Console.WriteLine($"  {rung.Id,-6} {rung.Op,-11} {rung.Throughput,8:F0} calls/s  at {rate:F0}/s: p50 {rung.P50:F2} ms  p99 {rung.P99:F2} ms  p99.9 {rung.P999:F2} ms  one caller p50 {rung.SerialP50:F2} ms  errors {rung.Errors}  " +
-            string.Join("  ", perCall.Select(c => $"{c.Key} {c.Value:F0} µs")));
+            string.Join("  ", perCall.Select(c => $"{c.Key} {c.Value:F0} µs")) + "  (idle: " + string.Join(", ", idlePerSecond.Select(c => $"{c.Key} {c.Value:F1} ms/s")) + ")");
         return rung;
     }
 
@@ -237,7 +241,7 @@ internal static class LadderBenchmark
         var md = new StringBuilder($"{Environment.NewLine}## Profiles of the cached read (R read), {Callers} callers{Environment.NewLine}{Environment.NewLine}");
         foreach (var (role, trace) in traces)
         {
-            await trace.WaitUntilAsync(() => Task.FromResult(trace.HasExited), TimeSpan.FromSeconds(120), _ => false);
+            await Poll.UntilAsync(() => Task.FromResult(trace.HasExited), TimeSpan.FromSeconds(120));
             // The trace covers its duration of the loop's calls.
             md.AppendLine(ProfileSummary.Summarise(Path.Combine(output, $"{role}.nettrace"), role, (int)(throughput * ProfileDuration.TotalSeconds)));
             await trace.DisposeAsync();
@@ -339,7 +343,7 @@ internal static class LadderBenchmark
     /// <summary>One rung measured.</summary>
     internal sealed record Rung(
         string Id, string Op, string What, string? Below, double Throughput, double FixedRate, double P50, double P99, double P999, double SerialP50,
-        int Errors, string? FirstError, IReadOnlyDictionary<string, double> CpuPerCall, string Load)
+        int Errors, string? FirstError, IReadOnlyDictionary<string, double> CpuPerCall, IReadOnlyDictionary<string, double> IdleCpuPerSecond, string Load)
     {
         public string Key => $"{Id} {Op}";
     }
@@ -383,14 +387,19 @@ internal static class LadderBenchmark
         }
 
         /// <summary>CPU µs per call of each process since this snapshot, the three Azurites summed as <c>azurite</c>.</summary>
-        public IReadOnlyDictionary<string, double> PerCallSince(int calls)
+        public IReadOnlyDictionary<string, double> PerCallSince(int calls) => Since(1.0 / calls);
+
+        /// <summary>CPU ms per second of each process since this snapshot, <paramref name="elapsed"/> ago, as <see cref="PerCallSince"/>.</summary>
+        public IReadOnlyDictionary<string, double> PerSecondSince(TimeSpan elapsed) => Since(1e-3 / elapsed.TotalSeconds);
+
+        private SortedDictionary<string, double> Since(double scale)
         {
             var perCall = new SortedDictionary<string, double>(StringComparer.Ordinal);
             foreach (var (role, (process, at)) in _start)
             {
                 process.Refresh();
                 var name = role.StartsWith("azurite", StringComparison.Ordinal) ? "azurite" : role;
-                perCall[name] = perCall.GetValueOrDefault(name) + (process.TotalProcessorTime - at).TotalMicroseconds / calls;
+                perCall[name] = perCall.GetValueOrDefault(name) + (process.TotalProcessorTime - at).TotalMicroseconds * scale;
                 process.Dispose();
             }
 
@@ -436,6 +445,9 @@ internal static class LadderBenchmark
             };
         }
 
+        private static string Idle(Rung rung) =>
+            string.Join(" · ", new[] { "gateway", "silo" }.Where(rung.IdleCpuPerSecond.ContainsKey).Select(k => $"{rung.IdleCpuPerSecond[k]:F1}"));
+
         private double? RatioToBelow(Rung rung) => rung.Below is { } below ? rung.Throughput / this[below].Throughput : null;
 
         private double? Efficiency(Rung rung) => Floor(rung) is { } floor ? floor.Milliseconds / rung.SerialP50 : null;
@@ -459,6 +471,7 @@ internal static class LadderBenchmark
                 errors = r.Errors,
                 first_error = r.FirstError,
                 cpu_us_per_call = r.CpuPerCall.ToDictionary(c => c.Key, c => Round(c.Value)),
+                idle_cpu_ms_per_s = r.IdleCpuPerSecond.ToDictionary(c => c.Key, c => Round(c.Value)),
                 below = r.Below,
                 ratio_to_below = RatioToBelow(r) is { } ratio ? Round(ratio) : (double?)null,
                 floor_ms = Floor(r)?.Milliseconds is { } floor ? Round(floor) : (double?)null,
@@ -480,13 +493,13 @@ internal static class LadderBenchmark
             }
 
             md.AppendLine();
-            md.AppendLine("| rung | call | calls/s | ratio to below | p50 ms | p99 ms | p99.9 ms | one caller p50 ms | errors | CPU µs/call: load · gateway · silo · Azurite (· echo) | floor ms | efficiency |");
-            md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
+            md.AppendLine("| rung | call | calls/s | ratio to below | p50 ms | p99 ms | p99.9 ms | one caller p50 ms | errors | CPU µs/call: load · gateway · silo · Azurite (· echo) | idle CPU ms/s: gateway · silo | floor ms | efficiency |");
+            md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
             foreach (var r in _rungs)
             {
                 var cpu = string.Join(" · ", new[] { "load", "gateway", "silo", "azurite", "echo" }.Where(r.CpuPerCall.ContainsKey).Select(k => $"{r.CpuPerCall[k]:F0}"));
                 md.AppendLine(CultureInfo.InvariantCulture,
-                    $"| {r.Id} | {r.Op} | {r.Throughput:F0} | {(RatioToBelow(r) is { } ratio ? $"{ratio:F2} ({r.Below})" : "")} | {r.P50:F2} | {r.P99:F2} | {r.P999:F2} | {r.SerialP50:F2} | {r.Errors} | {cpu} | " +
+                    $"| {r.Id} | {r.Op} | {r.Throughput:F0} | {(RatioToBelow(r) is { } ratio ? $"{ratio:F2} ({r.Below})" : "")} | {r.P50:F2} | {r.P99:F2} | {r.P999:F2} | {r.SerialP50:F2} | {r.Errors} | {cpu} | {Idle(r)} | " +
                     $"{(Floor(r) is { } floor ? $"{floor.Milliseconds:F2}" : "")} | {(Efficiency(r) is { } efficiency ? $"{efficiency:F2}" : "")} |");
             }
 
@@ -533,11 +546,11 @@ internal static class LadderBenchmark
             return
             [
                 $"machine: {Environment.ProcessorCount} cores ({BenchMachine.CpuModel()}), {RuntimeInformation.OSDescription}; load average {_loadAtStart} at the start, {BenchMachine.LoadAverage()} at the end; run time {_elapsed.TotalSeconds:F0} s",
-                $"runtime: {RuntimeInformation.FrameworkDescription}, {(GCSettings.IsServerGC ? "server" : "workstation")} GC in the load generator, Release, Orleans {orleans}, Azurite {BenchMachine.AzuriteVersion()} on node {BenchMachine.NodeVersion()} (on disk), telemetry export off",
+                $"runtime: {RuntimeInformation.FrameworkDescription}, {(GCSettings.IsServerGC ? "server" : "workstation")} GC in the load generator, Release, Orleans {orleans}, Azurite {BenchMachine.AzuriteVersion()} on node {BenchMachine.NodeVersion()} (in memory), telemetry export off",
                 LadderSystem.Pinned
                     ? $"cores: the load generator and the three Azurites (standing in for a storage service elsewhere) share core 0; the gateway, the silo and the echo server share core(s) {LadderSystem.SystemCores} (taskset)"
                     : "cores: one core: the load generator and every process under test share it",
-                $"processes: gateway, silo, echo server and each Azurite are processes of their own; CPU µs per call is each one's user + system time over the closed loop ÷ its calls (the three Azurites summed)",
+                $"processes: gateway, silo, echo server and each Azurite are processes of their own; CPU µs per call is each one's user + system time over the closed loop ÷ its calls (the three Azurites summed), background work included; idle CPU is what each used per second in the {(_smoke ? Plan.Smoke : Plan.Full).IdleSeconds} s before, with no calls",
                 $"load: {Callers} callers in a closed loop for ~{(_smoke ? Plan.Smoke : Plan.Full).ClosedSeconds} s per rung (after a warm-up), then a fixed rate of half its throughput for ~{(_smoke ? Plan.Smoke : Plan.Full).FixedSeconds} s, latencies from when each call was due (HdrHistogram); {Subjects} subjects, one record of ~{NoteBytes + 40} B each",
                 "calls: reads are Subjects.GetRecord by a staff member under a grant (JWT validated, grant from the gateway's cache, purpose checked), writes Subjects.PutRecord by the tenant's app; one token per client for the run",
             ];

@@ -81,9 +81,10 @@ internal sealed class LadderSystem : IAsyncDisposable
             await BenchCluster.PinAsync(Environment.ProcessId, "0");
         }
 
-        var own = await AzuriteServer.StartAsync();
-        var pair = await AzuriteServer.StartAsync();
-        var witness = await AzuriteServer.StartAsync();
+        // In memory: the emulator's periodic save of its whole database to disk stalls every request for up to seconds.
+        var own = await AzuriteServer.StartAsync(inMemory: true);
+        var pair = await AzuriteServer.StartAsync(inMemory: true);
+        var witness = await AzuriteServer.StartAsync(inMemory: true);
         var system = new LadderSystem(own, pair, witness, Directory.CreateTempSubdirectory("custodian-ladder-").FullName);
         if (Pinned)
         {

@@ -36,12 +36,13 @@ internal static partial class ProfileSummary
     ];
 
     /// <summary>The frames a sample is waiting in, when it is in native code: such a sample is idle, not CPU.</summary>
-    [GeneratedRegex(@"Wait|Sleep|EventLoop|LowLevelLifoSemaphore|Monitor\.Enter|PollGC|ReadToEnd|RunFinalizers|Interop\+Sys\.Read\(|Thread\.Join|TimerQueue|CounterGroup|Heartbeat")]
+    [GeneratedRegex(@"Wait|Sleep|EventLoop|LowLevelLifoSemaphore|Monitor\.Enter|PollGC|ReadToEnd|RunFinalizers|Interop\+Sys\.Read\(|Thread\.Join|TimerQueue|CounterGroup|Heartbeat|WorkerThreadStart|GateThreadStart")]
     private static partial Regex Waiting();
 
     /// <summary>Summarises <paramref name="nettrace"/> as Markdown: CPU ms sampled, the share of each category, the top inclusive frames.</summary>
-    public static string Summarise(string nettrace, string title, int calls, int topFrames = 25)
+    public static string Summarise(string nettrace, string title, int calls, int topFrames = 25, string? callersOf = null)
     {
+        var chains = new Dictionary<string, double>(StringComparer.Ordinal);
         var etlx = TraceLog.CreateFromEventPipeDataFile(nettrace, null, new TraceLogOptions { ContinueOnError = true });
         using var symbols = new SymbolReader(TextWriter.Null);
         using var log = new TraceLog(etlx);
@@ -50,6 +51,7 @@ internal static partial class ProfileSummary
 
         var categories = new Dictionary<string, double>(StringComparer.Ordinal);
         var inclusive = new Dictionary<string, double>(StringComparer.Ordinal);
+        var exclusive = new Dictionary<string, double>(StringComparer.Ordinal);
         var busy = 0.0;
         stacks.ForEach(sample =>
         {
@@ -69,6 +71,14 @@ internal static partial class ProfileSummary
             }
 
             busy += sample.Metric;
+            if (callersOf is not null && frames.FindIndex(f => f.Contains(callersOf, StringComparison.Ordinal)) is >= 0 and var at)
+            {
+                var chain = string.Join(" < ", frames.Skip(at).Where(IsFrame).Where(IsOurs).Take(8).Select(Shorten));
+                chains[chain] = chains.GetValueOrDefault(chain) + sample.Metric;
+            }
+
+            var leaf = frames[0] == "CPU_TIME" ? caller : $"{caller} (native)";
+            exclusive[leaf] = exclusive.GetValueOrDefault(leaf) + sample.Metric;
             var category = frames.Skip(1).Select(f => Categories.FirstOrDefault(c => c.Frame.IsMatch(f)).Name).FirstOrDefault(n => n is not null) ?? "runtime, other";
             categories[category] = categories.GetValueOrDefault(category) + sample.Metric;
             foreach (var frame in frames.Skip(1).Where(IsFrame).Distinct())
@@ -88,11 +98,24 @@ internal static partial class ProfileSummary
         }
 
         md.AppendLine();
+        md.AppendLine("| top frames, exclusive (the innermost named frame; native: in code it called) | share of CPU |");
+        md.AppendLine("|---|---|");
+        foreach (var (frame, ms) in exclusive.OrderByDescending(f => f.Value).Take(topFrames))
+        {
+            md.AppendLine($"| `{Shorten(frame)}` | {100 * ms / busy:F1} % |");
+        }
+
+        md.AppendLine();
         md.AppendLine("| top frames, inclusive | share of CPU |");
         md.AppendLine("|---|---|");
         foreach (var (frame, ms) in inclusive.Where(f => IsOurs(f.Key)).OrderByDescending(f => f.Value).Take(topFrames))
         {
             md.AppendLine($"| `{Shorten(frame)}` | {100 * ms / busy:F1} % |");
+        }
+
+        foreach (var (chain, ms) in chains.OrderByDescending(c => c.Value).Take(10))
+        {
+            md.AppendLine($"- {100 * ms / busy:F1} %: {chain}");
         }
 
         return md.ToString();

@@ -21,7 +21,7 @@ switch (args.FirstOrDefault())
         var output = args.SkipWhile(a => a != "--out").Skip(1).FirstOrDefault() ?? Path.Combine(Custodian.Tests.Infrastructure.RepositoryRoot.Path, "artifacts", "benchmarks");
         return await LadderBenchmark.RunAsync(args.Contains("--smoke"), args.Contains("--profile"), output);
     case "profile-summary":
-        Console.WriteLine(ProfileSummary.Summarise(args[1], Path.GetFileNameWithoutExtension(args[1]), int.Parse(args[2])));
+        Console.WriteLine(ProfileSummary.Summarise(args[1], Path.GetFileNameWithoutExtension(args[1]), int.Parse(args[2]), callersOf: args.ElementAtOrDefault(3)));
         break;
     case "ladder-host":
         return await LadderHost.RunAsync(args[1], args[2]);
