@@ -13,19 +13,19 @@ namespace Custodian.Hosting;
 /// </summary>
 public sealed class AuditKeys
 {
-    private readonly byte[] _subjectKey;
-    private readonly byte[] _summaryKey;
-    private readonly byte[] _rangeSummaryKey;
-    private readonly byte[] _valueKey;
-    private readonly byte[] _integrityKey;
+    private readonly Mac _subjectKey;
+    private readonly Mac _summaryKey;
+    private readonly Mac _rangeSummaryKey;
+    private readonly Mac _valueKey;
+    private readonly Mac _integrityKey;
 
     private AuditKeys(byte[] secret)
     {
-        _subjectKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, 32, info: "custodian-audit-subject"u8.ToArray());
-        _summaryKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, 32, info: "custodian-audit-summary"u8.ToArray());
-        _rangeSummaryKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, 32, info: "custodian-audit-range-summary"u8.ToArray());
-        _valueKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, 32, info: "custodian-audit-value"u8.ToArray());
-        _integrityKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, 32, info: "custodian-integrity"u8.ToArray());
+        _subjectKey = new(HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, 32, info: "custodian-audit-subject"u8.ToArray()));
+        _summaryKey = new(HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, 32, info: "custodian-audit-summary"u8.ToArray()));
+        _rangeSummaryKey = new(HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, 32, info: "custodian-audit-range-summary"u8.ToArray()));
+        _valueKey = new(HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, 32, info: "custodian-audit-value"u8.ToArray()));
+        _integrityKey = new(HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, 32, info: "custodian-integrity"u8.ToArray()));
     }
 
     /// <summary>Loads the key file (base64 secret of at least 32 bytes), creating it in development.</summary>
@@ -66,7 +66,7 @@ public sealed class AuditKeys
 
     /// <summary>How a data subject appears in the trail: <see cref="SubjectPrefix"/> and 22 characters of keyed hash.</summary>
     public string Subject(string tenantId, string subjectId) =>
-        SubjectPrefix + Convert.ToBase64String(HMACSHA256.HashData(_subjectKey, Encoding.UTF8.GetBytes($"{tenantId}/{subjectId}")))[..22];
+        SubjectPrefix + Convert.ToBase64String(_subjectKey.Of(Encoding.UTF8.GetBytes($"{tenantId}/{subjectId}")))[..22];
 
     /// <summary>
     /// How a personal-data value appears in the trail (e.g. a field before and after a rectification):
@@ -74,7 +74,7 @@ public sealed class AuditKeys
     /// different subjects or fields do not correlate and a guessed value cannot be checked without the key.
     /// </summary>
     public string Value(string tenantId, string subjectId, string field, string value) =>
-        "hmac:" + Convert.ToBase64String(HMACSHA256.HashData(_valueKey, Encoding.UTF8.GetBytes($"{tenantId}/{subjectId}\n{field}\n{value}")))[..22];
+        "hmac:" + Convert.ToBase64String(_valueKey.Of(Encoding.UTF8.GetBytes($"{tenantId}/{subjectId}\n{field}\n{value}")))[..22];
 
     /// <summary>The signature of a whole partition's verification summary.</summary>
     public string SignSummary(string partition, long count, string headHash) =>
@@ -104,6 +104,24 @@ public sealed class AuditKeys
     public bool IsAuthentic(string? mac, string purpose, params ReadOnlySpan<string> fields) =>
         mac is { Length: 64 } && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(mac), Encoding.ASCII.GetBytes(Authenticate(purpose, fields)));
 
-    private static string Sign(byte[] key, string summary) =>
-        Convert.ToHexString(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(summary))).ToLowerInvariant();
+    private static string Sign(Mac key, string summary) =>
+        Convert.ToHexString(key.Of(Encoding.UTF8.GetBytes(summary))).ToLowerInvariant();
+
+    /// <summary>
+    /// HMAC-SHA256 under one key, with keyed instances kept for reuse: on every call of the gateway's read path, a
+    /// one-shot HMAC set up the key (an OpenSSL context) anew, and reused instances skip that.
+    /// </summary>
+    private sealed class Mac(byte[] key)
+    {
+        private readonly System.Collections.Concurrent.ConcurrentBag<IncrementalHash> _idle = [];
+
+        public byte[] Of(byte[] data)
+        {
+            var hmac = _idle.TryTake(out var kept) ? kept : IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key);
+            hmac.AppendData(data);
+            var mac = hmac.GetHashAndReset();
+            _idle.Add(hmac);
+            return mac;
+        }
+    }
 }

@@ -39,8 +39,8 @@ internal sealed class LadderSystem : IAsyncDisposable
 
     public AzuriteServer Witness { get; }
 
-    /// <summary>Whether the load generator (with the Azurites) and Custodian's processes run on cores of their own.</summary>
-    public static bool Pinned => Environment.ProcessorCount >= 2;
+    /// <summary>Whether the load generator (with the Azurites) and Custodian's processes run on cores of their own (<c>taskset</c>, of util-linux, is there).</summary>
+    public static bool Pinned => Environment.ProcessorCount >= 2 && File.Exists("/usr/bin/taskset");
 
     /// <summary>The cores of the gateway, the silo and the echo server, as <c>taskset</c> takes them.</summary>
     public static string SystemCores => Environment.ProcessorCount == 2 ? "1" : $"1-{Environment.ProcessorCount - 1}";
