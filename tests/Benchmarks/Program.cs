@@ -13,13 +13,16 @@ using Custodian.Benchmarks;
 // activated DataSubject grains of 1 KiB each (smoke: 500 and 2,000), and what an activation costs. `ladder [--smoke]
 // [--profile] [--out <folder>]`: every rung of a call from a bare echo to the audited replicated write and the cached and
 // cold reads, each part of the system a process of its own (see LadderBenchmark), then `memory` in a process of its own;
-// `ladder-host` is how the ladder starts those processes; `profile-summary <file.nettrace> <calls>` summarises a trace.
+// `ladder-host` is how the ladder starts those processes; `audit-probe`: one audit record's append through each layer; `profile-summary <file.nettrace> <calls>` summarises a trace.
 // Ratios within one run matter, not absolute figures.
 switch (args.FirstOrDefault())
 {
     case "ladder":
         var output = args.SkipWhile(a => a != "--out").Skip(1).FirstOrDefault() ?? Path.Combine(Custodian.Tests.Infrastructure.RepositoryRoot.Path, "artifacts", "benchmarks");
         return await LadderBenchmark.RunAsync(args.Contains("--smoke"), args.Contains("--profile"), output);
+    case "audit-probe":
+        await AuditProbe.RunAsync();
+        break;
     case "profile-summary":
         Console.WriteLine(ProfileSummary.Summarise(args[1], Path.GetFileNameWithoutExtension(args[1]), int.Parse(args[2]), callersOf: args.ElementAtOrDefault(3)));
         break;
