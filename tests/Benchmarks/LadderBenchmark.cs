@@ -162,22 +162,38 @@ internal static class LadderBenchmark
     /// <summary>The memory benchmark (<see cref="MemoryBenchmark"/>) in a process of its own, so its working set is the silo's; its report, or empty when it failed.</summary>
     private static async Task<string> MemoryInOwnProcessAsync(bool smoke)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var argument in new[] { typeof(LadderHost).Assembly.Location, "memory" }.Concat(smoke ? ["--smoke"] : []))
+        // On every core, as a silo runs (this process is pinned to core 0, which a child would inherit).
+        string[] memory = ["dotnet", typeof(LadderHost).Assembly.Location, "memory", .. smoke ? new[] { "--smoke" } : []];
+        string[] command = LadderSystem.Pinned ? ["taskset", "-c", $"0-{Environment.ProcessorCount - 1}", .. memory] : memory;
+        var start = new ProcessStartInfo(command[0]) { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var argument in command[1..])
         {
             start.ArgumentList.Add(argument);
         }
 
-        using var memory = Process.Start(start) ?? throw new InvalidOperationException("The memory benchmark did not start.");
-        var report = await memory.StandardOutput.ReadToEndAsync();
-        await memory.WaitForExitAsync();
-        if (memory.ExitCode != 0)
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("The memory benchmark did not start.");
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
         {
-            Console.WriteLine($"the memory benchmark failed (exit code {memory.ExitCode}):{Environment.NewLine}{report}");
+            Console.WriteLine($"the memory benchmark failed (exit code {process.ExitCode}):{Environment.NewLine}{output}");
             return "";
         }
 
-        return report;
+        // The report without the silo's log lines (a level and a category, then their indented message).
+        var report = new StringBuilder();
+        var inLog = false;
+        foreach (var line in output.Split('\n'))
+        {
+            inLog = line.StartsWith("warn: ", StringComparison.Ordinal) || line.StartsWith("info: ", StringComparison.Ordinal) || line.StartsWith("fail: ", StringComparison.Ordinal)
+                || (inLog && line.StartsWith("      ", StringComparison.Ordinal));
+            if (!inLog)
+            {
+                report.Append(line).Append('\n');
+            }
+        }
+
+        return report.ToString();
     }
 
     /// <summary>
