@@ -261,8 +261,14 @@ internal static class LadderBenchmark
         foreach (var (role, trace) in traces)
         {
             await Poll.UntilAsync(() => Task.FromResult(trace.HasExited), TimeSpan.FromSeconds(120));
+            var file = Path.Combine(output, $"{role}.nettrace");
+            if (!File.Exists(file))
+            {
+                throw new InvalidOperationException($"dotnet-trace wrote no trace of the {role} (is the tool restored? `dotnet tool restore`). Its last lines:{Environment.NewLine}{trace.Tail()}");
+            }
+
             // The trace covers its duration of the loop's calls.
-            md.AppendLine(ProfileSummary.Summarise(Path.Combine(output, $"{role}.nettrace"), role, (int)(throughput * ProfileDuration.TotalSeconds)));
+            md.AppendLine(ProfileSummary.Summarise(file, role, (int)(throughput * ProfileDuration.TotalSeconds)));
             await trace.DisposeAsync();
         }
 
