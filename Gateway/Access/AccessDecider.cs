@@ -239,8 +239,10 @@ public sealed partial class AccessDecider
     [LoggerMessage(7003, LogLevel.Error, "{Method}: the audit trail could not record the access decision; the call was refused")]
     private static partial void LogAuditUnavailable(ILogger logger, Exception exception, string method);
 
-    // Source addresses are personal data: the audit trail keeps them (that is its purpose), logs do not.
-    [LoggerMessage(7001, LogLevel.Information, "Access allowed: {Principal} {Method} ({Operation}) tenant {TenantId} subject {SubjectId} by {AllowedBy}")]
+    // Source addresses are personal data: the audit trail keeps them (that is its purpose), logs do not. Every allowed
+    // decision is in the trail; the log line is for debugging only (at Information, the console logger spent 3.5–3.7 µs
+    // of CPU on each line, measured alone: on every call of the read path).
+    [LoggerMessage(7001, LogLevel.Debug, "Access allowed: {Principal} {Method} ({Operation}) tenant {TenantId} subject {SubjectId} by {AllowedBy}")]
     private static partial void LogAllowed(ILogger logger, string principal, string method, Operation operation, string tenantId, string subjectId, string allowedBy);
 
     [LoggerMessage(7002, LogLevel.Warning, "Access denied: {Principal} {Method} ({Operation}) tenant {TenantId} subject {SubjectId}: {Outcome}")]

@@ -37,7 +37,13 @@ public sealed class SourceAddressInLogsTests(Platform platform)
         var audited = await platform.AuditEntriesAsync(new Custodian.Audit.AuditQuery(From: since));
         Assert.True(audited.Count(e => e.Record.SourceIp == address) >= 5, "the trail keeps the source of each decision");
         var lines = platform.Logs.Lines.Skip(before).Where(l => !l.StartsWith("Debug ", StringComparison.Ordinal) && !l.StartsWith("Trace ", StringComparison.Ordinal)).ToList();
-        Assert.Contains(lines, l => l.Contains("Access allowed", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("Access denied", StringComparison.Ordinal));
         Assert.DoesNotContain(lines, l => l.Contains(address, StringComparison.Ordinal));
+
+        // Allowed decisions are logged at Debug only (the trail holds each), and without the address there too
+        var allowed = platform.Logs.Lines.Skip(before).Where(l => l.Contains("Access allowed", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(allowed);
+        Assert.All(allowed, l => Assert.StartsWith("Debug ", l, StringComparison.Ordinal));
+        Assert.DoesNotContain(allowed, l => l.Contains(address, StringComparison.Ordinal));
     }
 }
