@@ -23,7 +23,6 @@ public sealed class ValidatedTokens(TimeProvider time) : TokenHandler
 
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
     private readonly ConcurrentDictionary<string, Validated> _validated = new(StringComparer.Ordinal);
-    private TokenValidationParameters? _parameters;
 
     public override int MaximumTokenSizeInBytes
     {
@@ -36,7 +35,7 @@ public sealed class ValidatedTokens(TimeProvider time) : TokenHandler
     public override async Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
     {
         var now = time.GetUtcNow();
-        if (_validated.TryGetValue(token, out var known) && now < known.Until && SameParameters(validationParameters))
+        if (_validated.TryGetValue(token, out var known) && now < known.Until && Same(known.Parameters, validationParameters))
         {
             return new TokenValidationResult
             {
@@ -57,8 +56,7 @@ public sealed class ValidatedTokens(TimeProvider time) : TokenHandler
             }
 
             var until = new DateTimeOffset(expires, TimeSpan.Zero);
-            _validated[token] = new Validated(result, until < now + MaximumAge ? until : now + MaximumAge);
-            Volatile.Write(ref _parameters, validationParameters);
+            _validated[token] = new Validated(result, until < now + MaximumAge ? until : now + MaximumAge, validationParameters);
         }
         else
         {
@@ -69,12 +67,11 @@ public sealed class ValidatedTokens(TimeProvider time) : TokenHandler
     }
 
     /// <summary>
-    /// Whether <paramref name="parameters"/> validate as those the remembered tokens were validated with: the bearer
-    /// handler passes a copy of its configured parameters per call, so issuer, audience and keys are compared.
+    /// Whether <paramref name="parameters"/> validate as <paramref name="known"/>, those a token was validated with: the
+    /// bearer handler passes a copy of its configured parameters per call, so issuer, audience and keys are compared.
     /// </summary>
-    private bool SameParameters(TokenValidationParameters parameters) =>
-        Volatile.Read(ref _parameters) is { } known
-        && known.ValidIssuer == parameters.ValidIssuer
+    private static bool Same(TokenValidationParameters known, TokenValidationParameters parameters) =>
+        known.ValidIssuer == parameters.ValidIssuer
         && known.ValidAudience == parameters.ValidAudience
         && Same(known.ValidIssuers, parameters.ValidIssuers)
         && Same(known.ValidAudiences, parameters.ValidAudiences)
@@ -83,5 +80,5 @@ public sealed class ValidatedTokens(TimeProvider time) : TokenHandler
 
     private static bool Same<T>(IEnumerable<T>? a, IEnumerable<T>? b) => a is null ? b is null : b is not null && a.SequenceEqual(b);
 
-    private sealed record Validated(TokenValidationResult Result, DateTimeOffset Until);
+    private sealed record Validated(TokenValidationResult Result, DateTimeOffset Until, TokenValidationParameters Parameters);
 }

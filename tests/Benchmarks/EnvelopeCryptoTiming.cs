@@ -27,7 +27,8 @@ internal static class EnvelopeCryptoTiming
         return (seal, open);
     }
 
-    private static (double SealMicroseconds, double OpenMicroseconds) TimeCrypto(byte[] payload)
+    /// <summary>µs per <see cref="EnvelopeCipher.Seal"/> and per <see cref="EnvelopeCipher.Open"/> of <paramref name="payload"/>, on one thread.</summary>
+    public static (double SealMicroseconds, double OpenMicroseconds) TimeCrypto(byte[] payload)
     {
         var key = new DataKey("dek-bench", RandomNumberGenerator.GetBytes(DataKey.Size));
         const string ServiceId = "dev";

@@ -162,7 +162,7 @@ internal static class ForwardBenchmark
     /// The product's default lease, renewal, probe and pair timeouts instead of the test placement's quick ones: on a
     /// shared machine a renewal starved for 10 s would otherwise cost a region its lease (and its calls) mid-run.
     /// </summary>
-    private static IEnumerable<KeyValuePair<string, string?>> ProductTimings()
+    internal static IEnumerable<KeyValuePair<string, string?>> ProductTimings()
     {
         var defaults = new PlacementOptions();
         return new Dictionary<string, TimeSpan>

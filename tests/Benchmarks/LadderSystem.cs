@@ -27,6 +27,7 @@ internal sealed class LadderSystem : IAsyncDisposable
     private readonly List<ChildProcess> _children = [];
     private ChildProcess? _silo;
     private ChildProcess? _gateway;
+    private ChildProcess? _echo;
     private Dictionary<string, string?>? _siloSettings;
     private bool _disposed;
 
@@ -57,7 +58,7 @@ internal sealed class LadderSystem : IAsyncDisposable
                 ["azurite-pair"] = Pair.ProcessId,
                 ["azurite-witness"] = Witness.ProcessId,
             };
-            foreach (var (role, child) in new[] { ("echo", Echo), ("gateway", _gateway), ("silo", _silo) })
+            foreach (var (role, child) in new[] { ("echo", _echo), ("gateway", _gateway), ("silo", _silo) })
             {
                 if (child is { HasExited: false })
                 {
@@ -69,7 +70,6 @@ internal sealed class LadderSystem : IAsyncDisposable
         }
     }
 
-    private ChildProcess? Echo { get; set; }
 
     /// <summary>The process id of the gateway or the silo that runs now.</summary>
     public int ProcessOf(string role) => (role == "gateway" ? _gateway : _silo)?.Id ?? throw new InvalidOperationException($"No {role} runs.");
@@ -101,7 +101,7 @@ internal sealed class LadderSystem : IAsyncDisposable
     public async Task<EchoClient> StartEchoAsync()
     {
         var port = FreePorts.Next();
-        Echo = await HostAsync("echo", "echo", new()
+        _echo = await HostAsync("echo", "echo", new()
         {
             [LadderHost.EchoPortSetting] = $"{port}",
             [LadderHost.SecretsSetting] = _secrets,
@@ -121,15 +121,11 @@ internal sealed class LadderSystem : IAsyncDisposable
         {
             [LadderHost.StorageSetting] = storage.ToString(),
             [LadderHost.AuditSetting] = audit ? "on" : "off",
-            // The product's defaults, not the tests' quick leases: a renewal starved for a few seconds must not cost the lease.
-            ["Placement:LeaseDuration"] = "00:01:00",
-            ["Placement:RenewInterval"] = "00:00:10",
-            ["Placement:ClockSkewMargin"] = "00:00:05",
-            ["Placement:PairTimeout"] = "00:00:05",
-            ["Placement:ProbeInterval"] = "00:00:05",
             // Telemetry export off: no OTLP endpoint.
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "",
         };
+        // The product's lease timings, not the tests' quick ones: a renewal starved for a few seconds must not cost the lease.
+        Merge(variant, new Dictionary<string, string?>(ForwardBenchmark.ProductTimings()));
         _siloSettings = BenchCluster.SiloSettings(Region, Own, Pair, Witness, _secrets);
         Merge(_siloSettings, variant);
         _silo = await HostAsync("silo", "silo", _siloSettings);

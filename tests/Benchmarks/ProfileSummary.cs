@@ -39,10 +39,12 @@ internal static partial class ProfileSummary
     [GeneratedRegex(@"Wait|Sleep|EventLoop|LowLevelLifoSemaphore|Monitor\.Enter|PollGC|ReadToEnd|RunFinalizers|Interop\+Sys\.Read\(|Thread\.Join|TimerQueue|CounterGroup|Heartbeat|WorkerThreadStart|GateThreadStart")]
     private static partial Regex Waiting();
 
-    /// <summary>Summarises <paramref name="nettrace"/> as Markdown: CPU ms sampled, the share of each category, the top inclusive frames.</summary>
+    /// <summary>
+    /// Summarises <paramref name="nettrace"/> as Markdown: CPU ms sampled, the share of each category, the top exclusive and
+    /// inclusive frames, and with <paramref name="callersOf"/> the call chains that frame is on.
+    /// </summary>
     public static string Summarise(string nettrace, string title, int calls, int topFrames = 25, string? callersOf = null)
     {
-        var chains = new Dictionary<string, double>(StringComparer.Ordinal);
         var etlx = TraceLog.CreateFromEventPipeDataFile(nettrace, null, new TraceLogOptions { ContinueOnError = true });
         using var symbols = new SymbolReader(TextWriter.Null);
         using var log = new TraceLog(etlx);
@@ -52,6 +54,7 @@ internal static partial class ProfileSummary
         var categories = new Dictionary<string, double>(StringComparer.Ordinal);
         var inclusive = new Dictionary<string, double>(StringComparer.Ordinal);
         var exclusive = new Dictionary<string, double>(StringComparer.Ordinal);
+        var chains = new Dictionary<string, double>(StringComparer.Ordinal);
         var busy = 0.0;
         stacks.ForEach(sample =>
         {

@@ -15,6 +15,7 @@ public sealed class ValidatedTokensTests
 {
     private const string Issuer = "custodian-tests";
     private const string Audience = "custodian-gateway";
+    private const string DashboardAudience = "custodian-dashboard";
     private readonly SymmetricSecurityKey _key = new(RandomNumberGenerator.GetBytes(32));
     private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
     private int _validations;
@@ -65,24 +66,26 @@ public sealed class ValidatedTokensTests
     }
 
     [Fact]
-    public async Task AnInvalidTokenIsNeverRememberedAndOtherParametersValidateAgain()
+    public async Task AForgedTokenIsRefusedEveryTimeAndATokenIsTakenFromMemoryOnlyForTheParametersItWasValidatedWith()
     {
-        // Arrange: a token signed with another key, and one validated for another audience
+        // Arrange: a token signed with another key; a token validated for the gateway's audience, then one for the dashboard's
         var tokens = new ValidatedTokens(_time);
         var forged = Mint(new SymmetricSecurityKey(RandomNumberGenerator.GetBytes(32)), TimeSpan.FromHours(1));
         var token = Mint(_key, TimeSpan.FromHours(1));
+        var dashboard = Parameters();
+        dashboard.ValidAudience = DashboardAudience;
         await tokens.ValidateTokenAsync(token, Parameters());
-        var otherAudience = Parameters();
-        otherAudience.ValidAudience = "custodian-dashboard";
+        var dashboardToken = await tokens.ValidateTokenAsync(Mint(_key, TimeSpan.FromHours(1), DashboardAudience), dashboard);
 
         // Act
         var forgedFirst = await tokens.ValidateTokenAsync(forged, Parameters());
         var forgedAgain = await tokens.ValidateTokenAsync(forged, Parameters());
-        var elsewhere = await tokens.ValidateTokenAsync(token, otherAudience);
+        var elsewhere = await tokens.ValidateTokenAsync(token, dashboard);
 
-        // Assert
+        // Assert: the gateway's token, remembered, is still refused for the dashboard's audience
         Assert.False(forgedFirst.IsValid);
         Assert.False(forgedAgain.IsValid);
+        Assert.True(dashboardToken.IsValid);
         Assert.False(elsewhere.IsValid);
     }
 
@@ -99,14 +102,14 @@ public sealed class ValidatedTokensTests
         },
     };
 
-    private string Mint(SymmetricSecurityKey key, TimeSpan lifetime) =>
-        DevelopmentTokens.Mint(new Signing(key), "p1", "acme", ["app"], lifetime, _time.GetUtcNow());
+    private string Mint(SymmetricSecurityKey key, TimeSpan lifetime, string audience = Audience) =>
+        DevelopmentTokens.Mint(new Signing(key, audience), "p1", "acme", ["app"], lifetime, _time.GetUtcNow());
 
-    private sealed class Signing(SymmetricSecurityKey key) : ITokenSigning
+    private sealed class Signing(SymmetricSecurityKey key, string audience) : ITokenSigning
     {
         public string Issuer => ValidatedTokensTests.Issuer;
 
-        public string Audience => ValidatedTokensTests.Audience;
+        public string Audience => audience;
 
         public SymmetricSecurityKey ResolveSigningKey() => key;
     }
